@@ -1,0 +1,20 @@
+/** Jest for the plugin: TypeScript via @swc/jest; execa and its ESM-only dependencies are
+ * transformed too, since Jest's module system cannot require ES modules on Node 20. */
+const esm = [
+  'execa', '@sindresorhus/merge-streams', 'figures', 'get-stream', 'human-signals', 'is-plain-obj',
+  'is-stream', 'npm-run-path', 'parse-ms', 'path-key', 'pretty-ms', 'strip-final-newline',
+  'unicorn-magic', 'yoctocolors', 'is-unicode-supported', '@renovatebot/pep440', 'smol-toml',
+];
+module.exports = {
+  displayName: 'nx-wheels',
+  testEnvironment: 'node',
+  rootDir: __dirname,
+  roots: ['<rootDir>/src', '<rootDir>/test'],
+  testMatch: ['**/*.spec.ts'],
+  transform: {
+    '^.+\\.[tj]s$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
+  },
+  transformIgnorePatterns: [`/node_modules/(?!(${esm.join('|')})/)`],
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  testTimeout: 120000,
+};

@@ -1,0 +1,148 @@
+/**
+ * cibuildwheel build identifiers (https://cibuildwheel.pypa.io/en/stable/options/#build-skip):
+ * `<python tag>-<platform tag>`, e.g. `cp313-manylinux_x86_64`, `cp313t-win_amd64`,
+ * `pp310-manylinux_x86_64`.
+ */
+
+/** Platforms cibuildwheel builds for (its `--platform` values that quiver supports). */
+export type Platform = 'linux' | 'windows';
+
+/** One parsed build identifier. */
+export interface BuildIdentifier {
+  /** The identifier as cibuildwheel prints it. */
+  id: string;
+  /** Python tag part: `cp313`, `cp313t`, `pp310`. */
+  pythonTag: string;
+  /** `cpython` or `pypy`. */
+  implementation: 'cpython' | 'pypy' | 'graalpy';
+  /** `major.minor`, e.g. `3.13`. */
+  pythonVersion: string;
+  /** True for free-threaded builds (`cp313t`). */
+  freeThreaded: boolean;
+  /** cibuildwheel's platform part: `manylinux_x86_64`, `win_amd64`, `musllinux_aarch64`. */
+  platformPart: string;
+  /** Which `--platform` builds it. */
+  platform: Platform | 'macos' | 'other';
+  /** Architecture: `x86_64`, `aarch64`, `AMD64`, `x86`, `ARM64`... */
+  arch: string;
+  /** `manylinux` / `musllinux` for Linux, otherwise null. */
+  linuxLibc: 'manylinux' | 'musllinux' | null;
+  /** The python tag a wheel of this identifier carries (`cp313`), and its abi tag (`cp313`, `cp313t`). */
+  wheelPythonTag: string;
+  wheelAbiTag: string;
+}
+
+/**
+ * Parse a build identifier.
+ * @returns the parsed identifier, or `null` when `id` is not of the form `<py>-<platform>`.
+ */
+export function parseIdentifier(id: string): BuildIdentifier | null {
+  const m = /^(cp|pp|gp)(\d)(\d+)(t?)-(.+)$/.exec(id.trim());
+  if (!m) return null;
+  const [, impl, major, minor, t, platformPart] = m;
+  const implementation = impl === 'cp' ? 'cpython' : impl === 'pp' ? 'pypy' : 'graalpy';
+  let platform: BuildIdentifier['platform'] = 'other';
+  let arch = '';
+  let linuxLibc: BuildIdentifier['linuxLibc'] = null;
+  const lin = /^(manylinux|musllinux)_(.+)$/.exec(platformPart);
+  if (lin) {
+    platform = 'linux';
+    linuxLibc = lin[1] as 'manylinux' | 'musllinux';
+    arch = lin[2];
+  } else if (platformPart.startsWith('win')) {
+    platform = 'windows';
+    arch = platformPart === 'win32' ? 'x86' : platformPart === 'win_amd64' ? 'AMD64' : platformPart === 'win_arm64' ? 'ARM64' : platformPart;
+  } else if (platformPart.startsWith('macosx_')) {
+    platform = 'macos';
+    arch = platformPart.slice('macosx_'.length);
+  }
+  const pyTag = `${impl}${major}${minor}`;
+  return {
+    id,
+    pythonTag: `${pyTag}${t}`,
+    implementation,
+    pythonVersion: `${major}.${minor}`,
+    freeThreaded: t === 't',
+    platformPart,
+    platform,
+    arch,
+    linuxLibc,
+    wheelPythonTag: impl === 'cp' ? pyTag : `${impl}${major}${minor}`,
+    wheelAbiTag: impl === 'cp' ? `${pyTag}${t}` : '',
+  };
+}
+
+/**
+ * fnmatch-style match of a build identifier against a cibuildwheel selector: space-separated
+ * patterns with `*`, `?`, `[...]` and `{a,b}`, as in `build`, `skip`, `test-skip` and `overrides.select`.
+ */
+export function matchesSelector(id: string, selector: string | string[]): boolean {
+  const patterns = (Array.isArray(selector) ? selector : [selector]).flatMap((s) => s.split(/\s+/)).filter(Boolean);
+  return patterns.some((p) => globToRegExp(p).test(id));
+}
+
+function expandBraces(p: string): string[] {
+  const m = /\{([^{}]*)\}/.exec(p);
+  if (!m) return [p];
+  return m[1].split(',').flatMap((alt) => expandBraces(p.slice(0, m.index) + alt + p.slice(m.index + m[0].length)));
+}
+
+function globToRegExp(pattern: string): RegExp {
+  const alts = expandBraces(pattern).map((p) => {
+    let re = '';
+    for (let i = 0; i < p.length; i++) {
+      const c = p[i];
+      if (c === '*') re += '.*';
+      else if (c === '?') re += '.';
+      else if (c === '[') {
+        const end = p.indexOf(']', i + 1);
+        if (end < 0) re += '\\[';
+        else {
+          const body = p.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\');
+          re += `[${body}]`;
+          i = end;
+        }
+      } else re += c.replace(/[.+^${}()|\\]/g, '\\$&');
+    }
+    return re;
+  });
+  return new RegExp(`^(?:${alts.join('|')})$`);
+}
+
+/**
+ * True when a wheel's platform tag is one an identifier's build produces: `manylinux_x86_64`
+ * matches `manylinux_2_28_x86_64` and the legacy aliases (`manylinux2014_x86_64`), `win_amd64`
+ * matches itself, `macosx_arm64` matches `macosx_11_0_arm64`.
+ */
+export function platformTagMatches(id: BuildIdentifier, platformTag: string): boolean {
+  if (id.platform === 'linux') {
+    const re = id.linuxLibc === 'manylinux' ? /^manylinux(?:_\d+_\d+|1|2010|2014)_(.+)$/ : /^musllinux_\d+_\d+_(.+)$/;
+    const m = re.exec(platformTag);
+    return !!m && m[1] === id.arch;
+  }
+  if (id.platform === 'macos') {
+    const m = /^macosx_\d+_\d+_(.+)$/.exec(platformTag);
+    return !!m && m[1] === id.arch;
+  }
+  return platformTag === id.platformPart;
+}
+
+/**
+ * The identifier (of `ids`) a wheel was built for: its python and abi tags equal the
+ * identifier's and every platform tag of its (compressed) set matches. `null` when none fits.
+ */
+export function identifierForWheel(
+  wheel: { pythonTags: string[]; abiTags: string[]; platformTags: string[] },
+  ids: readonly BuildIdentifier[],
+): BuildIdentifier | null {
+  return (
+    ids.find(
+      (id) =>
+        wheel.pythonTags.length === 1 &&
+        wheel.pythonTags[0] === id.wheelPythonTag &&
+        wheel.abiTags.length === 1 &&
+        wheel.abiTags[0] === id.wheelAbiTag &&
+        wheel.platformTags.every((t) => platformTagMatches(id, t)),
+    ) ?? null
+  );
+}

@@ -1,0 +1,144 @@
+/**
+ * What the plugin infers for one wheel project: its Nx targets (build-wheels,
+ * build-wheels-untested, test, python-toolchain) with cache inputs/outputs, and the paths its
+ * CMake files reference (for project-graph edges). Pure: file contents in, configuration out.
+ */
+import { posix } from 'node:path';
+import type { TargetConfiguration } from '@nx/devkit';
+import { CibuildwheelConfig } from './pyproject';
+
+/** Where the plugin lives relative to the workspace, for cache inputs. */
+export type PluginLocation =
+  | { kind: 'workspace'; root: string } // workspace-relative dir, e.g. tools/nx-wheels
+  | { kind: 'package'; name: string }; // installed from a registry
+
+/** The options the inferred targets need. */
+export interface InferenceInput {
+  /** Workspace-relative project root (posix), e.g. `bindings/python`. */
+  projectRoot: string;
+  cibuildwheel: CibuildwheelConfig;
+  plugin: PluginLocation;
+  /** Named input for dependencies' sources: `production` when nx.json defines it, else `default`. */
+  dependencyInput: string;
+}
+
+/** Package name used in target executors. */
+export const PLUGIN_PACKAGE = '@quiver/nx-wheels';
+
+/**
+ * Command whose output Nx hashes for build tasks: the host facts that change which engine
+ * runs and the CIBW_* environment (Nx `runtime` input). Kept dependency-free and fast.
+ */
+export const HOST_FINGERPRINT_COMMAND =
+  `node -e "const fs=require('fs');const e=process.env;console.log(process.platform,process.arch,!!e.DOCKER_HOST||fs.existsSync('/var/run/docker.sock'),!!e.CONTAINER_HOST||fs.existsSync('/run/podman/podman.sock'));for(const k of Object.keys(e).sort())if(k.startsWith('CIBW_'))console.log(k+'='+e[k])"`;
+
+/**
+ * Workspace-relative directories the test-command reads, from its `{project}/...` and
+ * `{package}/...` path arguments (`{project}` = workspace root, `{package}` = project root).
+ * Falls back to `<projectRoot>/tests` when the command names no such path.
+ */
+export function testPaths(projectRoot: string, cibuildwheel: CibuildwheelConfig): string[] {
+  const commands: string[] = [];
+  const collect = (v: unknown) => {
+    if (typeof v === 'string') commands.push(v);
+    else if (Array.isArray(v)) v.forEach(collect);
+  };
+  collect(cibuildwheel['test-command']);
+  for (const plat of ['linux', 'windows', 'macos']) {
+    const t = cibuildwheel[plat];
+    if (t && typeof t === 'object') collect((t as Record<string, unknown>)['test-command']);
+  }
+  if (Array.isArray(cibuildwheel['overrides'])) for (const o of cibuildwheel['overrides'] as Array<Record<string, unknown>>) collect(o['test-command']);
+  const paths = new Set<string>();
+  for (const c of commands) {
+    for (const m of c.matchAll(/\{(project|package)\}((?:[\\/][^\s"';&|]*)?)/g)) {
+      const base = m[1] === 'project' ? '.' : projectRoot;
+      const rest = (m[2] ?? '').replace(/\\/g, '/').replace(/^\//, '');
+      const p = posix.normalize(posix.join(base, rest)).replace(/\/$/, '');
+      if (p && p !== '.' && p !== projectRoot && !p.startsWith('..')) paths.add(p);
+    }
+  }
+  if (paths.size === 0) paths.add(posix.join(projectRoot, 'tests'));
+  return [...paths].sort();
+}
+
+/** `tests/test_x.py`-style paths become Nx input globs (`{workspaceRoot}/…/**\/*` for dirs). */
+function asGlob(path: string): string {
+  return /\.[A-Za-z0-9]+$/.test(posix.basename(path)) ? `{workspaceRoot}/${path}` : `{workspaceRoot}/${path}/**/*`;
+}
+
+/** Cache inputs that stand for the plugin's own code. */
+export function pluginInputs(plugin: PluginLocation): NonNullable<TargetConfiguration['inputs']> {
+  if (plugin.kind === 'package') return [{ externalDependencies: [plugin.name] }];
+  const r = plugin.root;
+  return [
+    `{workspaceRoot}/${r}/src/**/*.ts`,
+    `!{workspaceRoot}/${r}/src/**/*.spec.ts`,
+    `{workspaceRoot}/${r}/executors.json`,
+    `{workspaceRoot}/${r}/package.json`,
+    `{workspaceRoot}/${r}/toolchain/requirements.txt`,
+  ];
+}
+
+/** The inferred targets of one wheel project. */
+export function inferTargets(i: InferenceInput): Record<string, TargetConfiguration> {
+  const root = i.projectRoot;
+  const tests = testPaths(root, i.cibuildwheel);
+  const testGlobs = tests.map(asGlob);
+  const sources = [`{projectRoot}/**/*`, `!{projectRoot}/wheelhouse/**/*`, `!{projectRoot}/**/__pycache__/**/*`];
+  const common = [...pluginInputs(i.plugin), { runtime: HOST_FINGERPRINT_COMMAND }, `^${i.dependencyInput}`];
+  const untestedDir = `{workspaceRoot}/dist/{projectRoot}/wheelhouse`;
+  return {
+    'python-toolchain': {
+      executor: `${PLUGIN_PACKAGE}:python-toolchain`,
+      cache: false,
+      metadata: { description: 'Install the pinned Python toolchain venv (.nx-wheels/toolchain); a no-op when its requirements are unchanged.' },
+    },
+    'build-wheels': {
+      executor: `${PLUGIN_PACKAGE}:build-wheels`,
+      dependsOn: ['python-toolchain'],
+      cache: true,
+      // It runs the test-command, so the tests are inputs too.
+      inputs: [...sources, ...testGlobs, ...common],
+      outputs: ['{projectRoot}/wheelhouse'],
+      options: {},
+      metadata: {
+        description: 'Build, repair and test the wheels [tool.cibuildwheel] selects, into {projectRoot}/wheelhouse.',
+        technologies: ['python', 'cibuildwheel'],
+      },
+    },
+    'build-wheels-untested': {
+      executor: `${PLUGIN_PACKAGE}:build-wheels`,
+      dependsOn: ['python-toolchain'],
+      cache: true,
+      inputs: [...sources, ...testGlobs.map((g) => `!${g}`), ...common],
+      outputs: [untestedDir],
+      options: { test: false, outputDir: `dist/${root}/wheelhouse` },
+      metadata: { description: 'Build and repair the wheels without running tests (the test target tests them), into dist/{projectRoot}/wheelhouse.' },
+    },
+    test: {
+      executor: `${PLUGIN_PACKAGE}:test-wheels`,
+      dependsOn: ['build-wheels-untested', 'python-toolchain'],
+      cache: true,
+      inputs: [`{projectRoot}/pyproject.toml`, ...testGlobs, { dependentTasksOutputFiles: '**/*.whl' }, ...pluginInputs(i.plugin), { runtime: HOST_FINGERPRINT_COMMAND }],
+      outputs: [],
+      options: { wheelDir: `dist/${root}/wheelhouse` },
+      metadata: { description: 'Run test-command against the wheels of build-wheels-untested, each in a fresh venv.' },
+    },
+  };
+}
+
+/**
+ * Workspace-relative paths a CMake file points at outside its own directory:
+ * `add_subdirectory(${CMAKE_CURRENT_SOURCE_DIR}/../../libs/quiver ...)`, `"../../libs/quiver"`.
+ * @param cmakeDir workspace-relative directory of the CMake file (posix)
+ */
+export function cmakeReferencedPaths(cmakeText: string, cmakeDir: string): string[] {
+  const text = cmakeText.replace(/#[^\n]*/g, '');
+  const out = new Set<string>();
+  for (const m of text.matchAll(/(?:\$\{(?:CMAKE_CURRENT_SOURCE_DIR|CMAKE_CURRENT_LIST_DIR|PROJECT_SOURCE_DIR|CMAKE_SOURCE_DIR)\}\/)?((?:\.\.\/)+[A-Za-z0-9_.\-/]+)/g)) {
+    const p = posix.normalize(posix.join(cmakeDir, m[1])).replace(/\/$/, '');
+    if (!p.startsWith('..')) out.add(p);
+  }
+  return [...out].sort();
+}

@@ -1,0 +1,81 @@
+import { QuiverError } from './errors';
+import { parseIdentifier } from './identifiers';
+import { checkNativeIdentifier, formatPlan, HostInfo, identifiersFromOutput, resolveEngine, resolvePlatform } from './plan';
+
+const linuxNoDocker: HostInfo = { os: 'linux', arch: 'x64', containerEngine: null };
+const linuxDocker: HostInfo = { os: 'linux', arch: 'x64', containerEngine: 'docker' };
+const windows: HostInfo = { os: 'win32', arch: 'x64', containerEngine: null };
+
+function code(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(QuiverError);
+    return (e as QuiverError).code;
+  }
+  return 'none';
+}
+
+describe('resolvePlatform', () => {
+  it('auto means the host platform', () => {
+    expect(resolvePlatform('auto', linuxNoDocker)).toBe('linux');
+    expect(resolvePlatform(undefined, windows)).toBe('windows');
+    expect(resolvePlatform('windows', linuxNoDocker)).toBe('windows');
+  });
+  it('rejects unknown platforms and auto on other hosts', () => {
+    expect(code(() => resolvePlatform('macos', linuxNoDocker))).toBe('BAD_OPTION_PLATFORM');
+    expect(code(() => resolvePlatform('auto', { ...linuxNoDocker, os: 'darwin' }))).toBe('UNSUPPORTED_HOST');
+  });
+});
+
+describe('resolveEngine', () => {
+  it('auto: native on Linux without a container engine, cibuildwheel with one or on Windows', () => {
+    expect(resolveEngine('auto', 'linux', linuxNoDocker)).toMatchObject({ engine: 'native', reason: expect.stringContaining('no running docker or podman') });
+    expect(resolveEngine('auto', 'linux', linuxDocker)).toMatchObject({ engine: 'cibuildwheel', reason: expect.stringContaining('docker') });
+    expect(resolveEngine('auto', 'windows', windows).engine).toBe('cibuildwheel');
+  });
+  it('refuses what the host cannot do, naming the fix', () => {
+    expect(code(() => resolveEngine('auto', 'windows', linuxNoDocker))).toBe('WINDOWS_NEEDS_WINDOWS_HOST');
+    expect(code(() => resolveEngine('cibuildwheel', 'linux', linuxNoDocker))).toBe('NO_CONTAINER_ENGINE');
+    expect(code(() => resolveEngine('native', 'windows', windows))).toBe('NATIVE_UNSUPPORTED');
+    expect(code(() => resolveEngine('native', 'linux', { ...windows }))).toBe('NATIVE_UNSUPPORTED');
+    expect(code(() => resolveEngine('docker', 'linux', linuxDocker))).toBe('BAD_OPTION_ENGINE');
+  });
+});
+
+describe('identifiersFromOutput', () => {
+  it('parses one identifier per line', () => {
+    expect(identifiersFromOutput('cp313-manylinux_x86_64\n', 'linux', 'p/pyproject.toml', {}).map((i) => i.id)).toEqual(['cp313-manylinux_x86_64']);
+  });
+  it('an empty selection names the file and any CIBW_* selector in effect', () => {
+    try {
+      identifiersFromOutput('\n', 'linux', 'p/pyproject.toml', { CIBW_SKIP: '*' });
+      throw new Error('no throw');
+    } catch (e) {
+      expect((e as QuiverError).code).toBe('BUILD_SELECTOR_EMPTY');
+      expect((e as Error).message).toContain('p/pyproject.toml [tool.cibuildwheel]');
+      expect((e as Error).message).toContain('CIBW_SKIP');
+    }
+  });
+});
+
+describe('checkNativeIdentifier', () => {
+  it('accepts manylinux of the host arch, refuses the rest', () => {
+    expect(() => checkNativeIdentifier(parseIdentifier('cp313-manylinux_x86_64')!, linuxNoDocker)).not.toThrow();
+    for (const id of ['cp313-musllinux_x86_64', 'cp313-manylinux_aarch64', 'cp313-win_amd64', 'pp310-manylinux_x86_64']) {
+      expect(code(() => checkNativeIdentifier(parseIdentifier(id)!, linuxNoDocker))).toBe('NATIVE_UNSUPPORTED');
+    }
+  });
+});
+
+it('formatPlan lists identifiers, engine and reason, output dir', () => {
+  const text = formatPlan({
+    project: 'python',
+    packageDir: 'bindings/python',
+    outputDir: 'bindings/python/wheelhouse',
+    platforms: [{ platform: 'linux', engine: 'native', reason: 'why', identifiers: [parseIdentifier('cp313-manylinux_x86_64')!] }],
+  });
+  expect(text).toContain('engine native (why)');
+  expect(text).toContain('- cp313-manylinux_x86_64');
+  expect(text).toContain('output dir: bindings/python/wheelhouse');
+});

@@ -1,0 +1,137 @@
+/**
+ * The build plan: which platforms, which identifiers (from `cibuildwheel --print-build-identifiers`),
+ * which engine and why. Pure policy: the facts about the host come in as {@link HostInfo}.
+ */
+import { QuiverError } from './errors';
+import { BuildIdentifier, parseIdentifier, Platform } from './identifiers';
+
+/** `platform` option values. */
+export const PLATFORM_OPTIONS = ['linux', 'windows', 'auto'] as const;
+export type PlatformOption = (typeof PLATFORM_OPTIONS)[number];
+/** `engine` option values. */
+export const ENGINE_OPTIONS = ['cibuildwheel', 'native', 'auto'] as const;
+export type EngineOption = (typeof ENGINE_OPTIONS)[number];
+export type Engine = 'cibuildwheel' | 'native';
+
+/** What the plan needs to know about the machine. */
+export interface HostInfo {
+  /** `process.platform`. */
+  os: NodeJS.Platform;
+  /** `process.arch` (`x64`, `arm64`). */
+  arch: string;
+  /** A container engine that answered `info`, or null. */
+  containerEngine: 'docker' | 'podman' | null;
+}
+
+/** One platform's part of the plan. */
+export interface PlatformPlan {
+  platform: Platform;
+  identifiers: BuildIdentifier[];
+  engine: Engine;
+  /** Why this engine, in words for the plan printout. */
+  reason: string;
+}
+
+/** The whole plan, printed before building. */
+export interface BuildPlan {
+  project: string;
+  packageDir: string;
+  outputDir: string;
+  platforms: PlatformPlan[];
+}
+
+/**
+ * Validate the `platform` option and resolve `auto` to the host's platform.
+ * @throws QuiverError `BAD_OPTION_PLATFORM`, `UNSUPPORTED_HOST`
+ */
+export function resolvePlatform(option: string | undefined, host: HostInfo): Platform {
+  const value = option ?? 'auto';
+  if (!(PLATFORM_OPTIONS as readonly string[]).includes(value)) {
+    throw new QuiverError('BAD_OPTION_PLATFORM', `option platform: "${value}" is not one of ${PLATFORM_OPTIONS.join(', ')}; pass --platform=linux, --platform=windows or --platform=auto.`);
+  }
+  if (value !== 'auto') return value as Platform;
+  if (host.os === 'linux') return 'linux';
+  if (host.os === 'win32') return 'windows';
+  throw new QuiverError('UNSUPPORTED_HOST', `option platform: auto cannot pick a platform on ${host.os}; pass --platform=linux (needs docker or podman) or --platform=windows (needs a Windows host).`);
+}
+
+/**
+ * Pick the engine for `platform` and say why.
+ * @throws QuiverError `BAD_OPTION_ENGINE`, `WINDOWS_NEEDS_WINDOWS_HOST`, `NO_CONTAINER_ENGINE`,
+ *   `NATIVE_UNSUPPORTED`
+ */
+export function resolveEngine(option: string | undefined, platform: Platform, host: HostInfo): { engine: Engine; reason: string } {
+  const value = option ?? 'auto';
+  if (!(ENGINE_OPTIONS as readonly string[]).includes(value)) {
+    throw new QuiverError('BAD_OPTION_ENGINE', `option engine: "${value}" is not one of ${ENGINE_OPTIONS.join(', ')}; pass --engine=auto, --engine=cibuildwheel or --engine=native.`);
+  }
+  if (platform === 'windows') {
+    if (host.os !== 'win32') {
+      throw new QuiverError('WINDOWS_NEEDS_WINDOWS_HOST', `platform windows: Windows wheels are built only on a Windows host (this is ${host.os}); run this target on a Windows runner (runs-on: windows-latest) or pass --platform=linux.`);
+    }
+    if (value === 'native') {
+      throw new QuiverError('NATIVE_UNSUPPORTED', `engine native builds Linux wheels only; on Windows pass --engine=cibuildwheel (or auto).`);
+    }
+    return { engine: 'cibuildwheel', reason: value === 'auto' ? 'auto: Windows host, cibuildwheel builds natively' : 'requested' };
+  }
+  // linux
+  if (value === 'native' || (value === 'auto' && !host.containerEngine)) {
+    if (host.os !== 'linux') {
+      throw new QuiverError('NATIVE_UNSUPPORTED', `engine native needs a Linux host (this is ${host.os}); pass --engine=cibuildwheel with docker or podman running.`);
+    }
+    return {
+      engine: 'native',
+      reason: value === 'native' ? 'requested' : 'auto: no running docker or podman, so build -> auditwheel repair -> test on this host',
+    };
+  }
+  if (!host.containerEngine) {
+    throw new QuiverError('NO_CONTAINER_ENGINE', `engine cibuildwheel: Linux wheels need a running docker or podman and none answered; start one, or pass --engine=native to build on this Linux host.`);
+  }
+  return { engine: 'cibuildwheel', reason: value === 'auto' ? `auto: ${host.containerEngine} is running` : `requested (${host.containerEngine})` };
+}
+
+/**
+ * Parse cibuildwheel's `--print-build-identifiers` output for one platform.
+ * @throws QuiverError `BUILD_SELECTOR_EMPTY` when nothing is selected, `BAD_IDENTIFIER` on unparseable lines.
+ */
+export function identifiersFromOutput(stdout: string, platform: Platform, pyprojectFile: string, env: Record<string, string | undefined>): BuildIdentifier[] {
+  const ids = stdout.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  if (ids.length === 0) {
+    const envSel = ['CIBW_BUILD', 'CIBW_SKIP', `CIBW_BUILD_${platform.toUpperCase()}`, `CIBW_SKIP_${platform.toUpperCase()}`, 'CIBW_ARCHS', `CIBW_ARCHS_${platform.toUpperCase()}`].filter((k) => env[k]);
+    const where = envSel.length ? `${pyprojectFile} [tool.cibuildwheel] build/skip/archs together with ${envSel.join(', ')}` : `${pyprojectFile} [tool.cibuildwheel] build/skip/archs`;
+    throw new QuiverError('BUILD_SELECTOR_EMPTY', `${where} select no ${platform} wheel; add a ${platform} identifier such as "cp313-${platform === 'linux' ? 'manylinux_x86_64' : 'win_amd64'}" to build, or fix skip/archs.`);
+  }
+  return ids.map((id) => {
+    const parsed = parseIdentifier(id);
+    if (!parsed) throw new QuiverError('BAD_IDENTIFIER', `cibuildwheel printed "${id}", which is not a build identifier.`);
+    return parsed;
+  });
+}
+
+/**
+ * Check the native engine can build `id` on this host (Linux, manylinux, same arch, CPython).
+ * @throws QuiverError `NATIVE_UNSUPPORTED` naming the identifier and what to do.
+ */
+export function checkNativeIdentifier(id: BuildIdentifier, host: HostInfo): void {
+  const hostArch = host.arch === 'x64' ? 'x86_64' : host.arch === 'arm64' ? 'aarch64' : host.arch;
+  const why =
+    id.platform !== 'linux' ? 'it is not a Linux wheel'
+    : id.linuxLibc !== 'manylinux' ? `${id.linuxLibc} needs a musl host or a container`
+    : id.arch !== hostArch ? `its architecture ${id.arch} is not this host's ${hostArch}`
+    : id.implementation !== 'cpython' ? 'only CPython is supported natively'
+    : null;
+  if (why) {
+    throw new QuiverError('NATIVE_UNSUPPORTED', `engine native cannot build ${id.id}: ${why}; use --engine=cibuildwheel with docker or podman, or skip it (CIBW_SKIP).`);
+  }
+}
+
+/** The plan as text, one line per fact, for the terminal. */
+export function formatPlan(plan: BuildPlan): string {
+  const lines = [`Build plan for ${plan.project} (${plan.packageDir})`];
+  for (const p of plan.platforms) {
+    lines.push(`  platform ${p.platform}: engine ${p.engine} (${p.reason})`);
+    for (const id of p.identifiers) lines.push(`    - ${id.id}`);
+  }
+  lines.push(`  output dir: ${plan.outputDir}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,144 @@
+/**
+ * Reading `pyproject.toml` (PEP 518 / PEP 621, https://packaging.python.org/en/latest/specifications/pyproject-toml/)
+ * into the {@link PythonProject} the rest of the plugin works from. Pure: takes text, never
+ * touches processes. TOML parsing is smol-toml's.
+ */
+import { parse, TomlError } from 'smol-toml';
+import { QuiverError } from './errors';
+import { isValidProjectName, normalizeName } from './names';
+import { isValidVersion, normalizeVersion } from './pep440';
+
+/** The `[tool.cibuildwheel]` table as written (kebab-case keys, platform sub-tables, overrides). */
+export type CibuildwheelConfig = Record<string, unknown>;
+
+/** `[tool.nx-wheels]`: settings of this plugin. */
+export interface NxWheelsConfig {
+  /** Nx project names this wheel project depends on (in addition to what CMake references show). */
+  dependsOn?: string[];
+  /** Nx project name; default: the project directory's basename. */
+  projectName?: string;
+}
+
+/** What the plugin knows about one Python project. */
+export interface PythonProject {
+  /** Path of the pyproject.toml as given (usually workspace-relative). */
+  file: string;
+  /** `[project].name` as written. */
+  name: string;
+  /** PEP 503 normalized name (`quiverdb`). */
+  normalizedName: string;
+  /** `[project].version` as written, or `null` when the version is dynamic. */
+  version: string | null;
+  /** `[project].version` normalized per PEP 440, or `null` when dynamic or invalid. */
+  normalizedVersion: string | null;
+  /** True when `version` is listed in `[project].dynamic`. */
+  dynamicVersion: boolean;
+  /** `[tool.cibuildwheel]`, or `null` when absent. */
+  cibuildwheel: CibuildwheelConfig | null;
+  /** `[tool.nx-wheels]` (empty when absent). */
+  nxWheels: NxWheelsConfig;
+}
+
+/**
+ * Parse TOML text; a syntax error becomes one line `file:line:col: ...`.
+ * @throws QuiverError `PYPROJECT_SYNTAX`
+ */
+export function parseToml(text: string, file: string): Record<string, unknown> {
+  try {
+    return parse(text) as Record<string, unknown>;
+  } catch (e) {
+    if (e instanceof TomlError) {
+      const reason = e.message.split('\n')[0].replace(/^Invalid TOML document:\s*/, '');
+      throw new QuiverError(
+        'PYPROJECT_SYNTAX',
+        `${file}:${e.line}:${e.column}: TOML syntax error: ${reason}; fix the TOML at that position.`,
+      );
+    }
+    throw e;
+  }
+}
+
+function table(v: unknown): Record<string, unknown> | null {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date)
+    ? (v as Record<string, unknown>)
+    : null;
+}
+
+/**
+ * Read a pyproject.toml text into a {@link PythonProject}.
+ * @param text file contents
+ * @param file path used in messages
+ * @param opts.requireCibuildwheel throw when `[tool.cibuildwheel]` is absent (default true)
+ * @throws QuiverError `PYPROJECT_SYNTAX`, `PYPROJECT_NO_NAME`, `PYPROJECT_BAD_NAME`,
+ *   `PYPROJECT_BAD_VERSION`, `PYPROJECT_NO_CIBUILDWHEEL`, `PYPROJECT_BAD_FIELD`
+ */
+export function readPyProjectText(
+  text: string,
+  file: string,
+  opts: { requireCibuildwheel?: boolean } = {},
+): PythonProject {
+  const doc = parseToml(text, file);
+  const project = table(doc['project']);
+  const name = project?.['name'];
+  if (typeof name !== 'string' || name.length === 0) {
+    throw new QuiverError('PYPROJECT_NO_NAME', `${file}: [project].name is missing; add name = "your-dist-name" under [project].`);
+  }
+  if (!isValidProjectName(name)) {
+    throw new QuiverError('PYPROJECT_BAD_NAME', `${file}: [project].name "${name}" is not a valid project name; use letters, digits, '.', '-', '_' (core metadata Name).`);
+  }
+  const dynamic = Array.isArray(project?.['dynamic']) ? (project!['dynamic'] as unknown[]) : [];
+  const dynamicVersion = dynamic.includes('version');
+  const rawVersion = project?.['version'];
+  let version: string | null = null;
+  if (rawVersion !== undefined) {
+    if (typeof rawVersion !== 'string') {
+      throw new QuiverError('PYPROJECT_BAD_VERSION', `${file}: [project].version must be a string; write version = "1.2.3".`);
+    }
+    version = rawVersion;
+  }
+  const tool = table(doc['tool']) ?? {};
+  const cibw = tool['cibuildwheel'];
+  if (cibw !== undefined && !table(cibw)) {
+    throw new QuiverError('PYPROJECT_BAD_FIELD', `${file}: [tool.cibuildwheel] must be a table.`);
+  }
+  if (opts.requireCibuildwheel !== false && cibw === undefined) {
+    throw new QuiverError('PYPROJECT_NO_CIBUILDWHEEL', `${file}: no [tool.cibuildwheel] table; add one with build = [...] (it is the source of truth for which wheels are built).`);
+  }
+  const nxw = table(tool['nx-wheels']) ?? {};
+  const dependsOn = nxw['depends-on'];
+  if (dependsOn !== undefined && !(Array.isArray(dependsOn) && dependsOn.every((d) => typeof d === 'string'))) {
+    throw new QuiverError('PYPROJECT_BAD_FIELD', `${file}: [tool.nx-wheels].depends-on must be a list of Nx project names, e.g. ["quiver"].`);
+  }
+  const projectName = nxw['project-name'];
+  if (projectName !== undefined && (typeof projectName !== 'string' || !/^[A-Za-z0-9@][\w@/.-]*$/.test(projectName))) {
+    throw new QuiverError('PYPROJECT_BAD_FIELD', `${file}: [tool.nx-wheels].project-name must be an Nx project name such as "python".`);
+  }
+  return {
+    file,
+    name,
+    normalizedName: normalizeName(name),
+    version,
+    normalizedVersion: version !== null && isValidVersion(version) ? normalizeVersion(version) : null,
+    dynamicVersion,
+    cibuildwheel: (table(cibw) as CibuildwheelConfig) ?? null,
+    nxWheels: { dependsOn: dependsOn as string[] | undefined, projectName: projectName as string | undefined },
+  };
+}
+
+/**
+ * The project's static, valid PEP 440 version.
+ * @throws QuiverError `PYPROJECT_DYNAMIC_VERSION` when dynamic, `PYPROJECT_NO_VERSION` when
+ *   absent, `PYPROJECT_BAD_VERSION` when not PEP 440.
+ */
+export function requireStaticVersion(p: PythonProject): string {
+  if (p.dynamicVersion) {
+    throw new QuiverError('PYPROJECT_DYNAMIC_VERSION', `${p.file}: [project].version is dynamic; quiver needs a static version: remove "version" from [project].dynamic and set version = "X.Y.Z".`);
+  }
+  if (p.version === null) {
+    throw new QuiverError('PYPROJECT_NO_VERSION', `${p.file}: [project].version is missing; add version = "0.1.0" under [project].`);
+  }
+  if (p.normalizedVersion === null) {
+    throw new QuiverError('PYPROJECT_BAD_VERSION', `${p.file}: [project].version "${p.version}" is not a PEP 440 version; use e.g. "1.2.3", "1.2.3rc1", "1.2.3.post1".`);
+  }
+  return p.normalizedVersion;
+}

@@ -1,0 +1,203 @@
+/**
+ * build-wheels: plan (cibuildwheel --print-build-identifiers), build with the chosen engine into
+ * a temporary directory, test, report, and only then move the wheels into the output directory.
+ */
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, isAbsolute, join, relative, resolve } from 'node:path';
+import { BUILD_REPORT_FILE, BuildReport, BuiltWheel, formatBuildSummary } from '../core/build-report';
+import { buildEnvironment, substitutePlaceholders, testCommand, testExtras, testRequires, testSkipped } from '../core/cibw-options';
+import { QuiverError } from '../core/errors';
+import { BuildIdentifier, identifierForWheel, Platform } from '../core/identifiers';
+import { BuildPlan, checkNativeIdentifier, formatPlan, HostInfo, PlatformPlan, resolveEngine, resolvePlatform } from '../core/plan';
+import { parseWheelFilename } from '../core/wheel-filename';
+import { runCibuildwheel } from '../runners/cibuildwheel';
+import { detectContainerEngine } from '../runners/container';
+import { buildWheel, repairWheel } from '../runners/native';
+import { LineSink, consoleSink } from '../runners/process';
+import { findCPython, Interpreter } from '../runners/python';
+import { ensureBuildEnv, stateDir } from '../runners/toolchain';
+import { testWheel } from '../runners/wheel-test';
+import { replaceDir, sha256File } from './files';
+import { listIdentifiers } from './identifiers';
+import { loadPythonProject } from './project';
+import { loadToolchain } from './toolchain';
+
+/** Inputs of {@link buildWheels}; mirrors the executor's schema.json. */
+export interface BuildWheelsOptions {
+  workspaceRoot: string;
+  /** Workspace-relative project root (where pyproject.toml is). */
+  projectRoot: string;
+  projectName: string;
+  platform?: string;
+  engine?: string;
+  /** Output directory, absolute or workspace-relative. Default `<projectRoot>/wheelhouse`. */
+  outputDir?: string;
+  python?: string;
+  /** Run the test-command (default true). */
+  test?: boolean;
+  /** Environment (defaults to `process.env`); `CIBW_*` here reach cibuildwheel and the native engine. */
+  env?: Record<string, string | undefined>;
+  /** Host facts; detected when absent (tests inject them). */
+  host?: HostInfo;
+}
+
+/**
+ * Build, repair and test the wheels of one project.
+ * @returns the build report (also written to `<outputDir>/build-report.json`)
+ * @throws QuiverError for every user-caused failure (see the README's list of codes)
+ */
+export async function buildWheels(o: BuildWheelsOptions, sink: LineSink = consoleSink): Promise<BuildReport> {
+  const ws = o.workspaceRoot;
+  const env = o.env ?? process.env;
+  const project = loadPythonProject(ws, o.projectRoot);
+  const packageDir = resolve(ws, o.projectRoot);
+  const outputDir = o.outputDir ? (isAbsolute(o.outputDir) ? o.outputDir : resolve(ws, o.outputDir)) : join(packageDir, 'wheelhouse');
+  const runTests = o.test !== false;
+
+  // Options and host first: refuse early, before installing anything.
+  const baseHost: HostInfo = o.host ?? { os: process.platform, arch: process.arch, containerEngine: null };
+  const platform = resolvePlatform(o.platform, baseHost);
+  let host = baseHost;
+  if (!o.host && platform === 'linux' && o.engine !== 'native') {
+    host = { ...baseHost, containerEngine: await detectContainerEngine(env) };
+  }
+  const { engine, reason } = resolveEngine(o.engine, platform, host);
+
+  const toolchain = await loadToolchain(ws, o.python, sink);
+  const identifiers = await listIdentifiers(toolchain.bin('cibuildwheel'), ws, packageDir, platform, env);
+  if (engine === 'native') identifiers.forEach((id) => checkNativeIdentifier(id, host));
+  const platformPlan: PlatformPlan = { platform, identifiers, engine, reason };
+  const plan: BuildPlan = { project: o.projectName, packageDir: relative(ws, packageDir) || '.', outputDir: relative(ws, outputDir) || outputDir, platforms: [platformPlan] };
+  sink.out(formatPlan(plan));
+  if (!runTests) sink.out('  tests: off (test=false); the test target runs them against these wheels');
+
+  const tmp = join(stateDir(ws), 'tmp', `build-${o.projectName}-${process.pid}-${Date.now()}`);
+  const out = join(tmp, 'wheelhouse');
+  mkdirSync(out, { recursive: true });
+  try {
+    let wheels: BuiltWheel[];
+    if (engine === 'cibuildwheel') {
+      wheels = await buildWithCibuildwheel({ ws, packageDir, platform, out, env, runTests, toolchainBin: toolchain.bin('cibuildwheel'), identifiers }, sink);
+    } else {
+      wheels = await buildNatively({ ws, packageDir, platform, out, tmp, env, runTests, project: project.cibuildwheel ?? {}, identifiers, auditwheel: toolchain.bin('auditwheel'), preferred: toolchain.host }, sink);
+    }
+    const report: BuildReport = {
+      reportVersion: 1,
+      project: o.projectName,
+      distribution: project.normalizedName,
+      version: project.normalizedVersion,
+      createdAt: new Date().toISOString(),
+      wheels,
+    };
+    writeFileSync(join(out, BUILD_REPORT_FILE), JSON.stringify(report, null, 2) + '\n');
+    replaceDir(out, outputDir);
+    sink.out('');
+    sink.out(formatBuildSummary(report));
+    sink.out(`${wheels.length} wheel(s) in ${relative(ws, outputDir) || outputDir}; report: ${relative(ws, join(outputDir, BUILD_REPORT_FILE))}`);
+    return report;
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+async function describe(file: string, id: BuildIdentifier, platform: Platform, engine: 'cibuildwheel' | 'native', seconds: number, tests: BuiltWheel['tests']): Promise<BuiltWheel> {
+  const parsed = parseWheelFilename(basename(file));
+  return {
+    file: basename(file),
+    identifier: id.id,
+    platform,
+    engine,
+    tags: parsed?.tags ?? [],
+    size: statSync(file).size,
+    sha256: await sha256File(file),
+    seconds: Math.round(seconds * 10) / 10,
+    tests,
+  };
+}
+
+async function buildWithCibuildwheel(
+  a: { ws: string; packageDir: string; platform: Platform; out: string; env: Record<string, string | undefined>; runTests: boolean; toolchainBin: string; identifiers: BuildIdentifier[] },
+  sink: LineSink,
+): Promise<BuiltWheel[]> {
+  const env = { ...a.env, ...(a.runTests ? {} : { CIBW_TEST_SKIP: '*' }) };
+  const seconds = await runCibuildwheel(a.toolchainBin, { workspaceRoot: a.ws, packageDir: relative(a.ws, a.packageDir) || '.', platform: a.platform, outputDir: a.out, env }, sink);
+  const files = readdirSync(a.out).filter((f) => f.endsWith('.whl'));
+  const result: BuiltWheel[] = [];
+  for (const f of files) {
+    const parsed = parseWheelFilename(f);
+    const id = parsed && identifierForWheel(parsed, a.identifiers);
+    if (!id) throw new QuiverError('UNEXPECTED_WHEEL', `cibuildwheel produced ${f}, which matches none of the planned identifiers (${a.identifiers.map((i) => i.id).join(', ')}).`);
+    result.push(await describe(join(a.out, f), id, a.platform, 'cibuildwheel', seconds, a.runTests ? 'passed' : 'not-run'));
+  }
+  return result;
+}
+
+async function buildNatively(
+  a: {
+    ws: string;
+    packageDir: string;
+    platform: Platform;
+    out: string;
+    tmp: string;
+    env: Record<string, string | undefined>;
+    runTests: boolean;
+    project: Record<string, unknown>;
+    identifiers: BuildIdentifier[];
+    auditwheel: string;
+    preferred: Interpreter;
+  },
+  sink: LineSink,
+): Promise<BuiltWheel[]> {
+  const result: BuiltWheel[] = [];
+  const rel = relative(a.ws, a.packageDir) || '.';
+  for (const id of a.identifiers) {
+    const started = Date.now();
+    const python = await findCPython(id.pythonVersion, a.preferred);
+    if (!python) {
+      throw new QuiverError('NO_PYTHON_FOR_IDENTIFIER', `engine native: no CPython ${id.pythonVersion} found for ${id.id} (looked for python${id.pythonVersion} on PATH and in pyenv); install it (e.g. pyenv install ${id.pythonVersion}) or pass --python=/path/to/python${id.pythonVersion}.`);
+    }
+    const buildEnv = await ensureBuildEnv(a.ws, python, sink);
+    const env = { ...a.env, ...buildEnvironment(a.project, a.platform, id.id, a.env) };
+    const raw = await buildWheel(buildEnv.bin('python'), { workspaceRoot: a.ws, packageDir: rel, outDir: join(a.tmp, `raw-${id.id}`), identifier: id.id, env }, sink);
+    const repaired = await repairWheel(a.auditwheel, raw, { outDir: join(a.tmp, `repaired-${id.id}`), identifier: id.id }, sink);
+    const buildSeconds = (Date.now() - started) / 1000;
+    const target = join(a.out, basename(repaired));
+    renameSync(repaired, target);
+    let tests: BuiltWheel['tests'] = 'not-run';
+    if (a.runTests) {
+      tests = await testOne({ ws: a.ws, packageDir: a.packageDir, platform: a.platform, id, wheel: target, python: python.executable, config: a.project, env: a.env }, sink);
+    }
+    result.push(await describe(target, id, a.platform, 'native', buildSeconds, tests));
+  }
+  return result;
+}
+
+/**
+ * Run the resolved test-command for one wheel (shared by build-wheels and the test target).
+ * @returns `passed`, or `skipped` when test-skip selects it or there is no test-command
+ * @throws QuiverError `TESTS_FAILED`, `TEST_INSTALL_FAILED`
+ */
+export async function testOne(
+  a: { ws: string; packageDir: string; platform: Platform; id: BuildIdentifier; wheel: string; python: string; config: Record<string, unknown>; env: Record<string, string | undefined> },
+  sink: LineSink,
+): Promise<'passed' | 'skipped'> {
+  const cmd = testCommand(a.config, a.platform, a.id.id, a.env);
+  if (!cmd || testSkipped(a.config, a.platform, a.id.id, a.env)) {
+    sink.out(`[test ${a.id.id}] skipped (${cmd ? 'test-skip selects it' : 'no test-command'})`);
+    return 'skipped';
+  }
+  const command = substitutePlaceholders(cmd, { project: a.ws, package: a.packageDir, wheel: a.wheel });
+  await testWheel(
+    {
+      identifier: a.id.id,
+      wheel: a.wheel,
+      python: a.python,
+      testCommand: command,
+      testRequires: testRequires(a.config, a.platform, a.id.id, a.env),
+      testExtras: testExtras(a.config, a.platform, a.id.id, a.env),
+      env: a.env,
+    },
+    sink,
+  );
+  return 'passed';
+}

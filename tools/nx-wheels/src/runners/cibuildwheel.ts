@@ -1,0 +1,58 @@
+/**
+ * Running the real, pinned cibuildwheel (from the toolchain venv), always from the workspace
+ * root with the package directory as its argument, so `{project}` is the workspace root.
+ */
+import { QuiverError } from '../core/errors';
+import { Platform } from '../core/identifiers';
+import { capture, LineSink, consoleSink, stream } from './process';
+
+/** Readable meaning of cibuildwheel's exit codes (cibuildwheel/errors.py). */
+export const CIBUILDWHEEL_EXIT_CODES: Record<number, string> = {
+  1: 'the build failed (compiler, build backend or test-command); see the [cibuildwheel] lines above',
+  2: 'configuration error: an option in [tool.cibuildwheel] or a CIBW_* variable is invalid',
+  3: 'nothing to do: the build selectors matched no identifier',
+  4: 'a deprecated option is used; update [tool.cibuildwheel] as cibuildwheel says above',
+  5: 'a pure-Python wheel was produced where a platform wheel was expected; check the CMake/extension setup',
+  6: 'two builds produced a wheel with the same name; check build/skip and archs',
+  7: 'the container engine is too old; upgrade docker or podman',
+  8: 'repair-wheel-command produced no wheel or several; it must write exactly one wheel to {dest_dir}',
+  9: 'the audit command (auditwheel) failed: the wheel links libraries outside the manylinux policy',
+  10: 'the build frontend produced no wheel; check the build backend configuration',
+};
+
+/**
+ * `cibuildwheel --print-build-identifiers --platform <platform> <packageDir>`.
+ * @returns stdout (one identifier per line)
+ * @throws QuiverError `CIBUILDWHEEL_CONFIG` with cibuildwheel's own message when it exits non-zero.
+ */
+export async function printBuildIdentifiers(
+  cibuildwheel: string,
+  opts: { workspaceRoot: string; packageDir: string; platform: Platform; env: Record<string, string | undefined> },
+): Promise<string> {
+  const r = await capture(cibuildwheel, ['--print-build-identifiers', '--platform', opts.platform, opts.packageDir], {
+    cwd: opts.workspaceRoot,
+    env: opts.env,
+  });
+  if (r.exitCode !== 0) {
+    const msg = r.stderr.trim().split(/\r?\n/).filter(Boolean).pop() ?? `exit ${r.exitCode}`;
+    throw new QuiverError('CIBUILDWHEEL_CONFIG', `cibuildwheel --print-build-identifiers --platform ${opts.platform} ${opts.packageDir} failed: ${msg.replace(/^cibuildwheel: (error: )?/, '')}`);
+  }
+  return r.stdout;
+}
+
+/**
+ * Build with cibuildwheel into `outputDir`, streaming its output prefixed `[cibuildwheel] `.
+ * @throws QuiverError `CIBUILDWHEEL_FAILED` with the readable meaning of its exit code.
+ */
+export async function runCibuildwheel(
+  cibuildwheel: string,
+  opts: { workspaceRoot: string; packageDir: string; platform: Platform; outputDir: string; env: Record<string, string | undefined> },
+  sink: LineSink = consoleSink,
+): Promise<number> {
+  const r = await stream(cibuildwheel, ['--platform', opts.platform, '--output-dir', opts.outputDir, opts.packageDir], '[cibuildwheel] ', { cwd: opts.workspaceRoot, env: opts.env }, sink);
+  if (r.exitCode !== 0) {
+    const meaning = CIBUILDWHEEL_EXIT_CODES[r.exitCode ?? 1] ?? `unexpected exit code ${r.exitCode}`;
+    throw new QuiverError('CIBUILDWHEEL_FAILED', `cibuildwheel --platform ${opts.platform} exited ${r.exitCode ?? r.signal}: ${meaning}.`);
+  }
+  return r.seconds;
+}

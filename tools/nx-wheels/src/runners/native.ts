@@ -1,0 +1,58 @@
+/**
+ * The native engine's process steps: `python -m build --wheel` with the target interpreter,
+ * then `auditwheel repair` to a manylinux platform tag.
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { QuiverError } from '../core/errors';
+import { LineSink, consoleSink, stream } from './process';
+
+function wheelsIn(dir: string): string[] {
+  try {
+    return readdirSync(dir).filter((f) => f.endsWith('.whl'));
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Build one wheel of `packageDir` with pypa/build in the target interpreter's build env.
+ * @param python the build env's python (has `build` installed)
+ * @returns absolute path of the wheel
+ * @throws QuiverError `NATIVE_BUILD_FAILED` (compiler or backend error) or `NATIVE_NO_WHEEL`
+ */
+export async function buildWheel(
+  python: string,
+  opts: { workspaceRoot: string; packageDir: string; outDir: string; identifier: string; env: Record<string, string | undefined> },
+  sink: LineSink = consoleSink,
+): Promise<string> {
+  const r = await stream(python, ['-m', 'build', '--wheel', '--outdir', opts.outDir, opts.packageDir], `[build ${opts.identifier}] `, { cwd: opts.workspaceRoot, env: opts.env }, sink);
+  if (r.exitCode !== 0) {
+    throw new QuiverError('NATIVE_BUILD_FAILED', `building ${opts.identifier} from ${opts.packageDir} failed (python -m build exited ${r.exitCode}); the compiler or build backend error is in the [build ${opts.identifier}] lines above.`);
+  }
+  const wheels = wheelsIn(opts.outDir);
+  if (wheels.length !== 1) throw new QuiverError('NATIVE_NO_WHEEL', `python -m build produced ${wheels.length} wheels in ${opts.outDir}, expected 1.`);
+  return join(opts.outDir, wheels[0]);
+}
+
+/**
+ * `auditwheel repair` a wheel into `outDir` (auditwheel picks the most compatible manylinux
+ * policy the wheel satisfies, unless `plat` is given).
+ * @returns absolute path of the repaired wheel
+ * @throws QuiverError `AUDITWHEEL_FAILED` when the wheel cannot be made manylinux.
+ */
+export async function repairWheel(
+  auditwheel: string,
+  wheel: string,
+  opts: { outDir: string; identifier: string; plat?: string; env?: Record<string, string | undefined> },
+  sink: LineSink = consoleSink,
+): Promise<string> {
+  const args = ['repair', '-w', opts.outDir, ...(opts.plat ? ['--plat', opts.plat] : []), wheel];
+  const r = await stream(auditwheel, args, `[auditwheel ${opts.identifier}] `, { env: opts.env }, sink);
+  if (r.exitCode !== 0) {
+    throw new QuiverError('AUDITWHEEL_FAILED', `auditwheel repair of ${wheel} failed (exit ${r.exitCode}): the wheel does not fit a manylinux policy; see the [auditwheel] lines above.`);
+  }
+  const wheels = wheelsIn(opts.outDir);
+  if (wheels.length !== 1) throw new QuiverError('AUDITWHEEL_FAILED', `auditwheel repair produced ${wheels.length} wheels in ${opts.outDir}, expected 1.`);
+  return join(opts.outDir, wheels[0]);
+}
