@@ -1,0 +1,66 @@
+"""Type stub for the quiverdb._core extension module (nanobind binding of libs/quiver)."""
+
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from typing import SupportsFloat, Union
+
+if sys.version_info >= (3, 12):
+    from collections.abc import Buffer
+else:
+    from typing_extensions import Buffer
+
+_VectorLike = Union[Sequence[SupportsFloat], Buffer]
+
+__cpp_version__: str
+
+class FileFormatError(ValueError):
+    """The data is not a valid quiver index file (base class)."""
+
+class CorruptFileError(FileFormatError):
+    """The file is a quiver index but its content is damaged."""
+
+class TruncatedFileError(CorruptFileError):
+    """The file ends before the data its header announces."""
+
+class BadMagicError(FileFormatError):
+    """The data does not start with the quiver magic bytes: not an index file."""
+
+class UnsupportedVersionError(FileFormatError):
+    """The file is a quiver index of a format version this build cannot read."""
+
+class DuplicateIdError(ValueError):
+    """add() or add_many() was given an id that is already in the index."""
+
+class Index:
+    """An in-memory index of float32 vectors with exact k-nearest-neighbour search.
+
+    Metrics and search scores: ``'l2'`` squared Euclidean distance (smallest
+    first), ``'ip'`` inner product (largest first), ``'cosine'`` cosine
+    similarity in [-1, 1] (largest first). Ties are broken by ascending id.
+    """
+
+    def __init__(self, dim: int, metric: str = "l2") -> None: ...
+    @property
+    def dim(self) -> int: ...
+    @property
+    def metric(self) -> str: ...
+    def __len__(self) -> int: ...
+    def __contains__(self, id: object) -> bool: ...
+    def __iter__(self) -> Iterator[int]: ...
+    def add(self, id: int, vector: _VectorLike) -> None: ...
+    def upsert(self, id: int, vector: _VectorLike) -> bool: ...
+    def add_many(self, ids: Sequence[int], vectors: Union[Sequence[_VectorLike], Buffer]) -> None: ...
+    def remove(self, id: int) -> None: ...
+    def get(self, id: int) -> list[float]: ...
+    def ids(self) -> list[int]: ...
+    def clear(self) -> None: ...
+    def search(self, vector: _VectorLike, k: int) -> list[tuple[int, float]]: ...
+    def save(self, path: Union[str, os.PathLike[str]]) -> None: ...
+    @staticmethod
+    def load(path: Union[str, os.PathLike[str]]) -> Index: ...
+    def to_bytes(self) -> bytes: ...
+    @staticmethod
+    def from_bytes(data: Buffer) -> Index: ...
+    def __getstate__(self) -> bytes: ...
+    def __setstate__(self, state: Buffer) -> None: ...
