@@ -3,7 +3,7 @@
 const esm = [
   'execa', '@sindresorhus/merge-streams', 'figures', 'get-stream', 'human-signals', 'is-plain-obj',
   'is-stream', 'npm-run-path', 'parse-ms', 'path-key', 'pretty-ms', 'strip-final-newline',
-  'unicorn-magic', 'yoctocolors', 'is-unicode-supported', '@renovatebot/pep440', 'smol-toml',
+  'unicorn-magic', 'yoctocolors', 'is-unicode-supported', '@renovatebot/pep440', 'smol-toml', '@sec-ant',
 ];
 module.exports = {
   displayName: 'nx-wheels',
@@ -11,10 +11,13 @@ module.exports = {
   rootDir: __dirname,
   roots: ['<rootDir>/src', '<rootDir>/test'],
   testMatch: ['**/*.spec.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/test/e2e/'],
   transform: {
     '^.+\\.[tj]s$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
   },
   transformIgnorePatterns: [`/node_modules/(?!(${esm.join('|')})/)`],
+  // unicorn-magic (a dependency of execa) exports only an "import" condition.
+  moduleNameMapper: { '^unicorn-magic$': require('node:path').resolve(__dirname, '../../node_modules/unicorn-magic/node.js') },
   moduleFileExtensions: ['ts', 'js', 'json'],
   testTimeout: 120000,
 };

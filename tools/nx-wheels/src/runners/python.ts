@@ -29,8 +29,9 @@ export async function probeInterpreter(command: string, args: string[] = []): Pr
     const [executable, fullVersion, implementation] = r.stdout.trim().split(/\r?\n/);
     if (!executable || !fullVersion) return null;
     return { executable, fullVersion, version: fullVersion.split('.').slice(0, 2).join('.'), implementation };
-  } catch {
-    return null;
+  } catch (e) {
+    if (e instanceof QuiverError) return null; // not installed / cannot start
+    throw e;
   }
 }
 

@@ -1,0 +1,64 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createDependencies, createNodes, createNodesV2 } from './index';
+
+let ws: string;
+beforeAll(() => {
+  ws = mkdtempSync(join(tmpdir(), 'quiver-infer-'));
+  const write = (f: string, t: string) => {
+    mkdirSync(join(ws, f, '..'), { recursive: true });
+    writeFileSync(join(ws, f), t);
+  };
+  write('bindings/python/pyproject.toml', '[project]\nname = "quiverdb"\nversion = "0.1.0"\n[tool.cibuildwheel]\nbuild = ["cp313-manylinux_x86_64"]\ntest-command = "pytest {project}/bindings/python/tests"\n');
+  write('bindings/python/CMakeLists.txt', 'add_subdirectory("${CMAKE_CURRENT_SOURCE_DIR}/../../libs/quiver" q)\n');
+  write('bindings/other/pyproject.toml', '[project]\nname = "other"\n[tool.cibuildwheel]\n[tool.nx-wheels]\nproject-name = "other-wheels"\ndepends-on = ["quiver", "missing"]\n');
+  write('bindings/broken/pyproject.toml', '[project\nname = "x"\n[tool.cibuildwheel]\n');
+  write('pure/pyproject.toml', '[project]\nname = "pure"\n');
+  write('node_modules/pkg/pyproject.toml', '[project]\nname = "dep"\n[tool.cibuildwheel]\n');
+});
+afterAll(() => rmSync(ws, { recursive: true, force: true }));
+
+async function infer(files: string[]) {
+  const ctx = { workspaceRoot: ws, nxJsonConfiguration: { namedInputs: { production: ['default'] } }, configFiles: files } as never;
+  const results = await createNodesV2[1](files, {} as never, ctx);
+  return Object.fromEntries(results.flatMap(([, r]) => Object.entries(r.projects ?? {})));
+}
+
+describe('createNodes', () => {
+  it('is exported under both names', () => {
+    expect(createNodes).toBe(createNodesV2);
+    expect(createNodesV2[0]).toBe('**/pyproject.toml');
+  });
+
+  it('infers a project per pyproject.toml with [tool.cibuildwheel]: name from the directory or [tool.nx-wheels]', async () => {
+    const projects = await infer(['bindings/python/pyproject.toml', 'bindings/other/pyproject.toml', 'pure/pyproject.toml', 'node_modules/pkg/pyproject.toml']);
+    expect(Object.keys(projects).sort()).toEqual(['bindings/other', 'bindings/python']);
+    expect(projects['bindings/python'].name).toBe('python');
+    expect(projects['bindings/other'].name).toBe('other-wheels');
+    expect(Object.keys(projects['bindings/python'].targets!)).toEqual(expect.arrayContaining(['build-wheels', 'test']));
+  });
+
+  it('a pyproject.toml that does not parse but has [tool.cibuildwheel] still becomes a project (the target reports the error)', async () => {
+    const projects = await infer(['bindings/broken/pyproject.toml']);
+    expect(projects['bindings/broken'].name).toBe('broken');
+  });
+});
+
+describe('createDependencies', () => {
+  it('adds python -> quiver from the CMake reference and depends-on edges to existing projects only', async () => {
+    const projects = {
+      python: { name: 'python', root: 'bindings/python' },
+      'other-wheels': { name: 'other-wheels', root: 'bindings/other' },
+      quiver: { name: 'quiver', root: 'libs/quiver' },
+    };
+    const deps = await createDependencies({} as never, { workspaceRoot: ws, projects } as never);
+    expect(deps).toEqual(
+      expect.arrayContaining([
+        { source: 'python', target: 'quiver', type: 'static', sourceFile: 'bindings/python/CMakeLists.txt' },
+        { source: 'other-wheels', target: 'quiver', type: 'static', sourceFile: 'bindings/other/pyproject.toml' },
+      ]),
+    );
+    expect(deps.find((d) => d.target === 'missing')).toBeUndefined();
+  });
+});
