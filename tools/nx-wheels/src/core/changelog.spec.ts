@@ -1,0 +1,46 @@
+import { findChangelogSection, listChangelogSections } from './changelog';
+
+const TEXT = `## v1.4.0rc2 (2026-01-02)
+
+### Fixes
+
+- rc2 fix
+
+# Changelog
+
+Preamble.
+
+## [Unreleased]
+
+- pending
+
+## [1.3.0] - 2025-12-01
+
+### Added
+- keep-a-changelog style
+
+## 1.2.0
+
+- plain
+
+## 1.1.0 (2025-10-01)
+- nx style
+`;
+
+describe('changelog sections', () => {
+  it('accepts ## [X.Y.Z] and ## X.Y.Z headings, with or without a date', () => {
+    expect(listChangelogSections(TEXT).map((s) => s.normalizedVersion)).toEqual(['1.4.0rc2', '1.3.0', '1.2.0', '1.1.0']);
+    expect(findChangelogSection(TEXT, '1.3.0')!.body).toBe('### Added\n- keep-a-changelog style');
+    expect(findChangelogSection(TEXT, '1.2.0')!.body).toBe('- plain');
+    expect(findChangelogSection(TEXT, '1.1.0')!.body).toBe('- nx style');
+  });
+
+  it('ends a section at the next # or ## heading, not at ###', () => {
+    expect(findChangelogSection(TEXT, '1.4.0rc2')!.body).toBe('### Fixes\n\n- rc2 fix');
+  });
+
+  it('matches after PEP 440 normalization', () => {
+    expect(findChangelogSection(TEXT, '1.4.0-rc.2')!.line).toBe(1);
+    expect(findChangelogSection(TEXT, '1.4.0')).toBeNull();
+  });
+});

@@ -1,0 +1,25 @@
+import type { ExecutorContext } from '@nx/devkit';
+import { validateRelease } from '../../pipeline/validate-release';
+import { runExecutorBody } from '../run';
+import type { ValidateReleaseExecutorSchema } from './schema';
+
+/**
+ * Nx executor `@quiver/nx-wheels:validate-release`: see schema.json. Each failed check is one
+ * line on stderr; the summary goes to stdout (and `$GITHUB_STEP_SUMMARY`).
+ */
+export default async function validateReleaseExecutor(options: ValidateReleaseExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
+  const projectName = context.projectName!;
+  const projectRoot = context.projectsConfigurations!.projects[projectName].root;
+  let passed = false;
+  const run = await runExecutorBody('validate-release', async () => {
+    const { result, summary, notesFile } = await validateRelease({ ...options, workspaceRoot: context.root, projectRoot, projectName });
+    process.stdout.write(summary);
+    if (result.version) {
+      process.stdout.write(`version: ${result.version}\nprerelease: ${result.prerelease}\n`);
+    }
+    if (notesFile) process.stdout.write(`release notes: ${notesFile}\n`);
+    for (const f of result.failures) process.stderr.write(`validate-release: ${f.message}\n`);
+    passed = result.ok;
+  });
+  return { success: run.success && passed };
+}

@@ -1,0 +1,110 @@
+/**
+ * validate-release: gather pyproject.toml, the changelog and git facts, judge them with
+ * {@link checkRelease}, and write the outputs a release workflow needs (release notes file,
+ * `$GITHUB_STEP_SUMMARY`, `$GITHUB_OUTPUT`).
+ */
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative } from 'node:path';
+import { QuiverError } from '../core/errors';
+import { checkRelease, ReleaseCheckResult, renderReleaseSummary } from '../core/release-check';
+import { isShallowRepository, listTags } from '../runners/git';
+
+/** Options of {@link validateRelease} (the executor's schema plus context). */
+export interface ValidateReleaseOptions {
+  workspaceRoot: string;
+  /** Workspace-relative project root. */
+  projectRoot: string;
+  projectName: string;
+  /** `auto` (default): tag mode when a tag is given or the workflow runs for a tag, else branch mode. */
+  mode?: 'auto' | 'branch' | 'tag';
+  /** Tag to check in tag mode; default from GITHUB_REF_NAME / GITHUB_REF. */
+  tag?: string;
+  /** Changelog path (workspace-relative or absolute); default `<projectRoot>/CHANGELOG.md`. */
+  changelog?: string;
+  /** Where to write the version's changelog section; default `dist/<projectRoot>/release-notes.md`. */
+  notesFile?: string;
+  /** Release tag prefix; default `v` (pattern `v{version}`). */
+  tagPrefix?: string;
+  /** Environment (default process.env); injectable for tests. */
+  env?: Record<string, string | undefined>;
+}
+
+/** What {@link validateRelease} did. */
+export interface ValidateReleaseOutcome {
+  result: ReleaseCheckResult;
+  /** Markdown summary (also appended to `$GITHUB_STEP_SUMMARY` when set). */
+  summary: string;
+  /** Absolute path of the written release notes, when the section was found. */
+  notesFile: string | null;
+}
+
+/**
+ * Which tag to check, and from where: `--tag`, then `GITHUB_REF_NAME` when `GITHUB_REF_TYPE` is
+ * `tag` (or unset), then `GITHUB_REF` when it is `refs/tags/...`.
+ */
+export function resolveTag(opt: string | undefined, env: Record<string, string | undefined>): { tag: string; source: string } | null {
+  if (opt && opt.trim()) return { tag: opt.trim(), source: '--tag' };
+  const refType = env['GITHUB_REF_TYPE'];
+  if (env['GITHUB_REF_NAME'] && (refType === 'tag' || (!refType && env['GITHUB_REF']?.startsWith('refs/tags/')))) {
+    return { tag: env['GITHUB_REF_NAME'], source: 'GITHUB_REF_NAME' };
+  }
+  if (env['GITHUB_REF']?.startsWith('refs/tags/')) return { tag: env['GITHUB_REF'], source: 'GITHUB_REF' };
+  return null;
+}
+
+function readIfExists(file: string): string | null {
+  return existsSync(file) ? readFileSync(file, 'utf8') : null;
+}
+
+/**
+ * Run the release checks.
+ * @throws QuiverError `BAD_OPTION` for an unknown mode; git errors from runners/git
+ *   (`NOT_A_GIT_REPO`, `GIT_FAILED`) in branch mode. Check failures are in `result.failures`.
+ */
+export async function validateRelease(o: ValidateReleaseOptions): Promise<ValidateReleaseOutcome> {
+  const env = o.env ?? process.env;
+  const mode = o.mode ?? 'auto';
+  if (!['auto', 'branch', 'tag'].includes(mode)) {
+    throw new QuiverError('BAD_OPTION', `--mode=${mode} is not one of auto, branch, tag.`);
+  }
+  const abs = (p: string) => (isAbsolute(p) ? p : join(o.workspaceRoot, p));
+  const shown = (p: string) => relative(o.workspaceRoot, p) || p;
+  const tagPrefix = o.tagPrefix ?? 'v';
+  const found = resolveTag(o.tag, env);
+  const effective = mode === 'auto' ? (found ? 'tag' : 'branch') : mode;
+  const pyprojectPath = join(o.workspaceRoot, o.projectRoot, 'pyproject.toml');
+  const changelogPath = abs(o.changelog ?? join(o.projectRoot, 'CHANGELOG.md'));
+  let tags: string[] | undefined;
+  let shallow: boolean | undefined;
+  if (effective === 'branch') {
+    const cwd = join(o.workspaceRoot, o.projectRoot);
+    shallow = await isShallowRepository(cwd);
+    tags = await listTags(cwd, `${tagPrefix}*`);
+  }
+  const result = checkRelease({
+    mode: effective,
+    pyprojectFile: shown(pyprojectPath),
+    pyprojectText: readIfExists(pyprojectPath),
+    changelogFile: shown(changelogPath),
+    changelogText: readIfExists(changelogPath),
+    tag: found?.tag ?? null,
+    tagSource: found?.source,
+    tags,
+    tagPrefix,
+    shallow,
+  });
+  let notesFile: string | null = null;
+  if (result.section) {
+    notesFile = abs(o.notesFile ?? join('dist', o.projectRoot, 'release-notes.md'));
+    mkdirSync(dirname(notesFile), { recursive: true });
+    writeFileSync(notesFile, result.section.body + '\n');
+  }
+  const summary = renderReleaseSummary(result, o.projectName);
+  if (env['GITHUB_STEP_SUMMARY']) appendFileSync(env['GITHUB_STEP_SUMMARY'], summary + '\n');
+  if (env['GITHUB_OUTPUT'] && result.version) {
+    const out = [`version=${result.version}`, `prerelease=${result.prerelease}`, `tag=${tagPrefix}${result.version}`];
+    if (notesFile) out.push(`notes-file=${notesFile}`);
+    appendFileSync(env['GITHUB_OUTPUT'], out.join('\n') + '\n');
+  }
+  return { result, summary, notesFile };
+}

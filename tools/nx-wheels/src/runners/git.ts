@@ -1,0 +1,32 @@
+/** git, for the release validator: tags and whether the clone is shallow. */
+import { QuiverError } from '../core/errors';
+import { capture } from './process';
+
+async function git(cwd: string, args: string[]): Promise<string> {
+  const r = await capture('git', args, { cwd });
+  if (r.exitCode !== 0) {
+    const why = (r.stderr.trim().split('\n')[0] || `exit code ${r.exitCode}`).trim();
+    if (/not a git repository/i.test(why)) {
+      throw new QuiverError('NOT_A_GIT_REPO', `${cwd} is not inside a git repository; run validate-release in a clone of the repository.`);
+    }
+    throw new QuiverError('GIT_FAILED', `git ${args.join(' ')} failed in ${cwd}: ${why}.`);
+  }
+  return r.stdout;
+}
+
+/**
+ * Names of the tags in the repository at `cwd` matching a glob (`v*`).
+ * @throws QuiverError `NOT_A_GIT_REPO`, `GIT_FAILED`, `TOOL_NOT_FOUND`
+ */
+export async function listTags(cwd: string, glob = '*'): Promise<string[]> {
+  const out = await git(cwd, ['tag', '--list', glob]);
+  return out.split('\n').map((t) => t.trim()).filter(Boolean);
+}
+
+/**
+ * True when the clone at `cwd` is shallow (`git clone --depth`, actions/checkout's default).
+ * @throws QuiverError `NOT_A_GIT_REPO`, `GIT_FAILED`, `TOOL_NOT_FOUND`
+ */
+export async function isShallowRepository(cwd: string): Promise<boolean> {
+  return (await git(cwd, ['rev-parse', '--is-shallow-repository'])).trim() === 'true';
+}
