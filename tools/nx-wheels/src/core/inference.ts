@@ -6,6 +6,7 @@
 import { posix } from 'node:path';
 import type { TargetConfiguration } from '@nx/devkit';
 import { CibuildwheelConfig } from './pyproject';
+import { wheelDirFingerprintCommand } from './validation/options';
 
 /** Where the plugin lives relative to the workspace, for cache inputs. */
 export type PluginLocation =
@@ -62,9 +63,15 @@ export function testPaths(projectRoot: string, cibuildwheel: CibuildwheelConfig)
   return [...paths].sort();
 }
 
-/** `tests/test_x.py`-style paths become Nx input globs (`{workspaceRoot}/…/**\/*` for dirs). */
-function asGlob(path: string): string {
-  return /\.[A-Za-z0-9]+$/.test(posix.basename(path)) ? `{workspaceRoot}/${path}` : `{workspaceRoot}/${path}/**/*`;
+/**
+ * A test path as an Nx input glob: `{projectRoot}/…` inside the project (so that a negation
+ * `!{projectRoot}/tests/**\/*` removes it from `{projectRoot}/**\/*`), `{workspaceRoot}/…` outside;
+ * directories get `/**\/*`.
+ */
+function asGlob(path: string, projectRoot: string): string {
+  const inside = path.startsWith(projectRoot + '/');
+  const base = inside ? `{projectRoot}/${path.slice(projectRoot.length + 1)}` : `{workspaceRoot}/${path}`;
+  return /\.[A-Za-z0-9]+$/.test(posix.basename(path)) ? base : `${base}/**/*`;
 }
 
 /** Cache inputs that stand for the plugin's own code. */
@@ -80,18 +87,27 @@ export function pluginInputs(plugin: PluginLocation): NonNullable<TargetConfigur
   ];
 }
 
+/** Cache inputs that stand for the pinned toolchain (its requirements file). */
+export function toolchainInputs(plugin: PluginLocation): NonNullable<TargetConfiguration['inputs']> {
+  return plugin.kind === 'package' ? [{ externalDependencies: [plugin.name] }] : [`{workspaceRoot}/${plugin.root}/toolchain/requirements.txt`];
+}
+
 /** The inferred targets of one wheel project. */
 export function inferTargets(i: InferenceInput): Record<string, TargetConfiguration> {
   const root = i.projectRoot;
   const tests = testPaths(root, i.cibuildwheel);
-  const testGlobs = tests.map(asGlob);
+  const testGlobs = tests.map((t) => asGlob(t, root));
   const sources = [`{projectRoot}/**/*`, `!{projectRoot}/wheelhouse/**/*`, `!{projectRoot}/**/__pycache__/**/*`];
   const common = [...pluginInputs(i.plugin), { runtime: HOST_FINGERPRINT_COMMAND }, `^${i.dependencyInput}`];
   const untestedDir = `{workspaceRoot}/dist/{projectRoot}/wheelhouse`;
   return {
     'python-toolchain': {
       executor: `${PLUGIN_PACKAGE}:python-toolchain`,
-      cache: false,
+      // Cached on the requirements file and the interpreter. No outputs: the venv itself is not
+      // cache material (absolute paths); build-wheels re-checks it and re-installs if it is gone.
+      cache: true,
+      inputs: [...toolchainInputs(i.plugin), { runtime: 'python3 --version || python --version' }],
+      outputs: [],
       metadata: { description: 'Install the pinned Python toolchain venv (.nx-wheels/toolchain); a no-op when its requirements are unchanged.' },
     },
     'build-wheels': {
@@ -124,6 +140,34 @@ export function inferTargets(i: InferenceInput): Record<string, TargetConfigurat
       outputs: [],
       options: { wheelDir: `dist/${root}/wheelhouse` },
       metadata: { description: 'Run test-command against the wheels of build-wheels-untested, each in a fresh venv.' },
+    },
+    'validate-wheels': {
+      executor: `${PLUGIN_PACKAGE}:validate-wheels`,
+      dependsOn: ['build-wheels', 'python-toolchain'],
+      cache: true,
+      // The wheels are hashed by content: those build-wheels made, and whatever is in the (git-ignored) wheel directory.
+      inputs: [
+        `{projectRoot}/pyproject.toml`,
+        { dependentTasksOutputFiles: '**/*.whl' },
+        { runtime: wheelDirFingerprintCommand(`${root}/wheelhouse`) },
+        { env: 'GITHUB_REF' },
+        { env: 'GITHUB_REF_NAME' },
+        { env: 'GITHUB_REF_TYPE' },
+        ...pluginInputs(i.plugin),
+        { runtime: HOST_FINGERPRINT_COMMAND },
+      ],
+      outputs: ['{projectRoot}/wheelhouse/validation-report.json', '{projectRoot}/wheelhouse/SHA256SUMS'],
+      options: {},
+      metadata: {
+        description: 'Prove {projectRoot}/wheelhouse is exactly the release: one wheel per cibuildwheel identifier, names, versions, tags, archive and RECORD hashes; writes validation-report.json and SHA256SUMS.',
+        technologies: ['python'],
+      },
+    },
+    'validate-release': {
+      executor: `${PLUGIN_PACKAGE}:validate-release`,
+      cache: false,
+      options: {},
+      metadata: { description: 'Check that [project].version, {projectRoot}/CHANGELOG.md and the release tag agree (branch mode, or tag mode with --tag / on a tag push).' },
     },
   };
 }

@@ -1,0 +1,60 @@
+import { cmakeReferencedPaths, inferTargets, pluginInputs, testPaths } from './inference';
+
+const cibw = { build: ['cp313-manylinux_x86_64'], 'test-command': 'pytest {project}/bindings/python/tests -p no:cacheprovider' };
+
+describe('testPaths', () => {
+  it('reads {project}/… and {package}/… paths from test-command (string, list, platform tables)', () => {
+    expect(testPaths('bindings/python', cibw)).toEqual(['bindings/python/tests']);
+    expect(testPaths('pkg', { 'test-command': ['pytest {package}/t1', 'python {project}/scripts/smoke.py'], windows: { 'test-command': 'pytest {package}\\t2' } })).toEqual([
+      'pkg/t1',
+      'pkg/t2',
+      'scripts/smoke.py',
+    ]);
+  });
+  it('falls back to <root>/tests', () => {
+    expect(testPaths('pkg', { 'test-command': 'python -c "import x"' })).toEqual(['pkg/tests']);
+  });
+});
+
+describe('inferTargets', () => {
+  const targets = inferTargets({ projectRoot: 'bindings/python', cibuildwheel: cibw, plugin: { kind: 'workspace', root: 'tools/nx-wheels' }, dependencyInput: 'production' });
+
+  it('infers build-wheels, build-wheels-untested, test and python-toolchain', () => {
+    expect(Object.keys(targets)).toEqual(expect.arrayContaining(['build-wheels', 'build-wheels-untested', 'python-toolchain', 'test']));
+    expect(targets['build-wheels'].executor).toBe('@quiver/nx-wheels:build-wheels');
+    expect(targets['build-wheels'].dependsOn).toContain('python-toolchain');
+    expect(targets['test'].dependsOn).toContain('build-wheels-untested');
+  });
+
+  it('build-wheels runs the tests, so tests are inputs; build-wheels-untested excludes them; test includes them', () => {
+    const g = '{projectRoot}/tests/**/*';
+    expect(targets['build-wheels'].inputs).toContain(g);
+    expect(targets['build-wheels-untested'].inputs).toContain(`!${g}`);
+    expect(targets['test'].inputs).toContain(g);
+  });
+
+  it('cached targets depend on the plugin source, dependencies and the CIBW_*/host fingerprint', () => {
+    for (const t of ['build-wheels', 'build-wheels-untested', 'test']) {
+      expect(targets[t].cache).toBe(true);
+      expect(targets[t].inputs).toContain('{workspaceRoot}/tools/nx-wheels/src/**/*.ts');
+      expect(targets[t].inputs).toContainEqual({ runtime: expect.stringContaining('CIBW_') });
+    }
+    expect(targets['build-wheels'].inputs).toContain('^production');
+    expect(targets['build-wheels'].outputs).toEqual(['{projectRoot}/wheelhouse']);
+  });
+
+  it('an installed plugin is an external dependency input', () => {
+    expect(pluginInputs({ kind: 'package', name: '@quiver/nx-wheels' })).toEqual([{ externalDependencies: ['@quiver/nx-wheels'] }]);
+  });
+});
+
+describe('cmakeReferencedPaths', () => {
+  it('finds relative paths with or without CMAKE_CURRENT_SOURCE_DIR, ignoring comments', () => {
+    const text = [
+      '# add_subdirectory(../../old/lib)',
+      'add_subdirectory("${CMAKE_CURRENT_SOURCE_DIR}/../../libs/quiver" "${CMAKE_CURRENT_BINARY_DIR}/quiver")',
+      'include(../../cmake/common.cmake)',
+    ].join('\n');
+    expect(cmakeReferencedPaths(text, 'bindings/python')).toEqual(['cmake/common.cmake', 'libs/quiver']);
+  });
+});

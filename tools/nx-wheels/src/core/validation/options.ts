@@ -1,0 +1,74 @@
+/** Resolving validate-wheels options into what the rules expect. Pure: environment passed in. */
+import { QuiverError } from '../errors';
+import { Platform } from '../identifiers';
+
+/** PyPI's default per-file upload limit: 100 MiB. */
+export const DEFAULT_MAX_SIZE = 100 * 1024 * 1024;
+
+/**
+ * The platforms whose identifiers are expected: `"host"` (the host's platform), a list of
+ * `linux`/`windows`, or a comma-separated string of them (`linux,windows`, as the CLI gives it).
+ * @throws QuiverError `BAD_OPTION_PLATFORMS`
+ */
+export function resolvePlatforms(option: string | string[] | undefined, hostOs: NodeJS.Platform | string): Platform[] {
+  const raw = option === undefined ? ['host'] : Array.isArray(option) ? option : option.split(',');
+  const items = raw.map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const out: Platform[] = [];
+  for (const item of items.length ? items : ['host']) {
+    let p: string = item;
+    if (item === 'host') {
+      if (hostOs === 'linux') p = 'linux';
+      else if (hostOs === 'win32') p = 'windows';
+      else throw new QuiverError('BAD_OPTION_PLATFORMS', `option platforms: "host" means linux or windows, but this host is ${hostOs}; pass --platforms=linux,windows.`);
+    }
+    if (p !== 'linux' && p !== 'windows') {
+      throw new QuiverError('BAD_OPTION_PLATFORMS', `option platforms: "${item}" is not one of linux, windows, host; e.g. --platforms=linux,windows for a release.`);
+    }
+    if (!out.includes(p)) out.push(p);
+  }
+  return out;
+}
+
+/**
+ * The tag being released: the `tag` option, else `GITHUB_REF` when it is a tag ref
+ * (`refs/tags/v1.2.3`), else `GITHUB_REF_NAME` when `GITHUB_REF_TYPE` is `tag` (or unset
+ * outside GitHub Actions). Branch and pull-request refs are not tags: no tag check then.
+ * @returns the tag and where it came from, or null
+ */
+export function resolveTag(option: string | undefined, env: Record<string, string | undefined>): { value: string; source: string } | null {
+  if (option !== undefined && option.trim() !== '') return { value: option.trim(), source: 'option tag' };
+  const ref = env['GITHUB_REF'];
+  if (ref && ref.startsWith('refs/tags/')) return { value: ref, source: 'GITHUB_REF' };
+  const name = env['GITHUB_REF_NAME'];
+  const type = env['GITHUB_REF_TYPE'];
+  if (name && (type === 'tag' || (type === undefined && !ref))) return { value: name, source: 'GITHUB_REF_NAME' };
+  return null;
+}
+
+/**
+ * The size limit in bytes.
+ * @throws QuiverError `BAD_OPTION_MAX_SIZE` when not a positive integer
+ */
+export function resolveMaxSize(option: number | string | undefined): number {
+  if (option === undefined) return DEFAULT_MAX_SIZE;
+  const n = typeof option === 'number' ? option : Number(option);
+  if (!Number.isSafeInteger(n) || n <= 0) {
+    throw new QuiverError('BAD_OPTION_MAX_SIZE', `option maxSize: "${option}" is not a positive number of bytes; e.g. --maxSize=104857600 (100 MiB).`);
+  }
+  return n;
+}
+
+/**
+ * Command for an Nx `runtime` input that fingerprints a wheel directory by content (name, size,
+ * sha256 of each file but quiver's own reports), so a cached validation is never reused for other
+ * wheels, e.g. artifacts downloaded into a directory that git ignores and Nx does not hash.
+ * @param dir workspace-relative directory (posix)
+ */
+export function wheelDirFingerprintCommand(dir: string): string {
+  const d = JSON.stringify(dir).replace(/"/g, "'");
+  return (
+    `node -e "const fs=require('fs'),c=require('crypto'),d=${d};let n=[];try{n=fs.readdirSync(d).sort()}catch{}` +
+    `for(const f of n){if(/^(validation-report[.]json|SHA256SUMS|build-report[.]json)$/.test(f))continue;` +
+    `try{const b=fs.readFileSync(d+'/'+f);console.log(f,b.length,c.createHash('sha256').update(b).digest('hex'))}catch(e){console.log(f,e.code)}}"`
+  );
+}

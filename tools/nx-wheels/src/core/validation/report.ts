@@ -1,0 +1,196 @@
+/**
+ * The validate-wheels report: its JSON shape (`validation-report.json`), the per-wheel tables
+ * printed on the terminal, the Markdown summary for `$GITHUB_STEP_SUMMARY`, and `SHA256SUMS`.
+ */
+import { formatSize, formatTable } from '../build-report';
+import { Code, CODES } from './codes';
+import { Finding } from './findings';
+import { ValidationOutcome, WheelResult } from './rules';
+
+/** Default file names inside the wheel directory. */
+export const VALIDATION_REPORT_FILE = 'validation-report.json';
+export const SHA256SUMS_FILE = 'SHA256SUMS';
+
+/** One wheel in the JSON report. */
+export interface ReportedWheel {
+  file: string;
+  /** Build identifier the wheel was matched to, or null. */
+  identifier: string | null;
+  /** Expanded `python-abi-platform` tags. */
+  tags: string[];
+  size: number;
+  sha256: string | null;
+  /** Claimed manylinux/musllinux policy, e.g. `manylinux_2_34 (glibc >= 2.34)`; empty for other platforms. */
+  policy: string;
+  /** Tag `auditwheel show` found the wheel consistent with, when it ran. */
+  auditwheelTag: string | null;
+  /** RECORD rows whose hash and size were verified. */
+  recordVerified: number;
+  checks: WheelResult['checks'];
+  ok: boolean;
+  findings: Finding[];
+}
+
+/** `validation-report.json` (version 1). */
+export interface ValidationReport {
+  reportVersion: 1;
+  ok: boolean;
+  project: string;
+  /** Normalized distribution name. */
+  distribution: string;
+  /** Normalized `[project].version`, or null. */
+  version: string | null;
+  /** The tag or ref checked, and where it came from; null when no tag was checked. */
+  tag: { value: string; source: string; version: string | null } | null;
+  /** Platforms whose identifiers were expected. */
+  platforms: string[];
+  /** Expected identifiers (one wheel each). */
+  identifiers: string[];
+  wheelDir: string;
+  maxSize: number;
+  /** External checks: `ran`, or why not. */
+  externalChecks: { twine: string; auditwheel: string };
+  createdAt: string;
+  counts: { wheels: number; errors: number; warnings: number };
+  /** Findings about the set or the configuration (missing identifiers, stray files). */
+  wheelhouse: Finding[];
+  wheels: ReportedWheel[];
+  /** Every finding, wheelhouse first then per wheel. */
+  findings: Finding[];
+}
+
+/** Build the JSON report from the rules' outcome. */
+export function buildReport(
+  outcome: ValidationOutcome,
+  meta: {
+    project: string;
+    distribution: string;
+    tag: { value: string; source: string } | null;
+    platforms: string[];
+    identifiers: string[];
+    wheelDir: string;
+    maxSize: number;
+    externalChecks: { twine: string; auditwheel: string };
+    createdAt?: string;
+  },
+): ValidationReport {
+  const errors = outcome.findings.filter((f) => f.severity === 'error').length;
+  return {
+    reportVersion: 1,
+    ok: errors === 0,
+    project: meta.project,
+    distribution: meta.distribution,
+    version: outcome.projectVersion,
+    tag: meta.tag ? { ...meta.tag, version: outcome.tagVersion } : null,
+    platforms: meta.platforms,
+    identifiers: meta.identifiers,
+    wheelDir: meta.wheelDir,
+    maxSize: meta.maxSize,
+    externalChecks: meta.externalChecks,
+    createdAt: meta.createdAt ?? new Date().toISOString(),
+    counts: { wheels: outcome.wheels.length, errors, warnings: outcome.findings.length - errors },
+    wheelhouse: outcome.wheelhouseFindings,
+    wheels: outcome.wheels.map((w) => ({
+      file: w.file,
+      identifier: w.identifier,
+      tags: w.parsed?.tags ?? [],
+      size: w.size,
+      sha256: w.sha256,
+      policy: w.policy,
+      auditwheelTag: w.auditwheelTag,
+      recordVerified: w.recordVerified,
+      checks: w.checks,
+      ok: !w.findings.some((f) => f.severity === 'error'),
+      findings: w.findings,
+    })),
+    findings: outcome.findings,
+  };
+}
+
+/** The codes of a report's findings, sorted and unique (handy for tests and summaries). */
+export function reportCodes(report: Pick<ValidationReport, 'findings'>): Code[] {
+  return [...new Set(report.findings.map((f) => f.code))].sort();
+}
+
+const mark = (status: string) => (status === 'ok' ? 'ok' : status === 'failed' ? 'FAIL' : '-');
+
+function wheelTable(w: ReportedWheel): string {
+  const rows: string[][] = [];
+  for (const c of w.checks) {
+    const fs = w.findings.filter((f) => f.check === c.check);
+    if (fs.length === 0) {
+      rows.push([c.check === 'wheelhouse' ? 'expected' : c.check, mark(c.status), c.status === 'skipped' && !c.detail ? 'not checked' : c.detail]);
+      continue;
+    }
+    fs.forEach((f, i) => rows.push([i === 0 ? (c.check === 'wheelhouse' ? 'expected' : c.check) : '', f.severity === 'error' ? 'FAIL' : 'warn', `${f.code}: ${f.message}`]));
+  }
+  return formatTable(['check', 'result', 'detail'], rows);
+}
+
+/** The terminal output: a header, one table per wheel, the wheelhouse findings and the fixes. */
+export function formatTerminal(r: ValidationReport): string {
+  const out: string[] = [];
+  const tag = r.tag ? `, tag ${r.tag.value} (${r.tag.source})` : ', no tag check';
+  out.push(`validate-wheels: ${r.distribution} ${r.version ?? '(version ?)'}${tag}`);
+  out.push(`expected ${r.identifiers.length} wheel(s) for ${r.platforms.join(', ')}: ${r.identifiers.join(', ') || '(none)'}; directory ${r.wheelDir}`);
+  for (const w of r.wheels) {
+    out.push('');
+    out.push(`${w.ok ? 'ok  ' : 'FAIL'} ${w.file}  ${formatSize(w.size)}  sha256 ${w.sha256 ?? '?'}`);
+    out.push(wheelTable(w));
+  }
+  if (r.wheelhouse.length) {
+    out.push('');
+    out.push('wheelhouse:');
+    out.push(formatTable(['result', 'code', 'file', 'detail'], r.wheelhouse.map((f) => [f.severity === 'error' ? 'FAIL' : 'warn', f.code, f.file ?? f.subject ?? '', f.message])));
+  }
+  const codes = reportCodes(r);
+  if (codes.length) {
+    out.push('');
+    out.push('how to fix:');
+    for (const code of codes) {
+      const files = [...new Set(r.findings.filter((f) => f.code === code).map((f) => f.file ?? f.subject ?? 'wheelhouse'))];
+      out.push(`  ${code} (${files.join(', ')}): ${CODES[code].fix}`);
+    }
+  }
+  out.push('');
+  out.push(
+    r.ok
+      ? `validate-wheels: PASSED: ${r.wheels.length} wheel(s), every check passed${r.counts.warnings ? ` (${r.counts.warnings} warning(s))` : ''}`
+      : `validate-wheels: FAILED: ${r.counts.errors} error(s)${r.counts.warnings ? `, ${r.counts.warnings} warning(s)` : ''} in ${new Set(r.findings.filter((f) => f.severity === 'error').map((f) => f.file ?? '(wheelhouse)')).size} file(s)`,
+  );
+  return out.join('\n');
+}
+
+const md = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+
+/** The Markdown summary appended to `$GITHUB_STEP_SUMMARY`. */
+export function formatMarkdown(r: ValidationReport): string {
+  const out: string[] = [];
+  out.push(`## validate-wheels: ${r.ok ? '✅ passed' : `❌ failed (${r.counts.errors} error(s))`}`);
+  out.push('');
+  out.push(`**${md(r.distribution)} ${md(r.version ?? '?')}**${r.tag ? `, tag \`${md(r.tag.value)}\`` : ''}; expected ${r.identifiers.length} wheel(s) for ${md(r.platforms.join(', '))}: ${r.identifiers.map((i) => `\`${md(i)}\``).join(', ')}`);
+  out.push('');
+  out.push('| | wheel | identifier | size | policy | RECORD | sha256 |');
+  out.push('|---|---|---|---|---|---|---|');
+  for (const w of r.wheels) {
+    out.push(`| ${w.ok ? '✅' : '❌'} | \`${md(w.file)}\` | ${md(w.identifier ?? '—')} | ${formatSize(w.size)} | ${md(w.policy || '—')} | ${w.recordVerified} verified | \`${w.sha256 ?? '?'}\` |`);
+  }
+  if (r.findings.length) {
+    out.push('');
+    out.push('| code | file | problem | fix |');
+    out.push('|---|---|---|---|');
+    for (const f of r.findings) out.push(`| \`${f.code}\` | ${md(f.file ?? f.subject ?? '(wheelhouse)')} | ${md(f.message)} | ${md(f.fix)} |`);
+  }
+  out.push('');
+  return out.join('\n');
+}
+
+/** `SHA256SUMS` in the `sha256sum` format (`<hex>  <file>`), sorted by file name. */
+export function formatSha256Sums(wheels: ReadonlyArray<{ file: string; sha256: string | null }>): string {
+  return wheels
+    .filter((w) => w.sha256)
+    .map((w) => `${w.sha256}  ${w.file}`)
+    .sort((a, b) => a.slice(66).localeCompare(b.slice(66)))
+    .join('\n')
+    .concat('\n');
+}

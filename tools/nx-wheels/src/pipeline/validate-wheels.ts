@@ -1,0 +1,222 @@
+/**
+ * validate-wheels: prove a wheel directory is exactly the release that should ship. Reads every
+ * file once (zip entries hashed while inflating), asks cibuildwheel which identifiers are
+ * expected, runs the optional external checks, applies the rules (core/validation), writes
+ * validation-report.json and SHA256SUMS, prints a table per wheel and appends a Markdown summary
+ * to $GITHUB_STEP_SUMMARY.
+ */
+import { webcrypto } from 'node:crypto';
+import { appendFileSync, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { lstat, readdir, readFile, stat } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { QuiverError } from '../core/errors';
+import { BuildIdentifier, parseIdentifier } from '../core/identifiers';
+import { normalizeName } from '../core/names';
+import { ToolOutput } from '../core/validation/external';
+import { resolveMaxSize, resolvePlatforms, resolveTag } from '../core/validation/options';
+import { buildReport, formatMarkdown, formatSha256Sums, formatTerminal, SHA256SUMS_FILE, VALIDATION_REPORT_FILE, ValidationReport } from '../core/validation/report';
+import { Expectation, extraRecordAlgorithms, InspectedFile, OWN_FILES, validateFiles } from '../core/validation/rules';
+import { readWheelArchive } from '../core/wheel-archive';
+import { parseWheelFilename } from '../core/wheel-filename';
+import { auditwheelShow } from '../runners/auditwheel';
+import { consoleSink, LineSink } from '../runners/process';
+import { twineCheck } from '../runners/twine';
+import { sha256File } from './files';
+import { listIdentifiers } from './identifiers';
+import { loadPythonProject } from './project';
+import { loadToolchain } from './toolchain';
+
+/** Inputs of {@link validateWheels}; mirrors the executor's schema.json. */
+export interface ValidateWheelsOptions {
+  workspaceRoot: string;
+  /** Workspace-relative project root (where pyproject.toml is). */
+  projectRoot: string;
+  projectName: string;
+  /** Wheel directory, workspace-relative or absolute. Default `<projectRoot>/wheelhouse`. */
+  wheelDir?: string;
+  /** `host`, or platforms (`linux`, `windows`) as a list or comma-separated string. */
+  platforms?: string | string[];
+  tag?: string;
+  maxSize?: number;
+  externalChecks?: boolean;
+  reportFile?: string;
+  sha256sums?: string;
+  python?: string;
+  env?: Record<string, string | undefined>;
+  /** Expected identifiers given directly instead of asking cibuildwheel (tests, offline use). */
+  identifiers?: string[];
+  /** Tool paths to use instead of the toolchain's (tests); null skips that check. */
+  tools?: { twine: string | null; auditwheel: string | null };
+  /** Wheels read at the same time (default 4: inflating runs on the thread pool, hashing on the main thread). */
+  concurrency?: number;
+}
+
+/** Files up to this size are read whole into memory (one read, hashed off the main thread). */
+const IN_MEMORY_LIMIT = 1024 * 1024 * 1024;
+
+async function sha256Hex(data: Buffer): Promise<string> {
+  // WebCrypto digests run on libuv's thread pool, in parallel with the inflate-and-hash of the entries.
+  const d = await webcrypto.subtle.digest('SHA-256', data);
+  return Buffer.from(d).toString('hex');
+}
+
+/** Run `fn` over `items` with at most `n` in flight; results in input order. */
+async function pool<T, R>(items: readonly T[], n: number, fn: (t: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.max(1, Math.min(n, items.length)) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]);
+    }
+  });
+  await Promise.all(workers);
+  return out;
+}
+
+/** Read one directory entry: stat, whole-file sha256 and, for wheels, the archive. */
+export async function inspectFile(dir: string, name: string): Promise<InspectedFile> {
+  const path = join(dir, name);
+  const base: InspectedFile = { name, kind: 'other', size: 0, sha256: null, readError: null, archive: null };
+  const l = await lstat(path);
+  let s = l;
+  if (l.isSymbolicLink()) {
+    try {
+      s = await stat(path);
+    } catch (e) {
+      return { ...base, kind: 'other', readError: `${(e as NodeJS.ErrnoException).code ?? 'error'}: dangling symbolic link` };
+    }
+  }
+  const kind = s.isFile() ? 'file' : s.isDirectory() ? 'directory' : 'other';
+  const f: InspectedFile = { ...base, kind, size: s.size };
+  if (!name.endsWith('.whl')) return f;
+  if (kind !== 'file') return { ...f, readError: `${name} is a ${kind}, not a file` };
+  try {
+    if (s.size <= IN_MEMORY_LIMIT) {
+      const buf = await readFile(path);
+      const [sha256, archive] = await Promise.all([sha256Hex(buf), readWheelArchive(buf)]);
+      const extra = extraRecordAlgorithms(archive);
+      return { ...f, sha256, archive: extra.length ? await readWheelArchive(buf, { algorithms: ['sha256', ...extra] }) : archive };
+    }
+    const [sha256, archive] = await Promise.all([sha256File(path), readWheelArchive(path)]);
+    const extra = extraRecordAlgorithms(archive);
+    return { ...f, sha256, archive: extra.length ? await readWheelArchive(path, { algorithms: ['sha256', ...extra] }) : archive };
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    return { ...f, readError: `${err.code ?? 'error'}: ${err.message}` };
+  }
+}
+
+function isLinuxWheel(name: string): boolean {
+  const p = parseWheelFilename(name);
+  return !!p && p.platformTags.some((t) => /^(manylinux|musllinux|linux)_?/.test(t));
+}
+
+function toolOutput(r: { exitCode: number | null; stdout: string; stderr: string }): ToolOutput {
+  return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * Validate a wheel directory.
+ * @returns the report (also written to reportFile); `report.ok` is false when any check failed
+ * @throws QuiverError for bad options, a missing directory or pyproject.toml, or when cibuildwheel
+ *   cannot list the identifiers
+ */
+export async function validateWheels(o: ValidateWheelsOptions, sink: LineSink = consoleSink): Promise<ValidationReport> {
+  const ws = o.workspaceRoot;
+  const env = o.env ?? process.env;
+  const show = (p: string) => {
+    const r = relative(ws, p);
+    return r && !r.startsWith('..') && !isAbsolute(r) ? r : p;
+  };
+  const abs = (p: string) => (isAbsolute(p) ? p : resolve(ws, p));
+  const project = loadPythonProject(ws, o.projectRoot);
+  const packageDir = resolve(ws, o.projectRoot);
+  const platforms = resolvePlatforms(o.platforms, process.platform);
+  const tag = resolveTag(o.tag, env);
+  const maxSize = resolveMaxSize(o.maxSize);
+  const wheelDir = o.wheelDir ? abs(o.wheelDir) : join(packageDir, 'wheelhouse');
+  const reportFile = o.reportFile ? abs(o.reportFile) : join(wheelDir, VALIDATION_REPORT_FILE);
+  const sumsFile = o.sha256sums ? abs(o.sha256sums) : join(wheelDir, SHA256SUMS_FILE);
+  if (!existsSync(wheelDir) || !statSync(wheelDir).isDirectory()) {
+    throw new QuiverError('WHEELHOUSE_NOT_FOUND', `${show(wheelDir)} is not a directory; build the wheels first (nx run ${o.projectName}:build-wheels) or pass --wheelDir=<directory with the downloaded wheels>.`);
+  }
+  const external = o.externalChecks !== false;
+
+  // The toolchain: cibuildwheel for the identifiers, twine and auditwheel for the external checks.
+  const needToolchain = !o.identifiers || (external && !o.tools);
+  const toolchain = needToolchain ? await loadToolchain(ws, o.python, sink) : null;
+  let identifiers: BuildIdentifier[];
+  if (o.identifiers) {
+    identifiers = o.identifiers.map((id) => {
+      const p = parseIdentifier(id);
+      if (!p) throw new QuiverError('BAD_OPTION_IDENTIFIERS', `identifier "${id}" is not <python>-<platform> (e.g. cp313-manylinux_x86_64).`);
+      return p;
+    });
+  } else {
+    identifiers = [];
+    for (const platform of platforms) identifiers.push(...(await listIdentifiers(toolchain!.bin('cibuildwheel'), ws, packageDir, platform, env)));
+  }
+
+  // Read the directory.
+  const ignore = [...OWN_FILES, basename(reportFile), basename(sumsFile)];
+  const names = (await readdir(wheelDir)).filter((n) => !ignore.includes(n)).sort();
+  const files = await pool(names, o.concurrency ?? 4, (n) => inspectFile(wheelDir, n));
+
+  // External checks, where the pinned tools are present.
+  const tools = o.tools ?? { twine: toolchain ? toolchain.bin('twine') : null, auditwheel: toolchain ? toolchain.bin('auditwheel') : null };
+  const status = { twine: 'off (externalChecks=false)', auditwheel: 'off (externalChecks=false)' };
+  if (external) {
+    const readable = files.filter((f) => f.archive && !f.archive.problem);
+    const twine = tools.twine && existsSync(tools.twine) ? tools.twine : null;
+    const auditwheel = tools.auditwheel && existsSync(tools.auditwheel) && process.platform === 'linux' ? tools.auditwheel : null;
+    status.twine = twine ? 'ran' : 'not run: twine is not in the toolchain';
+    status.auditwheel = auditwheel ? 'ran' : process.platform !== 'linux' ? 'not run: auditwheel needs a Linux host' : 'not run: auditwheel is not in the toolchain';
+    await pool(readable, o.concurrency ?? 2, async (f) => {
+      const path = join(wheelDir, f.name);
+      if (twine) f.twine = toolOutput(await twineCheck(twine, path));
+      if (auditwheel && isLinuxWheel(f.name)) f.auditwheel = toolOutput(await auditwheelShow(auditwheel, path));
+    });
+  }
+
+  const expectation: Expectation = {
+    name: project.name,
+    pyprojectFile: project.file,
+    version: project.version,
+    dynamicVersion: project.dynamicVersion,
+    tag,
+    identifiers,
+    maxSize,
+  };
+  const outcome = validateFiles(files, expectation, []);
+  const report = buildReport(outcome, {
+    project: o.projectName,
+    distribution: normalizeName(project.name),
+    tag,
+    platforms,
+    identifiers: identifiers.map((i) => i.id),
+    wheelDir: show(wheelDir),
+    maxSize,
+    externalChecks: status,
+  });
+
+  mkdirSync(dirname(reportFile), { recursive: true });
+  writeFileSync(reportFile, JSON.stringify(report, null, 2) + '\n');
+  // SHA256SUMS stands for a release that passed; a failed run leaves none behind.
+  if (report.ok) {
+    mkdirSync(dirname(sumsFile), { recursive: true });
+    writeFileSync(sumsFile, formatSha256Sums(report.wheels));
+  } else rmSync(sumsFile, { force: true });
+
+  for (const line of formatTerminal(report).split('\n')) sink.out(line);
+  sink.out(`report: ${show(reportFile)}${report.ok ? `; checksums: ${show(sumsFile)}` : ''}`);
+  const summary = env['GITHUB_STEP_SUMMARY'];
+  if (summary) {
+    try {
+      appendFileSync(summary, formatMarkdown(report) + '\n');
+    } catch (e) {
+      sink.err(`validate-wheels: could not append to GITHUB_STEP_SUMMARY (${(e as Error).message})`);
+    }
+  }
+  return report;
+}
