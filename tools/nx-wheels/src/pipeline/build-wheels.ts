@@ -15,6 +15,7 @@ import { detectContainerEngine } from '../runners/container';
 import { buildWheel, repairWheel } from '../runners/native';
 import { LineSink, consoleSink } from '../runners/process';
 import { findCPython, Interpreter } from '../runners/python';
+import { headCommitTime } from '../runners/git';
 import { ensureBuildEnv, stateDir } from '../runners/toolchain';
 import { testWheel } from '../runners/wheel-test';
 import { replaceDir, sha256File } from './files';
@@ -150,6 +151,9 @@ async function buildNatively(
 ): Promise<BuiltWheel[]> {
   const result: BuiltWheel[] = [];
   const rel = relative(a.ws, a.packageDir) || '.';
+  // Reproducible wheels: file times in the archive come from the last commit, so the same commit
+  // builds the same bytes (an index never accepts other bytes under a name it already has).
+  const sourceDateEpoch = a.env['SOURCE_DATE_EPOCH'] ?? (await headCommitTime(a.ws));
   for (const id of a.identifiers) {
     const started = Date.now();
     const python = await findCPython(id.pythonVersion, a.preferred);
@@ -157,7 +161,7 @@ async function buildNatively(
       throw new QuiverError('NO_PYTHON_FOR_IDENTIFIER', `engine native: no CPython ${id.pythonVersion} found for ${id.id} (looked for python${id.pythonVersion} on PATH and in pyenv); install it (e.g. pyenv install ${id.pythonVersion}) or pass --python=/path/to/python${id.pythonVersion}.`);
     }
     const buildEnv = await ensureBuildEnv(a.ws, python, sink);
-    const env = { ...a.env, ...buildEnvironment(a.project, a.platform, id.id, a.env) };
+    const env = { ...a.env, ...(sourceDateEpoch ? { SOURCE_DATE_EPOCH: sourceDateEpoch } : {}), ...buildEnvironment(a.project, a.platform, id.id, a.env) };
     const raw = await buildWheel(buildEnv.bin('python'), { workspaceRoot: a.ws, packageDir: rel, outDir: join(a.tmp, `raw-${id.id}`), identifier: id.id, env }, sink);
     const repaired = await repairWheel(a.auditwheel, raw, { outDir: join(a.tmp, `repaired-${id.id}`), identifier: id.id }, sink);
     const buildSeconds = (Date.now() - started) / 1000;

@@ -30,3 +30,18 @@ export async function listTags(cwd: string, glob = '*'): Promise<string[]> {
 export async function isShallowRepository(cwd: string): Promise<boolean> {
   return (await git(cwd, ['rev-parse', '--is-shallow-repository'])).trim() === 'true';
 }
+
+/**
+ * Commit time of HEAD in seconds since the epoch (for `SOURCE_DATE_EPOCH`, which makes wheel
+ * builds reproducible: https://reproducible-builds.org/specs/source-date-epoch/), or `null`
+ * outside a git repository or without git.
+ */
+export async function headCommitTime(cwd: string): Promise<string | null> {
+  try {
+    const t = (await git(cwd, ['log', '-1', '--format=%ct'])).trim();
+    return /^\d+$/.test(t) ? t : null;
+  } catch (e) {
+    if (e instanceof QuiverError) return null;
+    throw e;
+  }
+}

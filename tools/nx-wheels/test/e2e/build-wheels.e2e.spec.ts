@@ -86,6 +86,15 @@ describe('nx run python:build-wheels (native engine, real tools)', () => {
     expect(r.stdout).toMatch(/nx run python:build-wheels\s+\[(local cache|existing outputs match the cache)/);
   });
 
+  it('a rebuild of the same commit gives byte-identical wheels (SOURCE_DATE_EPOCH from the commit)', () => {
+    const sha = () => JSON.parse(readFileSync(join(ws, 'bindings/python/wheelhouse/build-report.json'), 'utf8')).wheels[0].sha256;
+    const before = sha();
+    const r = nx(ws, ['run', 'python:build-wheels', '--skip-nx-cache']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('[build cp313-manylinux_x86_64]');
+    expect(sha()).toBe(before);
+  });
+
   it('editing a binding test re-runs the test target without rebuilding the wheel', () => {
     const first = nx(ws, ['run', 'python:test']);
     expect(first.status).toBe(0);
