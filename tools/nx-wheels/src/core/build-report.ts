@@ -37,6 +37,8 @@ export interface BuildReport {
   version: string | null;
   createdAt: string;
   wheels: BuiltWheel[];
+  /** The source distribution, when one was built (option sdist, Linux platform only). */
+  sdist?: { file: string; size: number; sha256: string } | null;
 }
 
 /** Human size: `123.4 KiB`. */
@@ -60,8 +62,7 @@ export function formatTable(header: string[], rows: string[][]): string {
 
 /** The end-of-build summary: file, tags, size, sha256, seconds, tests. */
 export function formatBuildSummary(report: BuildReport): string {
-  return formatTable(
-    ['file', 'tags', 'size', 'sha256', 'seconds', 'tests'],
-    report.wheels.map((w) => [w.file, w.tags.join(' '), formatSize(w.size), w.sha256, w.seconds.toFixed(1), w.tests]),
-  );
+  const rows = report.wheels.map((w) => [w.file, w.tags.join(' '), formatSize(w.size), w.sha256, w.seconds.toFixed(1), w.tests]);
+  if (report.sdist) rows.push([report.sdist.file, 'sdist', formatSize(report.sdist.size), report.sdist.sha256, '', '']);
+  return formatTable(['file', 'tags', 'size', 'sha256', 'seconds', 'tests'], rows);
 }

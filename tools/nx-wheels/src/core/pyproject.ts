@@ -17,6 +17,8 @@ export interface NxWheelsConfig {
   dependsOn?: string[];
   /** Nx project name; default: the project directory's basename. */
   projectName?: string;
+  /** Ship a source distribution beside the wheels (default false). */
+  sdist?: boolean;
 }
 
 /** What the plugin knows about one Python project. */
@@ -113,6 +115,10 @@ export function readPyProjectText(
   if (projectName !== undefined && (typeof projectName !== 'string' || !/^[A-Za-z0-9@][\w@/.-]*$/.test(projectName))) {
     throw new QuiverError('PYPROJECT_BAD_FIELD', `${file}: [tool.nx-wheels].project-name must be an Nx project name such as "python".`);
   }
+  const sdist = nxw['sdist'];
+  if (sdist !== undefined && typeof sdist !== 'boolean') {
+    throw new QuiverError('PYPROJECT_BAD_FIELD', `${file}: [tool.nx-wheels].sdist must be true or false.`);
+  }
   return {
     file,
     name,
@@ -121,7 +127,7 @@ export function readPyProjectText(
     normalizedVersion: version !== null && isValidVersion(version) ? normalizeVersion(version) : null,
     dynamicVersion,
     cibuildwheel: (table(cibw) as CibuildwheelConfig) ?? null,
-    nxWheels: { dependsOn: dependsOn as string[] | undefined, projectName: projectName as string | undefined },
+    nxWheels: { dependsOn: dependsOn as string[] | undefined, projectName: projectName as string | undefined, sdist: sdist as boolean | undefined },
   };
 }
 

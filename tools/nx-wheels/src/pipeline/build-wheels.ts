@@ -12,7 +12,7 @@ import { BuildPlan, checkNativeIdentifier, formatPlan, HostInfo, PlatformPlan, r
 import { parseWheelFilename } from '../core/wheel-filename';
 import { runCibuildwheel } from '../runners/cibuildwheel';
 import { detectContainerEngine } from '../runners/container';
-import { buildWheel, repairWheel } from '../runners/native';
+import { buildSdist, buildWheel, repairWheel } from '../runners/native';
 import { LineSink, consoleSink } from '../runners/process';
 import { findCPython, Interpreter } from '../runners/python';
 import { headCommitTime } from '../runners/git';
@@ -36,6 +36,8 @@ export interface BuildWheelsOptions {
   python?: string;
   /** Run the test-command (default true). */
   test?: boolean;
+  /** Also build the source distribution (Linux platform only); default `[tool.nx-wheels] sdist`, else false. */
+  sdist?: boolean;
   /** Environment (defaults to `process.env`); `CIBW_*` here reach cibuildwheel and the native engine. */
   env?: Record<string, string | undefined>;
   /** Host facts; detected when absent (tests inject them). */
@@ -71,6 +73,8 @@ export async function buildWheels(o: BuildWheelsOptions, sink: LineSink = consol
   const plan: BuildPlan = { project: o.projectName, packageDir: relative(ws, packageDir) || '.', outputDir: relative(ws, outputDir) || outputDir, platforms: [platformPlan] };
   sink.out(formatPlan(plan));
   if (!runTests) sink.out('  tests: off (test=false); the test target runs them against these wheels');
+  const wantSdist = o.sdist ?? project.nxWheels.sdist ?? false;
+  if (wantSdist) sink.out(platform === 'linux' ? '  sdist: yes (python -m build --sdist)' : '  sdist: built by the linux platform only, not here');
 
   const tmp = join(stateDir(ws), 'tmp', `build-${o.projectName}-${process.pid}-${Date.now()}`);
   const out = join(tmp, 'wheelhouse');
@@ -82,6 +86,11 @@ export async function buildWheels(o: BuildWheelsOptions, sink: LineSink = consol
     } else {
       wheels = await buildNatively({ ws, packageDir, platform, out, tmp, env, runTests, project: project.cibuildwheel ?? {}, identifiers, auditwheel: toolchain.bin('auditwheel'), preferred: toolchain.host }, sink);
     }
+    let sdist: BuildReport['sdist'] = null;
+    if (wantSdist && platform === 'linux') {
+      const file = await buildSdist(toolchain.bin('python'), { workspaceRoot: ws, packageDir: relative(ws, packageDir) || '.', outDir: out, env }, sink);
+      sdist = { file: basename(file), size: statSync(file).size, sha256: await sha256File(file) };
+    }
     const report: BuildReport = {
       reportVersion: 1,
       project: o.projectName,
@@ -89,6 +98,7 @@ export async function buildWheels(o: BuildWheelsOptions, sink: LineSink = consol
       version: project.normalizedVersion,
       createdAt: new Date().toISOString(),
       wheels,
+      sdist,
     };
     writeFileSync(join(out, BUILD_REPORT_FILE), JSON.stringify(report, null, 2) + '\n');
     replaceDir(out, outputDir);

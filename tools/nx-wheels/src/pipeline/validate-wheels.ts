@@ -17,6 +17,7 @@ import { resolveMaxSize, resolvePlatforms, resolveTag } from '../core/validation
 import { buildReport, formatMarkdown, formatSha256Sums, formatTerminal, SHA256SUMS_FILE, VALIDATION_REPORT_FILE, ValidationReport } from '../core/validation/report';
 import { Expectation, extraRecordAlgorithms, InspectedFile, OWN_FILES, validateFiles } from '../core/validation/rules';
 import { readWheelArchive } from '../core/wheel-archive';
+import { readSdistArchive } from '../core/sdist';
 import { parseWheelFilename } from '../core/wheel-filename';
 import { auditwheelShow } from '../runners/auditwheel';
 import { consoleSink, LineSink } from '../runners/process';
@@ -47,6 +48,8 @@ export interface ValidateWheelsOptions {
   identifiers?: string[];
   /** Tool paths to use instead of the toolchain's (tests); null skips that check. */
   tools?: { twine: string | null; auditwheel: string | null };
+  /** Expect exactly one sdist beside the wheels; default `[tool.nx-wheels] sdist` (false). */
+  sdist?: boolean;
   /** Wheels read at the same time (default 4: inflating runs on the thread pool, hashing on the main thread). */
   concurrency?: number;
 }
@@ -75,7 +78,7 @@ async function pool<T, R>(items: readonly T[], n: number, fn: (t: T) => Promise<
 }
 
 /** Read one directory entry: stat, whole-file sha256 and, for wheels, the archive. */
-export async function inspectFile(dir: string, name: string): Promise<InspectedFile> {
+export async function inspectFile(dir: string, name: string, readSdists = false): Promise<InspectedFile> {
   const path = join(dir, name);
   const base: InspectedFile = { name, kind: 'other', size: 0, sha256: null, readError: null, archive: null };
   const l = await lstat(path);
@@ -89,6 +92,10 @@ export async function inspectFile(dir: string, name: string): Promise<InspectedF
   }
   const kind = s.isFile() ? 'file' : s.isDirectory() ? 'directory' : 'other';
   const f: InspectedFile = { ...base, kind, size: s.size };
+  if (readSdists && name.endsWith('.tar.gz') && kind === 'file') {
+    const [sha256, sdist] = await Promise.all([sha256File(path), readSdistArchive(path)]);
+    return { ...f, sha256, sdist };
+  }
   if (!name.endsWith('.whl')) return f;
   if (kind !== 'file') return { ...f, readError: `${name} is a ${kind}, not a file` };
   try {
@@ -161,13 +168,14 @@ export async function validateWheels(o: ValidateWheelsOptions, sink: LineSink = 
   // Read the directory.
   const ignore = [...OWN_FILES, basename(reportFile), basename(sumsFile)];
   const names = (await readdir(wheelDir)).filter((n) => !ignore.includes(n)).sort();
-  const files = await pool(names, o.concurrency ?? 4, (n) => inspectFile(wheelDir, n));
+  const sdist = o.sdist ?? project.nxWheels.sdist ?? false;
+  const files = await pool(names, o.concurrency ?? 4, (n) => inspectFile(wheelDir, n, sdist));
 
   // External checks, where the pinned tools are present.
   const tools = o.tools ?? { twine: toolchain ? toolchain.bin('twine') : null, auditwheel: toolchain ? toolchain.bin('auditwheel') : null };
   const status = { twine: 'off (externalChecks=false)', auditwheel: 'off (externalChecks=false)' };
   if (external) {
-    const readable = files.filter((f) => f.archive && !f.archive.problem);
+    const readable = files.filter((f) => (f.archive && !f.archive.problem) || (f.sdist && !f.sdist.problem));
     const twine = tools.twine && existsSync(tools.twine) ? tools.twine : null;
     const auditwheel = tools.auditwheel && existsSync(tools.auditwheel) && process.platform === 'linux' ? tools.auditwheel : null;
     status.twine = twine ? 'ran' : 'not run: twine is not in the toolchain';
@@ -187,6 +195,7 @@ export async function validateWheels(o: ValidateWheelsOptions, sink: LineSink = 
     tag,
     identifiers,
     maxSize,
+    sdist,
   };
   const outcome = validateFiles(files, expectation, []);
   const report = buildReport(outcome, {
@@ -205,7 +214,7 @@ export async function validateWheels(o: ValidateWheelsOptions, sink: LineSink = 
   // SHA256SUMS stands for a release that passed; a failed run leaves none behind.
   if (report.ok) {
     mkdirSync(dirname(sumsFile), { recursive: true });
-    writeFileSync(sumsFile, formatSha256Sums(report.wheels));
+    writeFileSync(sumsFile, formatSha256Sums([...report.wheels, ...files.filter((f) => sdist && f.sdist).map((f) => ({ file: f.name, sha256: f.sha256 }))]));
   } else rmSync(sumsFile, { force: true });
 
   for (const line of formatTerminal(report).split('\n')) sink.out(line);

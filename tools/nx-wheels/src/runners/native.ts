@@ -58,3 +58,28 @@ export async function repairWheel(
   if (wheels.length !== 1) throw new QuiverError('AUDITWHEEL_FAILED', `auditwheel repair produced ${wheels.length} wheels in ${opts.outDir}, expected 1.`);
   return join(opts.outDir, wheels[0]);
 }
+
+/**
+ * Build the source distribution of `packageDir` with pypa/build (`python -m build --sdist`).
+ * @param python a python with `build` installed (the toolchain venv's)
+ * @returns absolute path of the `.tar.gz`
+ * @throws QuiverError `SDIST_BUILD_FAILED`
+ */
+export async function buildSdist(
+  python: string,
+  opts: { workspaceRoot: string; packageDir: string; outDir: string; env: Record<string, string | undefined> },
+  sink: LineSink = consoleSink,
+): Promise<string> {
+  const r = await stream(python, ['-m', 'build', '--sdist', '--outdir', opts.outDir, opts.packageDir], '[sdist] ', { cwd: opts.workspaceRoot, env: opts.env }, sink);
+  const files = (() => {
+    try {
+      return readdirSync(opts.outDir).filter((f) => f.endsWith('.tar.gz'));
+    } catch {
+      return [];
+    }
+  })();
+  if (r.exitCode !== 0 || files.length !== 1) {
+    throw new QuiverError('SDIST_BUILD_FAILED', `building the sdist of ${opts.packageDir} failed (python -m build --sdist exited ${r.exitCode}, ${files.length} archive(s)); see the [sdist] lines above, or turn it off ([tool.nx-wheels] sdist = false).`);
+  }
+  return join(opts.outDir, files[0]);
+}

@@ -19,7 +19,8 @@ export type CheckName =
   | 'METADATA'
   | 'RECORD'
   | 'twine'
-  | 'auditwheel';
+  | 'auditwheel'
+  | 'sdist';
 
 /** `error` fails the validation; `warning` is printed and reported but does not fail it. */
 export type Severity = 'error' | 'warning';
@@ -104,6 +105,14 @@ export const CODES = {
   TWINE_CHECK_FAILED: c('twine', '`twine check --strict` reports an error or warning (long description that PyPI will not render, missing metadata).', 'Fix what twine reports, usually readme / Description-Content-Type in [project], and rebuild.'),
   AUDITWHEEL_FAILED: c('auditwheel', '`auditwheel show` could not analyse the Linux wheel.', 'Run `auditwheel show <wheel>` to see why; the wheel\'s extension modules may be damaged.'),
   AUDITWHEEL_POLICY_MISMATCH: c('auditwheel', 'The wheel claims a manylinux/musllinux policy older than its symbols allow, or is not manylinux-compatible at all.', 'Repair with `auditwheel repair` (build-wheels does), or build in an older manylinux image so the tag can be honoured.'),
+
+  // the source distribution, when the project ships one ([tool.nx-wheels] sdist = true / option sdist)
+  SDIST_MISSING: c('sdist', 'The project ships an sdist (option sdist) but the directory holds none.', 'Build it with build-wheels --sdist (it is built on the Linux leg) or download its artifact into the directory.'),
+  SDIST_EXTRA: c('sdist', 'More than one source distribution is in the directory.', 'Keep exactly one {name}-{version}.tar.gz; delete stale ones.'),
+  SDIST_FILENAME_INVALID: c('sdist', 'The sdist is not named {name}-{version}.tar.gz with the normalized, escaped name (PEP 625).', 'Rebuild it with python -m build --sdist (a current backend names it right); PyPI refuses other names.'),
+  SDIST_INVALID: c('sdist', 'The sdist is not a gzipped tar with exactly one top-level directory {name}-{version}/ holding pyproject.toml.', 'Rebuild it with python -m build --sdist; never repack sdists by hand.'),
+  SDIST_PKG_INFO_MISSING: c('sdist', 'The sdist has no {name}-{version}/PKG-INFO (its core metadata).', 'Rebuild it with a PEP 517 backend, which writes PKG-INFO.'),
+  SDIST_METADATA_MISMATCH: c('sdist', 'PKG-INFO Name or Version differs from the sdist filename or [project].', 'Rebuild the sdist from the released commit; the file must not be renamed.'),
 } as const satisfies Record<string, CodeInfo>;
 
 /** A finding code. */

@@ -8,6 +8,7 @@ import { isValidProjectName, normalizeName, wheelFilenameName } from '../names';
 import { normalizeVersion, versionFromTag } from '../pep440';
 import { parseWheelFilename, WheelFilename } from '../wheel-filename';
 import { ArchiveEntry, WheelArchive } from '../wheel-archive';
+import { parseSdistFilename, SdistArchive } from '../sdist';
 import { formatSize } from '../build-report';
 import { CheckName } from './codes';
 import { auditwheelFindings, ToolOutput, twineFindings } from './external';
@@ -39,6 +40,8 @@ export interface Expectation {
   identifiers: BuildIdentifier[];
   /** Largest acceptable wheel, in bytes. */
   maxSize: number;
+  /** Exactly one sdist is expected beside the wheels (default false: an sdist is SDIST_UNEXPECTED). */
+  sdist?: boolean;
 }
 
 /** One entry of the wheel directory, as the pipeline read it. */
@@ -57,6 +60,8 @@ export interface InspectedFile {
   twine?: ToolOutput | null;
   /** `auditwheel show` output; null/undefined when not run. */
   auditwheel?: ToolOutput | null;
+  /** The sdist's reading, for `.tar.gz` files when an sdist is expected. */
+  sdist?: SdistArchive | null;
 }
 
 /** Result of the checks of one wheel. */
@@ -507,8 +512,10 @@ export function validateFiles(files: readonly InspectedFile[], exp: Expectation,
   const ignored = new Set(ignore);
   const candidates = files.filter((f) => !ignored.has(f.name)).sort((a, b) => a.name.localeCompare(b.name));
   const wheelFiles = candidates.filter((f) => f.name.endsWith('.whl'));
+  const sdistFiles = exp.sdist ? candidates.filter((f) => f.name.endsWith('.tar.gz')) : [];
+  if (exp.sdist) wheelhouse.push(...checkSdists(sdistFiles, exp, config));
   for (const f of candidates) {
-    if (f.name.endsWith('.whl')) continue;
+    if (f.name.endsWith('.whl') || sdistFiles.includes(f)) continue;
     if (/\.(tar\.gz|zip)$/.test(f.name)) wheelhouse.push(finding('SDIST_UNEXPECTED', f.name, `${f.name} is a source distribution`));
     else wheelhouse.push(finding('FILE_UNEXPECTED', f.name, `${f.name} (${f.kind}) is not a wheel`));
   }
@@ -532,4 +539,47 @@ export function validateFiles(files: readonly InspectedFile[], exp: Expectation,
   });
   const all = [...wheelhouse, ...wheels.flatMap((w) => w.findings)];
   return { projectVersion: config.projectVersion, tagVersion: config.tagVersion, wheelhouseFindings: wheelhouse, wheels, findings: all };
+}
+
+/**
+ * The sdist rules (source distribution format spec, PEP 625): exactly one, named
+ * `{name}-{version}.tar.gz`, a gzipped tar with one `{name}-{version}/` directory holding
+ * `pyproject.toml` and a PKG-INFO whose Name/Version match; its version agrees with [project] and
+ * the tag; `twine check --strict` passes.
+ */
+export function checkSdists(files: readonly InspectedFile[], exp: Expectation, config: { projectVersion: string | null; tagVersion: string | null }): Finding[] {
+  const out: Finding[] = [];
+  const expectedName = wheelFilenameName(exp.name);
+  if (files.length === 0) return [finding('SDIST_MISSING', null, `no ${expectedName}-<version>.tar.gz beside the wheels`)];
+  const [f, ...rest] = files;
+  for (const r of rest) out.push(finding('SDIST_EXTRA', r.name, `${r.name} is a second sdist (besides ${f.name})`));
+  if (f.readError) return [...out, finding('FILE_UNREADABLE', f.name, `${f.name}: ${f.readError}`)];
+  const parsed = parseSdistFilename(f.name);
+  if (!parsed) return [...out, finding('SDIST_FILENAME_INVALID', f.name, `${f.name} is not {name}-{version}.tar.gz`)];
+  if (parsed.distribution !== expectedName) out.push(finding('SDIST_FILENAME_INVALID', f.name, `name part "${parsed.distribution}" is not "${expectedName}" (normalized, escaped [project].name)`));
+  const version = normalizeVersion(parsed.version);
+  if (version === null) out.push(finding('SDIST_FILENAME_INVALID', f.name, `version part "${parsed.version}" is not PEP 440`));
+  else {
+    if (config.projectVersion && version !== config.projectVersion) out.push(finding('VERSION_MISMATCH_PYPROJECT', f.name, `sdist version ${version}, ${exp.pyprojectFile} [project].version ${config.projectVersion}`));
+    if (config.tagVersion && version !== config.tagVersion) out.push(finding('VERSION_MISMATCH_TAG', f.name, `sdist version ${version}, tag ${exp.tag?.value} names ${config.tagVersion}`));
+  }
+  const a = f.sdist;
+  if (!a) return out;
+  if (a.problem) return [...out, finding('SDIST_INVALID', f.name, `${f.name}: ${a.problem}`)];
+  const top = `${parsed.distribution}-${parsed.version}`;
+  if (a.topDirs.length !== 1 || a.topDirs[0] !== top) out.push(finding('SDIST_INVALID', f.name, `members must all sit under ${top}/, found ${a.topDirs.join(', ')}`));
+  // Judge the contents where they are (the one top directory), so a renamed file also shows its metadata mismatch.
+  const root = a.topDirs.length === 1 ? a.topDirs[0] : top;
+  if (!a.files.includes(`${root}/pyproject.toml`)) out.push(finding('SDIST_INVALID', f.name, `${root}/pyproject.toml is missing`, `${root}/pyproject.toml`));
+  const pkgInfo = a.pkgInfo[root];
+  if (pkgInfo === undefined) out.push(finding('SDIST_PKG_INFO_MISSING', f.name, `${root}/PKG-INFO is missing`, `${root}/PKG-INFO`));
+  else {
+    const { headers } = parseHeaders(pkgInfo);
+    const name = header(headers, 'Name');
+    const v = header(headers, 'Version');
+    if (!name || normalizeName(name) !== normalizeName(exp.name)) out.push(finding('SDIST_METADATA_MISMATCH', f.name, `PKG-INFO Name "${name ?? ''}" is not ${exp.name}`, 'PKG-INFO'));
+    if (!v || normalizeVersion(v) !== version) out.push(finding('SDIST_METADATA_MISMATCH', f.name, `PKG-INFO Version "${v ?? ''}" differs from the filename's ${parsed.version}`, 'PKG-INFO'));
+  }
+  if (f.twine) out.push(...twineFindings(f.name, f.twine));
+  return out;
 }

@@ -5,4 +5,5 @@ export interface BuildWheelsExecutorSchema {
   outputDir?: string;
   python?: string;
   test?: boolean;
+  sdist?: boolean;
 }

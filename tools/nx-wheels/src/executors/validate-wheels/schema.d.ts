@@ -8,4 +8,5 @@ export interface ValidateWheelsExecutorSchema {
   reportFile?: string;
   sha256sums?: string;
   python?: string;
+  sdist?: boolean;
 }
