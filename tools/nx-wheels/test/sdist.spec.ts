@@ -56,13 +56,15 @@ async function repack(fn: (name: string, data: Buffer) => [string, Buffer] | nul
   });
   const p = pack();
   const out: Buffer[] = [];
-  p.on('data', (c: Buffer) => out.push(c));
+  p.on('data', (c: unknown) => {
+    out.push(c as Buffer);
+  });
   for (const [n, d] of members) {
     const r = fn(n, d);
     if (r) p.entry({ name: r[0] }, r[1]);
   }
   p.finalize();
-  await new Promise((r) => p.on('end', r));
+  await new Promise<void>((r) => p.on('end', () => r()));
   return gzipSync(Buffer.concat(out));
 }
 

@@ -163,6 +163,20 @@ export function inferTargets(i: InferenceInput): Record<string, TargetConfigurat
         technologies: ['python'],
       },
     },
+    // publish validates the files itself and takes no build dependency: in CI the wheels arrive as artifacts.
+    publish: {
+      executor: `${PLUGIN_PACKAGE}:publish`,
+      cache: false,
+      options: {},
+      metadata: { description: 'Validate, then upload {projectRoot}/wheelhouse to PyPI (or --repositoryUrl) by trusted publishing or PYPI_API_TOKEN; skips files already there, resumable.', technologies: ['python'] },
+    },
+    // `nx release publish` runs this target (with dryRun / NX_DRY_RUN on --dry-run).
+    'nx-release-publish': {
+      executor: `${PLUGIN_PACKAGE}:publish`,
+      cache: false,
+      options: {},
+      metadata: { description: 'The publish executor as `nx release publish` calls it.' },
+    },
     'validate-release': {
       executor: `${PLUGIN_PACKAGE}:validate-release`,
       cache: false,

@@ -209,12 +209,14 @@ export async function validateWheels(o: ValidateWheelsOptions, sink: LineSink = 
     externalChecks: status,
   });
 
+  const sdistFile = sdist ? files.find((f) => f.sdist && f.name.endsWith('.tar.gz')) : undefined;
+  report.sdist = sdistFile ? { file: sdistFile.name, size: sdistFile.size, sha256: sdistFile.sha256 } : null;
   mkdirSync(dirname(reportFile), { recursive: true });
   writeFileSync(reportFile, JSON.stringify(report, null, 2) + '\n');
   // SHA256SUMS stands for a release that passed; a failed run leaves none behind.
   if (report.ok) {
     mkdirSync(dirname(sumsFile), { recursive: true });
-    writeFileSync(sumsFile, formatSha256Sums([...report.wheels, ...files.filter((f) => sdist && f.sdist).map((f) => ({ file: f.name, sha256: f.sha256 }))]));
+    writeFileSync(sumsFile, formatSha256Sums([...report.wheels, ...(report.sdist ? [report.sdist] : [])]));
   } else rmSync(sumsFile, { force: true });
 
   for (const line of formatTerminal(report).split('\n')) sink.out(line);

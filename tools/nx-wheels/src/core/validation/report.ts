@@ -57,6 +57,8 @@ export interface ValidationReport {
   wheels: ReportedWheel[];
   /** Every finding, wheelhouse first then per wheel. */
   findings: Finding[];
+  /** The source distribution, when one was expected and found (option sdist). */
+  sdist?: { file: string; size: number; sha256: string | null } | null;
 }
 
 /** Build the JSON report from the rules' outcome. */

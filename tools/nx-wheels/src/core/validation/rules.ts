@@ -100,7 +100,7 @@ const PER_WHEEL_CHECKS: CheckName[] = ['wheelhouse', 'filename', 'version', 'tag
 const METADATA_VERSIONS = new Set(['1.0', '1.1', '1.2', '2.1', '2.2', '2.3', '2.4']);
 
 /** Files in the wheel directory that quiver writes itself and validation ignores. */
-export const OWN_FILES = ['build-report.json', 'validation-report.json', 'SHA256SUMS'];
+export const OWN_FILES = ['build-report.json', 'validation-report.json', 'SHA256SUMS', 'publish-report.json'];
 
 /** Configuration findings and the normalized versions to compare against. */
 export function checkConfig(exp: Expectation): { findings: Finding[]; projectVersion: string | null; tagVersion: string | null } {
