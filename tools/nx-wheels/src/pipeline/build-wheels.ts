@@ -173,7 +173,7 @@ async function buildNatively(
     const buildEnv = await ensureBuildEnv(a.ws, python, sink);
     const env = { ...a.env, ...(sourceDateEpoch ? { SOURCE_DATE_EPOCH: sourceDateEpoch } : {}), ...buildEnvironment(a.project, a.platform, id.id, a.env) };
     const raw = await buildWheel(buildEnv.bin('python'), { workspaceRoot: a.ws, packageDir: rel, outDir: join(a.tmp, `raw-${id.id}`), identifier: id.id, env }, sink);
-    const repaired = await repairWheel(a.auditwheel, raw, { outDir: join(a.tmp, `repaired-${id.id}`), identifier: id.id }, sink);
+    const repaired = await repairWheel(a.auditwheel, raw, { outDir: join(a.tmp, `repaired-${id.id}`), identifier: id.id, env }, sink);
     const buildSeconds = (Date.now() - started) / 1000;
     const target = join(a.out, basename(repaired));
     renameSync(repaired, target);
