@@ -1,9 +1,4 @@
-/** Options of the build-wheels executor (see schema.json for each one's meaning). */
-export interface BuildWheelsExecutorSchema {
-  platform?: 'linux' | 'windows' | 'auto';
-  engine?: 'cibuildwheel' | 'native' | 'auto';
-  outputDir?: string;
-  python?: string;
-  test?: boolean;
-  sdist?: boolean;
-}
+import type { BuildWheelsOptions } from '../../pipeline/build-wheels';
+
+/** Options of the build-wheels executor (see schema.json for each one's meaning): the pipeline's, less what Nx supplies and test hooks. */
+export type BuildWheelsExecutorSchema = Omit<BuildWheelsOptions, 'workspaceRoot' | 'projectRoot' | 'projectName' | 'env' | 'host'>;

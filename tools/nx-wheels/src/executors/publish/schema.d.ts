@@ -1,17 +1,4 @@
-/** Options of the publish executor (see schema.json for each one's meaning). */
-export interface PublishExecutorSchema {
-  wheelDir?: string;
-  repositoryUrl?: string;
-  indexUrl?: string;
-  oidcUrl?: string;
-  dryRun?: boolean;
-  attestations?: boolean | 'auto' | 'true' | 'false';
-  validate?: boolean;
-  platforms?: string | string[];
-  tag?: string;
-  externalChecks?: boolean;
-  python?: string;
-  retries?: number;
-  timeoutSeconds?: number;
-  reportFile?: string;
-}
+import type { PublishOptions } from '../../pipeline/publish';
+
+/** Options of the publish executor (see schema.json for each one's meaning): the pipeline's, less what Nx supplies and test hooks. */
+export type PublishExecutorSchema = Omit<PublishOptions, 'workspaceRoot' | 'projectRoot' | 'projectName' | 'env' | 'identifiers' | 'backoffMs' | 'now'>;

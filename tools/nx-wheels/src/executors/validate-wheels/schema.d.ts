@@ -1,12 +1,4 @@
-/** Options of the validate-wheels executor (see schema.json for each one's meaning). */
-export interface ValidateWheelsExecutorSchema {
-  wheelDir?: string;
-  platforms?: 'host' | string | Array<'linux' | 'windows'>;
-  tag?: string;
-  maxSize?: number;
-  externalChecks?: boolean;
-  reportFile?: string;
-  sha256sums?: string;
-  python?: string;
-  sdist?: boolean;
-}
+import type { ValidateWheelsOptions } from '../../pipeline/validate-wheels';
+
+/** Options of the validate-wheels executor (see schema.json for each one's meaning): the pipeline's, less what Nx supplies and test hooks. */
+export type ValidateWheelsExecutorSchema = Omit<ValidateWheelsOptions, 'workspaceRoot' | 'projectRoot' | 'projectName' | 'env' | 'identifiers' | 'tools' | 'concurrency'>;
