@@ -10,7 +10,9 @@ export async function detectContainerEngine(env: Record<string, string | undefin
   const order: Array<'docker' | 'podman'> = configured ? [configured] : ['docker', 'podman'];
   for (const engine of order) {
     try {
-      const r = await capture(engine, ['info', '--format', '{{.ServerVersion}}{{.Host}}'], { timeoutMs: 20_000 });
+      // Plain `info` (no --format: docker and podman name their fields differently) exits non-zero
+      // when the engine cannot be reached.
+      const r = await capture(engine, ['info'], { timeoutMs: 20_000 });
       if (r.exitCode === 0) return engine;
     } catch {
       /* not installed */
