@@ -252,7 +252,7 @@ export async function publish(o: PublishOptions, rawSink: LineSink = consoleSink
     report.validation = `${show(join(wheelDir, VALIDATION_REPORT_FILE))} (sha256s match the files)`;
   } else {
     const v = await validateWheels(
-      { workspaceRoot: ws, projectRoot: o.projectRoot, projectName: o.projectName, wheelDir, platforms: o.platforms, tag: o.tag, python: o.python, env, identifiers: o.identifiers, externalChecks: o.externalChecks },
+      { workspaceRoot: ws, projectRoot: o.projectRoot, projectName: o.projectName, wheelDir, platforms: o.platforms, tag: o.tag, python: o.python, env, identifiers: o.identifiers, externalChecks: o.externalChecks, toolchain },
       prefixed(sink, '[validate] '),
     );
     if (!v.ok) {

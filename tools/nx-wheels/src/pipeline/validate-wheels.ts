@@ -25,7 +25,7 @@ import { twineCheck } from '../runners/twine';
 import { sha256File } from './files';
 import { listIdentifiers } from './identifiers';
 import { loadPythonProject } from './project';
-import { loadToolchain } from './toolchain';
+import { loadToolchain, Toolchain } from './toolchain';
 
 /** Inputs of {@link validateWheels}; mirrors the executor's schema.json. */
 export interface ValidateWheelsOptions {
@@ -48,6 +48,8 @@ export interface ValidateWheelsOptions {
   identifiers?: string[];
   /** Tool paths to use instead of the toolchain's (tests); null skips that check. */
   tools?: { twine: string | null; auditwheel: string | null };
+  /** An already-resolved toolchain (publish passes its own, so it is not resolved twice). */
+  toolchain?: Toolchain;
   /** Expect exactly one sdist beside the wheels; default `[tool.nx-wheels] sdist` (false). */
   sdist?: boolean;
   /** Wheels read at the same time (default 4: inflating runs on the thread pool, hashing on the main thread). */
@@ -152,7 +154,7 @@ export async function validateWheels(o: ValidateWheelsOptions, sink: LineSink = 
 
   // The toolchain: cibuildwheel for the identifiers, twine and auditwheel for the external checks.
   const needToolchain = !o.identifiers || (external && !o.tools);
-  const toolchain = needToolchain ? await loadToolchain(ws, o.python, sink) : null;
+  const toolchain = needToolchain ? (o.toolchain ?? (await loadToolchain(ws, o.python, sink))) : null;
   let identifiers: BuildIdentifier[];
   if (o.identifiers) {
     identifiers = o.identifiers.map((id) => {
