@@ -1,7 +1,7 @@
 /**
  * validate-release: gather pyproject.toml, the changelog and git facts, judge them with
  * {@link checkRelease}, and write the outputs a release workflow needs (release notes file,
- * `$GITHUB_STEP_SUMMARY`, `$GITHUB_OUTPUT`).
+ * `$GITHUB_STEP_SUMMARY`, `$GITHUB_OUTPUT` with the finding codes).
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative } from 'node:path';
@@ -50,6 +50,22 @@ export function resolveTag(opt: string | undefined, env: Record<string, string |
   }
   if (env['GITHUB_REF']?.startsWith('refs/tags/')) return { tag: env['GITHUB_REF'], source: 'GITHUB_REF' };
   return null;
+}
+
+/**
+ * The `$GITHUB_OUTPUT` lines (`name=value`) of a check: always `codes=<finding codes, comma-separated,
+ * in the order found; empty when every check passed>`, and when the version could be read also
+ * `version`, `prerelease` (`true`/`false`), `tag` (`<tagPrefix><version>`) and, when the changelog
+ * section was written, `notes-file` (absolute path). A workflow's verdict reads `codes` to tell an
+ * expected finding from a real one.
+ */
+export function githubOutputLines(result: ReleaseCheckResult, tagPrefix: string, notesFile: string | null): string[] {
+  const out = [`codes=${result.failures.map((f) => f.code).join(',')}`];
+  if (result.version) {
+    out.push(`version=${result.version}`, `prerelease=${result.prerelease}`, `tag=${tagPrefix}${result.version}`);
+    if (notesFile) out.push(`notes-file=${notesFile}`);
+  }
+  return out;
 }
 
 function readIfExists(file: string): string | null {
@@ -101,10 +117,6 @@ export async function validateRelease(o: ValidateReleaseOptions): Promise<Valida
   }
   const summary = renderReleaseSummary(result, o.projectName);
   if (env['GITHUB_STEP_SUMMARY']) appendFileSync(env['GITHUB_STEP_SUMMARY'], summary + '\n');
-  if (env['GITHUB_OUTPUT'] && result.version) {
-    const out = [`version=${result.version}`, `prerelease=${result.prerelease}`, `tag=${tagPrefix}${result.version}`];
-    if (notesFile) out.push(`notes-file=${notesFile}`);
-    appendFileSync(env['GITHUB_OUTPUT'], out.join('\n') + '\n');
-  }
+  if (env['GITHUB_OUTPUT']) appendFileSync(env['GITHUB_OUTPUT'], githubOutputLines(result, tagPrefix, notesFile).join('\n') + '\n');
   return { result, summary, notesFile };
 }

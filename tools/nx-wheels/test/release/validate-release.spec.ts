@@ -83,7 +83,8 @@ describe('validate-release, tag mode', () => {
     const output = join(dir, 'output.txt');
     await run(dir, { tag: 'v1.4.0rc1' }, { GITHUB_STEP_SUMMARY: summary, GITHUB_OUTPUT: output });
     expect(readFileSync(summary, 'utf8')).toContain('validate-release: python passed (tag mode)');
-    expect(readFileSync(output, 'utf8')).toContain('prerelease=true');
+    const lines = readFileSync(output, 'utf8').split('\n');
+    expect(lines).toEqual(expect.arrayContaining(['codes=', 'version=1.4.0rc1', 'prerelease=true', 'tag=v1.4.0rc1']));
   });
 });
 
@@ -105,6 +106,34 @@ describe('validate-release, branch mode', () => {
     const { result } = await run(dir);
     expect(result.failures.map((f) => f.code)).toEqual(['VERSION_NOT_NEWER']);
     expect(result.failures[0].message).toContain('latest release tag v1.4.0rc1');
+  });
+
+  it('$GITHUB_OUTPUT names every finding code, so a workflow can tell "already released" from a broken release', async () => {
+    // The version is tagged (VERSION_NOT_NEWER) and the changelog was deleted: both codes are listed.
+    const dir = repo('1.3.0');
+    dirs.push(dir);
+    git(dir, 'tag', 'v1.3.0');
+    rmSync(join(dir, ROOT, 'CHANGELOG.md'));
+    commitAll(dir, 'chore: drop the changelog');
+    const output = join(dir, 'output.txt');
+    const { result } = await run(dir, {}, { GITHUB_OUTPUT: output });
+    expect(result.failures.map((f) => f.code)).toEqual(['VERSION_NOT_NEWER', 'CHANGELOG_MISSING']);
+    const lines = readFileSync(output, 'utf8').trim().split('\n');
+    expect(lines).toEqual(['codes=VERSION_NOT_NEWER,CHANGELOG_MISSING', 'version=1.3.0', 'prerelease=false', 'tag=v1.3.0']);
+  });
+
+  it('$GITHUB_OUTPUT: codes without version when the version cannot be read; empty codes when all passed', async () => {
+    const bad = repo('1.3.0-banana');
+    dirs.push(bad);
+    const out1 = join(bad, 'output.txt');
+    await run(bad, {}, { GITHUB_OUTPUT: out1 });
+    expect(readFileSync(out1, 'utf8')).toBe('codes=PYPROJECT_BAD_VERSION\n');
+    const good = repo('1.4.0rc1');
+    dirs.push(good);
+    git(good, 'tag', 'v1.3.0');
+    const out2 = join(good, 'output.txt');
+    await run(good, {}, { GITHUB_OUTPUT: out2 });
+    expect(readFileSync(out2, 'utf8').split('\n')[0]).toBe('codes=');
   });
 
   it('an invalid PEP 440 version fails with the pyproject message', async () => {
