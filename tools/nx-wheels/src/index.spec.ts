@@ -16,6 +16,8 @@ beforeAll(() => {
   write('bindings/broken/pyproject.toml', '[project\nname = "x"\n[tool.cibuildwheel]\n');
   write('pure/pyproject.toml', '[project]\nname = "pure"\n');
   write('node_modules/pkg/pyproject.toml', '[project]\nname = "dep"\n[tool.cibuildwheel]\n');
+  write('package-lock.json', '{}\n');
+  write('yarn.lock', '');
 });
 afterAll(() => rmSync(ws, { recursive: true, force: true }));
 
@@ -42,6 +44,25 @@ describe('createNodes', () => {
   it('a pyproject.toml that does not parse but has [tool.cibuildwheel] still becomes a project (the target reports the error)', async () => {
     const projects = await infer(['bindings/broken/pyproject.toml']);
     expect(projects['bindings/broken'].name).toBe('broken');
+  });
+});
+
+describe('the wheelPipeline named input', () => {
+  it('holds the workflows, the lockfiles that exist, package.json and the toolchain pins; the wheel targets use it', async () => {
+    const p = (await infer(['bindings/python/pyproject.toml']))['bindings/python'];
+    expect(p.namedInputs).toEqual({
+      wheelPipeline: [
+        '{workspaceRoot}/.github/workflows/**/*',
+        '{workspaceRoot}/package-lock.json',
+        '{workspaceRoot}/yarn.lock',
+        '{workspaceRoot}/package.json',
+        // The plugin lives outside this temporary workspace, so it counts as an installed package.
+        { externalDependencies: ['@quiver/nx-wheels'] },
+      ],
+    });
+    for (const t of ['build-wheels', 'build-wheels-untested', 'validate-wheels']) expect(p.targets![t].inputs).toContain('wheelPipeline');
+    // Snapshot of everything inferred for the project: an inference change shows in review.
+    expect({ namedInputs: p.namedInputs, targets: p.targets }).toMatchSnapshot();
   });
 });
 

@@ -17,10 +17,11 @@ import {
   createNodesFromFiles,
   normalizePath,
 } from '@nx/devkit';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { cmakeReferencedPaths, inferTargets, PluginLocation, PLUGIN_PACKAGE } from './core/inference';
-import { PythonProject, readPyProjectText } from './core/pyproject';
+import { inferNamedInputs, inferTargets, LOCKFILES, PluginLocation, PLUGIN_PACKAGE } from './core/inference';
+import { PythonProject } from './core/pyproject';
+import { owningProject, readForInference, sourceDependencies } from './pipeline/dependencies';
 
 /** Plugin options in nx.json (none yet; reserved). */
 export type NxWheelsPluginOptions = Record<string, never>;
@@ -34,20 +35,9 @@ export function pluginLocation(workspaceRoot: string): PluginLocation {
   return rel.startsWith('..') || rel.includes('node_modules/') ? { kind: 'package', name: PLUGIN_PACKAGE } : { kind: 'workspace', root: rel };
 }
 
-/**
- * Read a pyproject.toml for inference. Returns null when it has no `[tool.cibuildwheel]`. A file
- * that does not parse but has a `[tool.cibuildwheel]` header still becomes a project, so that
- * running a target reports the syntax error as one line (file:line:col) instead of breaking
- * the whole project graph.
- */
-function readForInference(absFile: string, relFile: string): { project: PythonProject | null; cibuildwheel: Record<string, unknown> } | null {
-  const text = readFileSync(absFile, 'utf8');
-  try {
-    const p = readPyProjectText(text, relFile, { requireCibuildwheel: false });
-    return p.cibuildwheel ? { project: p, cibuildwheel: p.cibuildwheel } : null;
-  } catch {
-    return /^\s*\[\s*tool\s*\.\s*cibuildwheel\s*[\].]/m.test(text) ? { project: null, cibuildwheel: {} } : null;
-  }
+/** The lockfiles of {@link LOCKFILES} that exist at the workspace root. */
+export function workspaceLockfiles(workspaceRoot: string): string[] {
+  return LOCKFILES.filter((f) => existsSync(join(workspaceRoot, f)));
 }
 
 function projectNameFor(root: string, p: PythonProject | null): string {
@@ -65,6 +55,7 @@ export const createNodesV2: CreateNodesV2<NxWheelsPluginOptions> = [
         if (!found) return {};
         const root = normalizePath(dirname(rel));
         const namedInputs = ctx.nxJsonConfiguration?.namedInputs ?? {};
+        const plugin = pluginLocation(ctx.workspaceRoot);
         return {
           projects: {
             [root]: {
@@ -72,10 +63,11 @@ export const createNodesV2: CreateNodesV2<NxWheelsPluginOptions> = [
               root,
               projectType: 'library',
               tags: ['type:python-wheels'],
+              namedInputs: inferNamedInputs({ plugin, lockfiles: workspaceLockfiles(ctx.workspaceRoot) }),
               targets: inferTargets({
                 projectRoot: root,
                 cibuildwheel: found.cibuildwheel,
-                plugin: pluginLocation(ctx.workspaceRoot),
+                plugin,
                 dependencyInput: 'production' in namedInputs ? 'production' : 'default',
               }),
               metadata: { description: found.project ? `Python distribution ${found.project.name}` : undefined },
@@ -92,17 +84,6 @@ export const createNodesV2: CreateNodesV2<NxWheelsPluginOptions> = [
 /** Same as {@link createNodesV2} (Nx 22+ reads `createNodes` with this signature). */
 export const createNodes = createNodesV2;
 
-/** Find the project whose root contains a workspace-relative path (deepest root wins). */
-function owner(roots: ReadonlyMap<string, string>, path: string): string | null {
-  let best: string | null = null;
-  for (const root of roots.keys()) {
-    if (root === '.' || path === root || path.startsWith(root + '/')) {
-      if (best === null || root.length > best.length) best = root;
-    }
-  }
-  return best === null ? null : roots.get(best)!;
-}
-
 export const createDependencies: CreateDependencies<NxWheelsPluginOptions> = (_options, ctx) => {
   const deps: RawProjectGraphDependency[] = [];
   const seen = new Set<string>();
@@ -115,26 +96,11 @@ export const createDependencies: CreateDependencies<NxWheelsPluginOptions> = (_o
   // ctx.projects is keyed by project name; map each root to its name.
   const roots = new Map(Object.entries(ctx.projects).map(([name, p]) => [normalizePath(p.root), p.name ?? name] as const));
   const plugin = pluginLocation(ctx.workspaceRoot);
-  const pluginProject = plugin.kind === 'workspace' ? owner(roots, plugin.root) : null;
+  const pluginProject = plugin.kind === 'workspace' ? owningProject(roots, plugin.root) : null;
   for (const [root, source] of roots) {
     const pyproject = join(ctx.workspaceRoot, root, 'pyproject.toml');
-    if (!existsSync(pyproject)) continue;
-    const found = readForInference(pyproject, normalizePath(join(root, 'pyproject.toml')));
-    if (!found) continue;
-    for (const target of found.project?.nxWheels.dependsOn ?? []) {
-      if ([...roots.values()].includes(target)) {
-        add({ source, target, type: DependencyType.static, sourceFile: normalizePath(join(root, 'pyproject.toml')) });
-      }
-    }
-    const dir = join(ctx.workspaceRoot, root);
-    for (const f of readdirSync(dir)) {
-      if (f !== 'CMakeLists.txt' && !f.endsWith('.cmake')) continue;
-      const text = readFileSync(join(dir, f), 'utf8');
-      for (const ref of cmakeReferencedPaths(text, root)) {
-        const target = owner(roots, ref);
-        if (target) add({ source, target, type: DependencyType.static, sourceFile: normalizePath(join(root, f)) });
-      }
-    }
+    if (!existsSync(pyproject) || !readForInference(pyproject, normalizePath(join(root, 'pyproject.toml')))) continue;
+    for (const d of sourceDependencies(ctx.workspaceRoot, root, roots)) add({ source, target: d.target, type: DependencyType.static, sourceFile: d.sourceFile });
     if (pluginProject) add({ source, target: pluginProject, type: DependencyType.implicit });
   }
   return deps;

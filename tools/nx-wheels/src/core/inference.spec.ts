@@ -1,4 +1,4 @@
-import { cmakeReferencedPaths, inferTargets, pluginInputs, testPaths } from './inference';
+import { cmakeReferencedPaths, inferNamedInputs, inferTargets, pluginInputs, testPaths, WHEEL_PIPELINE_INPUT } from './inference';
 
 const cibw = { build: ['cp313-manylinux_x86_64'], 'test-command': 'pytest {project}/bindings/python/tests -p no:cacheprovider' };
 
@@ -41,6 +41,22 @@ describe('inferTargets', () => {
     }
     expect(targets['build-wheels'].inputs).toContain('^production');
     expect(targets['build-wheels'].outputs).toEqual(['{projectRoot}/wheelhouse']);
+  });
+
+  it('build-wheels, build-wheels-untested and validate-wheels use the wheelPipeline named input; test and publish do not', () => {
+    for (const t of ['build-wheels', 'build-wheels-untested', 'validate-wheels']) expect(targets[t].inputs).toContain(WHEEL_PIPELINE_INPUT);
+    for (const t of ['test', 'publish', 'python-toolchain']) expect(targets[t].inputs ?? []).not.toContain(WHEEL_PIPELINE_INPUT);
+  });
+
+  it('wheelPipeline: workflows, the given lockfiles, package.json, toolchain pins (an installed plugin: its package)', () => {
+    expect(inferNamedInputs({ plugin: { kind: 'workspace', root: 'tools/nx-wheels' }, lockfiles: ['pnpm-lock.yaml'] })).toEqual({
+      wheelPipeline: ['{workspaceRoot}/.github/workflows/**/*', '{workspaceRoot}/pnpm-lock.yaml', '{workspaceRoot}/package.json', '{workspaceRoot}/tools/nx-wheels/toolchain/requirements.txt'],
+    });
+    expect(inferNamedInputs({ plugin: { kind: 'package', name: '@quiver/nx-wheels' } }).wheelPipeline).toEqual([
+      '{workspaceRoot}/.github/workflows/**/*',
+      '{workspaceRoot}/package.json',
+      { externalDependencies: ['@quiver/nx-wheels'] },
+    ]);
   });
 
   it('an installed plugin is an external dependency input', () => {

@@ -21,6 +21,40 @@ export interface InferenceInput {
   plugin: PluginLocation;
   /** Named input for dependencies' sources: `production` when nx.json defines it, else `default`. */
   dependencyInput: string;
+  /**
+   * Workspace-relative lockfiles that exist at the workspace root (from {@link LOCKFILES}); they
+   * join the {@link WHEEL_PIPELINE_INPUT} named input. Default: none.
+   */
+  lockfiles?: string[];
+}
+
+/**
+ * Name of the project-level named input that stands for the release pipeline around the wheels:
+ * the GitHub workflows, the workspace lockfile(s), the root package.json and the toolchain pins.
+ * build-wheels, build-wheels-untested and validate-wheels use it, so a change to any of these
+ * marks the wheel project affected (`nx show projects --affected`) and selects those tasks
+ * (`nx affected -t build-wheels`) before a tag is ever pushed.
+ */
+export const WHEEL_PIPELINE_INPUT = 'wheelPipeline';
+
+/** Workspace lockfiles the plugin looks for at the workspace root (npm, pnpm, yarn, bun). */
+export const LOCKFILES = ['package-lock.json', 'pnpm-lock.yaml', 'yarn.lock', 'bun.lock'] as const;
+
+/**
+ * The project-level named inputs of a wheel project: `{ wheelPipeline: [...] }`.
+ * Nx's affected locators collect every `{workspaceRoot}/…` fileset reachable from a target's
+ * inputs, following named inputs (project-level ones included), so the globs here mark the
+ * project affected when a workflow, lockfile, package.json or toolchain pin changes.
+ */
+export function inferNamedInputs(i: Pick<InferenceInput, 'plugin' | 'lockfiles'>): Record<string, NonNullable<TargetConfiguration['inputs']>> {
+  return {
+    [WHEEL_PIPELINE_INPUT]: [
+      '{workspaceRoot}/.github/workflows/**/*',
+      ...(i.lockfiles ?? []).map((f) => `{workspaceRoot}/${f}`),
+      '{workspaceRoot}/package.json',
+      ...toolchainInputs(i.plugin),
+    ],
+  };
 }
 
 /** Package name used in target executors. */
@@ -92,13 +126,13 @@ export function toolchainInputs(plugin: PluginLocation): NonNullable<TargetConfi
   return plugin.kind === 'package' ? [{ externalDependencies: [plugin.name] }] : [`{workspaceRoot}/${plugin.root}/toolchain/requirements.txt`];
 }
 
-/** The inferred targets of one wheel project. */
+/** The inferred targets of one wheel project (build-wheels, build-wheels-untested and validate-wheels use {@link WHEEL_PIPELINE_INPUT}). */
 export function inferTargets(i: InferenceInput): Record<string, TargetConfiguration> {
   const root = i.projectRoot;
   const tests = testPaths(root, i.cibuildwheel);
   const testGlobs = tests.map((t) => asGlob(t, root));
   const sources = [`{projectRoot}/**/*`, `!{projectRoot}/wheelhouse/**/*`, `!{projectRoot}/**/__pycache__/**/*`];
-  const common = [...pluginInputs(i.plugin), { runtime: HOST_FINGERPRINT_COMMAND }, `^${i.dependencyInput}`];
+  const common = [...pluginInputs(i.plugin), { runtime: HOST_FINGERPRINT_COMMAND }, `^${i.dependencyInput}`, WHEEL_PIPELINE_INPUT];
   const untestedDir = `{workspaceRoot}/dist/{projectRoot}/wheelhouse`;
   return {
     'python-toolchain': {
@@ -155,6 +189,7 @@ export function inferTargets(i: InferenceInput): Record<string, TargetConfigurat
         { env: 'GITHUB_REF_TYPE' },
         ...pluginInputs(i.plugin),
         { runtime: HOST_FINGERPRINT_COMMAND },
+        WHEEL_PIPELINE_INPUT,
       ],
       outputs: ['{projectRoot}/wheelhouse/validation-report.json', '{projectRoot}/wheelhouse/SHA256SUMS'],
       options: {},

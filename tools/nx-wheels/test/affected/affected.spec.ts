@@ -37,6 +37,7 @@ function wheelProjects(): string[] {
 }
 
 const append = (file: string, line: string) => edit(join(ws, file), (t) => `${t}\n${line}\n`);
+// Docs-only changes must stay cheap: the first case runs before any of the pipeline cases below.
 
 describe('nx affected between two commits', () => {
   it('a docs-only change affects nothing, so no wheel build', () => {
@@ -66,10 +67,36 @@ describe('nx affected between two commits', () => {
     expect(affected).toEqual(['python']);
   });
 
-  it('a workflow-only change affects the ci project (actionlint) and builds no wheels', () => {
+  it('a workflow-only change affects ci (actionlint) and python (the wheelPipeline named input), so the wheel legs run', () => {
     const affected = affectedBy(() => append('.github/workflows/ci.yml', '# touched'), 'ci: touch');
-    expect(affected).toEqual(['ci']);
-    expect(wheelProjects()).toEqual([]);
+    expect(affected).toEqual(['ci', 'python']);
+    expect(wheelProjects()).toEqual(['python']);
+  });
+
+  it('a lockfile-only change affects python (with Nx default rule for lockfiles, every project)', () => {
+    // Whitespace only: still valid JSON, no package changes.
+    const affected = affectedBy(() => edit(join(ws, 'package-lock.json'), (t) => `${t.trimEnd()}\n\n`), 'chore: lockfile whitespace');
+    expect(affected).toContain('python');
+    expect(wheelProjects()).toEqual(['python']);
+  });
+
+  it('a root package.json-only change (no dependency change) affects exactly python', () => {
+    const affected = affectedBy(
+      () => edit(join(ws, 'package.json'), (t) => JSON.stringify({ ...JSON.parse(t), scripts: { ...JSON.parse(t).scripts, hello: 'echo hello' } }, null, 2) + '\n'),
+      'chore: add a script',
+    );
+    expect(affected).toEqual(['python']);
+    expect(wheelProjects()).toEqual(['python']);
+  });
+
+  it("with Nx's lockfile rule narrowed to changed packages ('auto'), a lockfile-only change still affects python: the named input does it", () => {
+    affectedBy(
+      () => edit(join(ws, 'nx.json'), (t) => JSON.stringify({ ...JSON.parse(t), pluginsConfig: { '@nx/js': { projectsAffectedByDependencyUpdates: 'auto' } } }, null, 2) + '\n'),
+      'chore: auto lockfile rule',
+    );
+    const affected = affectedBy(() => edit(join(ws, 'package-lock.json'), (t) => `${t.trimEnd()}\n`), 'chore: lockfile whitespace again');
+    expect(affected).toEqual(['python']);
+    expect(wheelProjects()).toEqual(['python']);
   });
 
   it('only python has build-wheels, so `nx affected -t build-wheels --engine=...` reaches exactly one project', () => {
