@@ -1,5 +1,5 @@
 import { QuiverError } from './errors';
-import { readPyProjectText, requireStaticVersion } from './pyproject';
+import { DEFAULT_RELEASE_PLATFORMS, readPyProjectText, requireStaticVersion } from './pyproject';
 
 const good = `
 [project]
@@ -56,6 +56,27 @@ describe('readPyProjectText', () => {
     ['[project]\nname = "a"\n[tool.cibuildwheel]\n[tool.nx-wheels]\ndepends-on = "quiver"\n', 'PYPROJECT_BAD_FIELD'],
   ])('rejects %j with %s', (text, code) => {
     expect(codeOf(() => readPyProjectText(text, 'p.toml'))).toBe(code);
+  });
+
+  it('reads [tool.nx-wheels] release-platforms (absent: undefined, the default is DEFAULT_RELEASE_PLATFORMS)', () => {
+    const base = '[project]\nname = "a"\n[tool.cibuildwheel]\n[tool.nx-wheels]\n';
+    expect(readPyProjectText(base, 'p.toml').nxWheels.releasePlatforms).toBeUndefined();
+    expect(DEFAULT_RELEASE_PLATFORMS).toEqual(['linux', 'windows']);
+    expect(readPyProjectText(base + 'release-platforms = ["windows", "linux", "windows"]\n', 'p.toml').nxWheels.releasePlatforms).toEqual(['windows', 'linux']);
+    expect(readPyProjectText(base + 'release-platforms = ["linux"]\n', 'p.toml').nxWheels.releasePlatforms).toEqual(['linux']);
+  });
+
+  it.each([
+    ['"linux"', /release-platforms must be a non-empty list of "linux" \/ "windows"; write e\.g\. release-platforms = \["linux", "windows"\]/],
+    ['[]', /release-platforms must be a non-empty list/],
+    ['["linux", "macos"]', /release-platforms: "macos" is not "linux" or "windows"/],
+    ['["Linux"]', /release-platforms: "Linux" is not/],
+    ['[1]', /release-platforms: 1 is not/],
+  ])('rejects release-platforms = %s with one line naming the file, the field and the fix', (value, message) => {
+    const text = `[project]\nname = "a"\n[tool.cibuildwheel]\n[tool.nx-wheels]\nrelease-platforms = ${value}\n`;
+    expect(codeOf(() => readPyProjectText(text, 'bindings/python/pyproject.toml'))).toBe('PYPROJECT_BAD_FIELD');
+    expect(() => readPyProjectText(text, 'bindings/python/pyproject.toml')).toThrow(/^bindings\/python\/pyproject\.toml: \[tool\.nx-wheels\]\.release-platforms/);
+    expect(() => readPyProjectText(text, 'bindings/python/pyproject.toml')).toThrow(message);
   });
 
   it('explains dynamic, missing and non-PEP 440 versions', () => {

@@ -7,6 +7,10 @@ import { parse, TomlError } from 'smol-toml';
 import { QuiverError } from './errors';
 import { isValidProjectName, normalizeName } from './names';
 import { isValidVersion, normalizeVersion } from './pep440';
+import type { Platform } from './identifiers';
+
+/** Platforms a release ships when `[tool.nx-wheels] release-platforms` is absent. */
+export const DEFAULT_RELEASE_PLATFORMS: readonly Platform[] = ['linux', 'windows'];
 
 /** The `[tool.cibuildwheel]` table as written (kebab-case keys, platform sub-tables, overrides). */
 export type CibuildwheelConfig = Record<string, unknown>;
@@ -19,6 +23,11 @@ export interface NxWheelsConfig {
   projectName?: string;
   /** Ship a source distribution beside the wheels (default false). */
   sdist?: boolean;
+  /**
+   * `release-platforms`: the cibuildwheel platforms whose wheels make up a release (publish's
+   * default `platforms`, and what `platforms = "release"` means); default {@link DEFAULT_RELEASE_PLATFORMS}.
+   */
+  releasePlatforms?: Platform[];
 }
 
 /** What the plugin knows about one Python project. */
@@ -119,6 +128,7 @@ export function readPyProjectText(
   if (sdist !== undefined && typeof sdist !== 'boolean') {
     throw new QuiverError('PYPROJECT_BAD_FIELD', `${file}: [tool.nx-wheels].sdist must be true or false.`);
   }
+  const releasePlatforms = readReleasePlatforms(nxw['release-platforms'], file);
   return {
     file,
     name,
@@ -127,8 +137,29 @@ export function readPyProjectText(
     normalizedVersion: version !== null && isValidVersion(version) ? normalizeVersion(version) : null,
     dynamicVersion,
     cibuildwheel: (table(cibw) as CibuildwheelConfig) ?? null,
-    nxWheels: { dependsOn: dependsOn as string[] | undefined, projectName: projectName as string | undefined, sdist: sdist as boolean | undefined },
+    nxWheels: { dependsOn: dependsOn as string[] | undefined, projectName: projectName as string | undefined, sdist: sdist as boolean | undefined, releasePlatforms },
   };
+}
+
+/**
+ * `[tool.nx-wheels] release-platforms`: a non-empty list of `"linux"` / `"windows"` (duplicates dropped).
+ * @returns the platforms, or undefined when the field is absent
+ * @throws QuiverError `PYPROJECT_BAD_FIELD` naming the file, the field, what is wrong and the fix
+ */
+function readReleasePlatforms(v: unknown, file: string): Platform[] | undefined {
+  if (v === undefined) return undefined;
+  const fix = 'write e.g. release-platforms = ["linux", "windows"]';
+  if (!Array.isArray(v) || v.length === 0) {
+    throw new QuiverError('PYPROJECT_BAD_FIELD', `${file}: [tool.nx-wheels].release-platforms must be a non-empty list of "linux" / "windows"; ${fix}.`);
+  }
+  const out: Platform[] = [];
+  for (const item of v) {
+    if (item !== 'linux' && item !== 'windows') {
+      throw new QuiverError('PYPROJECT_BAD_FIELD', `${file}: [tool.nx-wheels].release-platforms: ${JSON.stringify(item) ?? String(item)} is not "linux" or "windows" (the platforms quiver builds); ${fix}.`);
+    }
+    if (!out.includes(item)) out.push(item);
+  }
+  return out;
 }
 
 /**

@@ -35,7 +35,7 @@ export interface ValidateWheelsOptions {
   projectName: string;
   /** Wheel directory, workspace-relative or absolute. Default `<projectRoot>/wheelhouse`. */
   wheelDir?: string;
-  /** `host`, or platforms (`linux`, `windows`) as a list or comma-separated string. */
+  /** `host` (default), `release` (`[tool.nx-wheels] release-platforms`), or platforms (`linux`, `windows`) as a list or comma-separated string. */
   platforms?: string | string[];
   tag?: string;
   maxSize?: number;
@@ -141,7 +141,7 @@ export async function validateWheels(o: ValidateWheelsOptions, sink: LineSink = 
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(ws, p));
   const project = loadPythonProject(ws, o.projectRoot);
   const packageDir = resolve(ws, o.projectRoot);
-  const platforms = resolvePlatforms(o.platforms, process.platform);
+  const platforms = resolvePlatforms(o.platforms, process.platform, project.nxWheels.releasePlatforms);
   const tag = resolveTag(o.tag, env);
   const maxSize = resolveMaxSize(o.maxSize);
   const wheelDir = o.wheelDir ? abs(o.wheelDir) : join(packageDir, 'wheelhouse');

@@ -62,6 +62,17 @@ describe('options', () => {
     expect(resolvePlatforms(['windows', 'linux', 'windows'], 'linux')).toEqual(['windows', 'linux']);
     expect(() => resolvePlatforms('macos', 'linux')).toThrow(/BAD_OPTION_PLATFORMS|not one of/);
   });
+  it.each([
+    // option, host, release platforms, fallback, expected
+    [undefined, 'linux', undefined, 'release', ['linux', 'windows']],
+    [undefined, 'linux', ['linux'], 'release', ['linux']],
+    ['release', 'win32', ['windows', 'linux'], 'host', ['windows', 'linux']],
+    ['linux,release', 'linux', ['windows'], 'host', ['linux', 'windows']],
+    [['release', 'host'], 'win32', ['linux'], 'host', ['linux', 'windows']],
+    [undefined, 'win32', ['linux'], 'host', ['windows']],
+  ] as const)('platforms %j on %s with release-platforms %j (absent option = %s) -> %j', (option, host, release, fallback, expected) => {
+    expect(resolvePlatforms(option as string | string[] | undefined, host, release as ('linux' | 'windows')[] | undefined, fallback)).toEqual(expected);
+  });
   it('takes the tag from the option, a tag ref, or a tag ref name; never from a branch', () => {
     expect(resolveTag('v1.2.3', { GITHUB_REF: 'refs/tags/v9' })).toEqual({ value: 'v1.2.3', source: 'option tag' });
     expect(resolveTag(undefined, { GITHUB_REF: 'refs/tags/v1.2.3-rc1' })).toEqual({ value: 'refs/tags/v1.2.3-rc1', source: 'GITHUB_REF' });

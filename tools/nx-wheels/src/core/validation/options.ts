@@ -1,30 +1,44 @@
 /** Resolving validate-wheels options into what the rules expect. Pure: environment passed in. */
 import { QuiverError } from '../errors';
 import { Platform } from '../identifiers';
+import { DEFAULT_RELEASE_PLATFORMS } from '../pyproject';
 
 /** PyPI's default per-file upload limit: 100 MiB. */
 export const DEFAULT_MAX_SIZE = 100 * 1024 * 1024;
 
 /**
- * The platforms whose identifiers are expected: `"host"` (the host's platform), a list of
- * `linux`/`windows`, or a comma-separated string of them (`linux,windows`, as the CLI gives it).
+ * The platforms whose identifiers are expected: `"host"` (the host's platform), `"release"` (the
+ * release platforms: `[tool.nx-wheels] release-platforms`, default linux and windows), a list of
+ * `linux`/`windows`/`host`/`release`, or a comma-separated string of them (`linux,windows`, as the
+ * CLI gives it). Duplicates are dropped, order kept.
+ * @param option the option as given; undefined means `fallback`
+ * @param hostOs `process.platform`
+ * @param release the project's release platforms (default {@link DEFAULT_RELEASE_PLATFORMS})
+ * @param fallback what an absent option means: `host` (validate-wheels) or `release` (publish)
  * @throws QuiverError `BAD_OPTION_PLATFORMS`
  */
-export function resolvePlatforms(option: string | string[] | undefined, hostOs: NodeJS.Platform | string): Platform[] {
-  const raw = option === undefined ? ['host'] : Array.isArray(option) ? option : option.split(',');
+export function resolvePlatforms(
+  option: string | string[] | undefined,
+  hostOs: NodeJS.Platform | string,
+  release: readonly Platform[] = DEFAULT_RELEASE_PLATFORMS,
+  fallback: 'host' | 'release' = 'host',
+): Platform[] {
+  const raw = option === undefined ? [fallback] : Array.isArray(option) ? option : option.split(',');
   const items = raw.map((s) => s.trim().toLowerCase()).filter(Boolean);
   const out: Platform[] = [];
-  for (const item of items.length ? items : ['host']) {
-    let p: string = item;
+  for (const item of items.length ? items : [fallback]) {
+    let ps: string[] = [item];
     if (item === 'host') {
-      if (hostOs === 'linux') p = 'linux';
-      else if (hostOs === 'win32') p = 'windows';
-      else throw new QuiverError('BAD_OPTION_PLATFORMS', `option platforms: "host" means linux or windows, but this host is ${hostOs}; pass --platforms=linux,windows.`);
+      if (hostOs === 'linux') ps = ['linux'];
+      else if (hostOs === 'win32') ps = ['windows'];
+      else throw new QuiverError('BAD_OPTION_PLATFORMS', `option platforms: "host" means linux or windows, but this host is ${hostOs}; pass --platforms=release (or linux,windows).`);
+    } else if (item === 'release') ps = [...release];
+    for (const p of ps) {
+      if (p !== 'linux' && p !== 'windows') {
+        throw new QuiverError('BAD_OPTION_PLATFORMS', `option platforms: "${item}" is not one of linux, windows, host, release; e.g. --platforms=release for a release.`);
+      }
+      if (!out.includes(p)) out.push(p);
     }
-    if (p !== 'linux' && p !== 'windows') {
-      throw new QuiverError('BAD_OPTION_PLATFORMS', `option platforms: "${item}" is not one of linux, windows, host; e.g. --platforms=linux,windows for a release.`);
-    }
-    if (!out.includes(p)) out.push(p);
   }
   return out;
 }
