@@ -16,7 +16,7 @@ export type FileStatus =
   | 'uploaded'
   /** Already on the index with the same sha256. */
   | 'skipped'
-  /** Dry run: would be uploaded. */
+  /** Dry run or preflight: would be uploaded. */
   | 'would-upload'
   | 'failed';
 
@@ -37,7 +37,10 @@ export interface PublishReport {
   reportVersion: 1;
   /** True when every file is uploaded or skipped (or would be, in a dry run). */
   ok: boolean;
+  /** True for a dry run and for a preflight: nothing is uploaded. */
   dryRun: boolean;
+  /** True for `publish --preflight` (no credentials; the plan handed to the upload job). */
+  preflight?: boolean;
   project: string;
   distribution: string;
   version: string | null;
@@ -48,7 +51,9 @@ export interface PublishReport {
   attestations: string;
   /** How the files were validated: `validate-wheels ran (<report>)` or `validation report <file> (sha256s match)`. */
   validation: string;
-  /** PyPI's 14-day rule note, when it applies. */
+  /** The release check: the platforms asked for, the identifiers expected, those without a wheel, whether the run is a partial release (`allowPartial`). */
+  release?: { platforms: string[]; expected: string[]; missing: string[]; partial: boolean };
+  /** `PARTIAL RELEASE ...` (first, when partial) and PyPI's 14-day rule note, when they apply. */
   notes: string[];
   startedAt: string;
   updatedAt: string;
@@ -96,7 +101,7 @@ export function formatPublishTable(r: PublishReport): string {
 /** One summary line: `2 uploaded, 1 skipped (already on the index), 0 failed`. */
 export function formatCounts(r: PublishReport): string {
   const c = countStatuses(r.files);
-  const parts = r.dryRun ? [`${c['would-upload']} would be uploaded`] : [`${c.uploaded} uploaded`];
+  const parts = r.preflight ? [`${c['would-upload']} to upload`] : r.dryRun ? [`${c['would-upload']} would be uploaded`] : [`${c.uploaded} uploaded`];
   parts.push(`${c.skipped} skipped (already on the index, same sha256)`, `${c.failed} failed`);
   if (c.pending) parts.push(`${c.pending} not attempted`);
   return parts.join(', ');
@@ -107,7 +112,7 @@ const md = (s: string) => s.replace(/\|/g, '\\|');
 /** Markdown for `$GITHUB_STEP_SUMMARY`. */
 export function formatPublishMarkdown(r: PublishReport): string {
   const ok = isComplete(r);
-  const head = `### ${ok ? '✅' : '❌'} publish ${md(r.distribution)} ${md(r.version ?? '')}${r.dryRun ? ' (dry run)' : ''} to ${md(r.repositoryUrl)}`;
+  const head = `### ${ok ? '✅' : '❌'} publish ${md(r.distribution)} ${md(r.version ?? '')}${r.preflight ? ' (preflight)' : r.dryRun ? ' (dry run)' : ''} to ${md(r.repositoryUrl)}`;
   const lines = [
     head,
     '',
