@@ -1,37 +1,51 @@
 /**
  * publish: upload validated wheels to a package index, idempotently and resumably, without ever
- * printing or writing a secret.
+ * printing or writing a secret; or, with `preflight`, decide the same without credentials and
+ * hand the files to upload to a job that only uploads.
  *
- *   options ─► endpoints, credentials choice (OIDC | token | none) ─► validate-wheels on the same
- *   files (or a validation report whose sha256s match them) ─► token (trusted publishing exchange,
- *   or the environment's) ─► the index's listing (simple page) ─► plan (upload | skip same sha256 |
- *   refuse different bytes) ─► [attestations] ─► twine upload, with backoff on 5xx/429/network
- *   errors ─► publish-report.json (rewritten after every step) + terminal table + step summary.
+ *   options ─► endpoints, credentials choice (OIDC | token | none; preflight: none, never read) ─►
+ *   the release: cibuildwheel's identifiers of the requested platforms (default: the release
+ *   platforms) against the wheels present ─► RELEASE_INCOMPLETE, or a PARTIAL RELEASE with
+ *   allowPartial ─► validate-wheels on the same files (or a validation report whose sha256s match
+ *   them) ─► token (trusted publishing exchange, or the environment's) ─► the index's listing
+ *   (simple page) ─► plan (core/publish/plan: upload | skip same sha256 | refuse different bytes)
+ *   ─► preflight: <uploadDir>/{dist/, SHA256SUMS, publish-plan.json}; publish: [attestations] ─►
+ *   twine upload, with backoff on 5xx/429/network errors, each "file exists" re-decided by the
+ *   same plan ─► publish-report.json (rewritten after every step) + terminal table + step summary.
  *
  * A run that stops part-way leaves the report saying what was uploaded; re-running re-reads the
  * index and uploads only what is missing.
  */
-import { appendFileSync, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { QuiverError } from '../core/errors';
+import { BuildIdentifier, parseIdentifier, Platform } from '../core/identifiers';
 import { normalizeName } from '../core/names';
 import { decideAttestations, AttestationsOption } from '../core/publish/attestations';
 import { chooseCredentials, Credentials, formatPublisherClaims, noCredentialsError } from '../core/publish/credentials';
 import { IndexEndpoints, resolveEndpoints } from '../core/publish/endpoints';
-import { conflictError, LocalFile, planUploads } from '../core/publish/plan';
-import { formatCounts, formatPublishMarkdown, formatPublishTable, isComplete, PUBLISH_REPORT_FILE, PublishReport, releaseAgeNote } from '../core/publish/report';
+import { conflictError, LocalFile, partialReleaseLine, planPublish, PublishPlan, releaseIncompleteError, ReleaseScope } from '../core/publish/plan';
+import { PUBLISH_REPORT_FILE, PublishReport, releaseAgeNote } from '../core/publish/report';
+import { IndexFile } from '../core/publish/simple-index';
 import { backoffMs, readTwineOutcome } from '../core/publish/twine-outcome';
+import { DEFAULT_RELEASE_PLATFORMS, PythonProject } from '../core/pyproject';
+import { resolvePlatforms } from '../core/validation/options';
 import { VALIDATION_REPORT_FILE, ValidationReport } from '../core/validation/report';
 import { signAttestations } from '../runners/attestations';
-import { HttpPolicy, listProjectFiles, releaseFirstUploadTime } from '../runners/index-client';
+import { HttpAuth, HttpPolicy, listProjectFiles, releaseFirstUploadTime } from '../runners/index-client';
 import { mintTrustedPublishingToken } from '../runners/oidc';
 import { consoleSink, LineSink, redact } from '../runners/process';
 import { stateDir } from '../runners/toolchain';
 import { twineUpload } from '../runners/twine';
 import { sha256File } from './files';
+import { listIdentifiers } from './identifiers';
 import { loadPythonProject } from './project';
-import { loadToolchain } from './toolchain';
+import { PublishReportWriter } from './publish-report';
+import { checkUploadDir, PUBLISH_PLAN_FILE, writeUploadDir } from './publish-upload-dir';
+import { loadToolchain, Toolchain } from './toolchain';
 import { validateWheels } from './validate-wheels';
+
+export { writeFileAtomic } from './publish-report';
 
 /** Inputs of {@link publish}; mirrors the executor's schema.json. */
 export interface PublishOptions {
@@ -49,10 +63,19 @@ export interface PublishOptions {
   oidcUrl?: string;
   /** Do everything but upload. Default: `NX_DRY_RUN=true` (as `nx release publish --dry-run` sets). */
   dryRun?: boolean;
+  /**
+   * Decide without credentials and upload nothing: validate, read the index anonymously, plan,
+   * and write `uploadDir` (the files to upload, SHA256SUMS, publish-plan.json) for an upload-only job.
+   */
+  preflight?: boolean;
+  /** Preflight's output directory, workspace-relative or absolute; required with (and only with) `preflight`. */
+  uploadDir?: string;
+  /** Upload what is present of the requested platforms' identifiers when the release is incomplete (a partial release, for a test index). Default false. */
+  allowPartial?: boolean;
   attestations?: AttestationsOption;
   /** true (default): run validate-wheels on the files; false: require `<wheelDir>/validation-report.json` whose sha256s match. */
   validate?: boolean;
-  /** validate-wheels' platforms (default `host`). */
+  /** The platforms whose identifiers make the release: `release` (default: `[tool.nx-wheels] release-platforms`), `host`, `linux`, `windows`, as a list or comma-separated. */
   platforms?: string | string[];
   tag?: string;
   /** validate-wheels' twine/auditwheel checks (default true). */
@@ -62,10 +85,10 @@ export interface PublishOptions {
   retries?: number;
   /** Limit for one twine run or HTTP request, in seconds; default 600. */
   timeoutSeconds?: number;
-  /** Where publish-report.json goes. Default `<wheelDir>/publish-report.json` (validation ignores it). */
+  /** Where publish-report.json goes. Default `<wheelDir>/publish-report.json` (validation ignores it). Not with `preflight`. */
   reportFile?: string;
   env?: Record<string, string | undefined>;
-  /** Tests: expected identifiers given directly (validate-wheels' `identifiers`). */
+  /** Tests: the whole expected release given directly (validate-wheels' `identifiers`), instead of cibuildwheel's for the platforms. */
   identifiers?: string[];
   /** Tests: first backoff pause in ms (default 2000). */
   backoffMs?: number;
@@ -86,13 +109,8 @@ export class PublishFailed extends QuiverError {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Write a file so that readers see the old or the new content, never a half-written one. */
-export function writeFileAtomic(file: string, text: string): void {
-  mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
-}
+/** Environment variables that hold publishing secrets; a preflight passes none of them on. */
+const SECRET_ENV = ['PYPI_API_TOKEN', 'TWINE_PASSWORD', 'TWINE_USERNAME', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN', 'ACTIONS_ID_TOKEN_REQUEST_URL'];
 
 function redactingSink(sink: LineSink, secrets: string[]): LineSink {
   return { out: (l) => sink.out(redact(l, secrets)), err: (l) => sink.err(redact(l, secrets)) };
@@ -116,9 +134,11 @@ function resolveTimeout(v: number | string | undefined): number {
   return n;
 }
 
+const flag = (v: boolean | string | undefined) => v === true || v === 'true';
+
 /** `dryRun` option, else `NX_DRY_RUN=true`. */
 export function resolveDryRun(option: boolean | string | undefined, env: Record<string, string | undefined>): boolean {
-  if (option !== undefined) return option === true || option === 'true';
+  if (option !== undefined) return flag(option);
   return env['NX_DRY_RUN'] === 'true';
 }
 
@@ -161,35 +181,259 @@ async function filesFromValidationReport(wheelDir: string, shown: string): Promi
   return { files, version: report.version };
 }
 
-/**
- * Publish a wheel directory.
- * @returns the report (also written to the report file); when every file is uploaded or skipped
- * @throws QuiverError for bad options, missing credentials (before anything is uploaded), failed
- *   validation; {@link PublishFailed} (a QuiverError with the report) when the index refused or an
- *   upload failed after the retries, after writing the report
- */
-export async function publish(o: PublishOptions, rawSink: LineSink = consoleSink): Promise<PublishReport> {
+/** What every publish run works from, resolved from the options. */
+interface Run {
+  o: PublishOptions;
+  ws: string;
+  env: Record<string, string | undefined>;
+  show: (p: string) => string;
+  project: PythonProject;
+  distribution: string;
+  endpoints: IndexEndpoints;
+  wheelDir: string;
+  retries: number;
+  timeoutMs: number;
+  releasePlatforms: readonly Platform[];
+  releasePlatformsSource: string;
+  requestedPlatforms: Platform[];
+  allowPartial: boolean;
+  sink: LineSink;
+  secrets: string[];
+}
+
+function resolveRun(o: PublishOptions, sink: LineSink, secrets: string[]): Run {
   const ws = o.workspaceRoot;
   const env = o.env ?? process.env;
-  const secrets: string[] = [];
-  const sink = redactingSink(rawSink, secrets);
   const show = (p: string) => {
     const r = relative(ws, p);
     return r && !r.startsWith('..') && !isAbsolute(r) ? r : p;
   };
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(ws, p));
-
-  const dryRun = resolveDryRun(o.dryRun, env);
   const endpoints = resolveEndpoints(o);
   const retries = resolveRetries(o.retries);
   const timeoutMs = resolveTimeout(o.timeoutSeconds) * 1000;
   const project = loadPythonProject(ws, o.projectRoot, { requireCibuildwheel: false });
-  const distribution = normalizeName(project.name);
+  const releasePlatforms = project.nxWheels.releasePlatforms ?? DEFAULT_RELEASE_PLATFORMS;
+  const requestedPlatforms = resolvePlatforms(o.platforms, process.platform, releasePlatforms, 'release');
   const wheelDir = o.wheelDir ? abs(o.wheelDir) : join(ws, o.projectRoot, 'wheelhouse');
-  const reportFile = o.reportFile ? abs(o.reportFile) : join(wheelDir, PUBLISH_REPORT_FILE);
   if (!existsSync(wheelDir) || !statSync(wheelDir).isDirectory()) {
     throw new QuiverError('WHEELHOUSE_NOT_FOUND', `${show(wheelDir)} is not a directory; build the wheels first (nx run ${o.projectName}:build-wheels) or pass --wheelDir=<directory with the downloaded wheels>.`);
   }
+  return {
+    o,
+    ws,
+    env,
+    show,
+    project,
+    distribution: normalizeName(project.name),
+    endpoints,
+    wheelDir,
+    retries,
+    timeoutMs,
+    releasePlatforms,
+    releasePlatformsSource: project.nxWheels.releasePlatforms ? `[tool.nx-wheels] release-platforms in ${project.file}` : `the default; set [tool.nx-wheels] release-platforms in ${project.file} to change it`,
+    requestedPlatforms,
+    allowPartial: flag(o.allowPartial),
+    sink,
+    secrets,
+  };
+}
+
+/** The release scope: cibuildwheel's identifiers for the requested platforms (or the given ones) and the wheels present. */
+async function releaseScope(r: Run, toolchain: Toolchain, env: Record<string, string | undefined>): Promise<ReleaseScope> {
+  let expected: BuildIdentifier[];
+  if (r.o.identifiers) {
+    expected = r.o.identifiers.map((id) => {
+      const p = parseIdentifier(id);
+      if (!p) throw new QuiverError('BAD_OPTION_IDENTIFIERS', `identifier "${id}" is not <python>-<platform> (e.g. cp313-manylinux_x86_64).`);
+      return p;
+    });
+  } else {
+    expected = [];
+    const packageDir = resolve(r.ws, r.o.projectRoot);
+    for (const platform of r.requestedPlatforms) expected.push(...(await listIdentifiers(toolchain.bin('cibuildwheel'), r.ws, packageDir, platform, env)));
+  }
+  return {
+    releasePlatforms: r.releasePlatforms,
+    requestedPlatforms: r.requestedPlatforms,
+    expected,
+    exact: !!r.o.identifiers,
+    wheels: readdirSync(r.wheelDir).filter((n) => n.endsWith('.whl')),
+    allowPartial: r.allowPartial,
+  };
+}
+
+/**
+ * The release decision before anything else: stop with RELEASE_INCOMPLETE, or go on (printing
+ * `PARTIAL RELEASE ...` first when allowed).
+ */
+function checkRelease(r: Run, scope: ReleaseScope, report: PublishReport): PublishPlan {
+  const plan = planPublish({ scope, local: [], remote: null });
+  report.release = { platforms: [...r.requestedPlatforms], expected: plan.release.expected, missing: plan.release.missing, partial: plan.release.partial };
+  if (plan.stop?.code === 'RELEASE_INCOMPLETE') {
+    throw releaseIncompleteError(plan.stop, plan.release, {
+      distribution: r.distribution,
+      version: r.project.version,
+      wheelDir: r.show(r.wheelDir),
+      releasePlatforms: r.releasePlatforms,
+      releasePlatformsSource: r.releasePlatformsSource,
+    });
+  }
+  if (plan.release.partial) {
+    const line = partialReleaseLine(plan.release);
+    report.notes.unshift(line);
+    r.sink.out(line);
+  }
+  return plan;
+}
+
+/** Validate the very files that will be published (only the selected identifiers' wheels are expected). */
+async function validatedFiles(r: Run, toolchain: Toolchain, selected: string[], env: Record<string, string | undefined>, report: PublishReport): Promise<LocalFile[]> {
+  const reportPath = r.show(join(r.wheelDir, VALIDATION_REPORT_FILE));
+  if (r.o.validate === false || (r.o.validate as unknown) === 'false') {
+    const v = await filesFromValidationReport(r.wheelDir, r.show(r.wheelDir));
+    report.validation = `${reportPath} (sha256s match the files)`;
+    return v.files;
+  }
+  const v = await validateWheels(
+    { workspaceRoot: r.ws, projectRoot: r.o.projectRoot, projectName: r.o.projectName, wheelDir: r.wheelDir, platforms: r.requestedPlatforms, tag: r.o.tag, python: r.o.python, env, identifiers: selected, externalChecks: r.o.externalChecks, toolchain },
+    prefixed(r.sink, '[validate] '),
+  );
+  if (!v.ok) {
+    throw new QuiverError('VALIDATION_FAILED', `validate-wheels failed (${v.counts.errors} error(s), listed above and in ${reportPath}); nothing was uploaded: fix them and re-run.`);
+  }
+  report.validation = `validate-wheels passed (${reportPath})`;
+  return [...v.wheels, ...(v.sdist ? [v.sdist] : [])].map((w) => ({ file: w.file, sha256: w.sha256!, size: w.size }));
+}
+
+function newReport(r: Run, o: { dryRun: boolean; preflight: boolean; credentials: string; attestations: string }): PublishReport {
+  const started = new Date().toISOString();
+  return {
+    reportVersion: 1,
+    ok: false,
+    dryRun: o.dryRun,
+    ...(o.preflight ? { preflight: true } : {}),
+    project: r.o.projectName,
+    distribution: r.distribution,
+    version: r.project.version,
+    repositoryUrl: r.endpoints.repositoryUrl,
+    indexUrl: r.endpoints.indexUrl,
+    credentials: o.credentials,
+    attestations: o.attestations,
+    validation: 'not run',
+    notes: [],
+    startedAt: started,
+    updatedAt: started,
+    error: null,
+    files: [],
+  };
+}
+
+function httpPolicy(r: Run): HttpPolicy {
+  return { retries: r.retries, backoffMs: r.o.backoffMs ?? 2000, timeoutMs: Math.min(r.timeoutMs, 120_000), secrets: r.secrets, onRetry: (l) => r.sink.err(`[index] ${l}`) };
+}
+
+/** Record the plan's per-file decisions in the report. */
+function recordPlan(w: PublishReportWriter, plan: PublishPlan, uploadStatus: 'pending' | 'would-upload', uploadDetail: string): void {
+  for (const p of plan.files) {
+    const f = w.entry(p.file);
+    if (p.action === 'skip') Object.assign(f, { status: 'skipped', detail: 'already on the index with the same sha256' });
+    else if (p.action === 'conflict') Object.assign(f, { status: 'failed', detail: `the index has other bytes: sha256 ${p.remoteSha256}` });
+    else Object.assign(f, { status: uploadStatus, detail: uploadDetail });
+  }
+}
+
+/** PyPI's 14-day note for a release that still takes uploads. */
+async function ageNote(r: Run, uploads: number, policy: HttpPolicy, report: PublishReport): Promise<void> {
+  if (!r.endpoints.jsonApiUrl || !r.project.version || !uploads) return;
+  const first = await releaseFirstUploadTime(r.endpoints.jsonApiUrl, r.distribution, r.project.version, policy);
+  const note = releaseAgeNote(first, r.o.now ?? new Date(), uploads, r.project.version);
+  if (note) {
+    report.notes.push(note);
+    r.sink.err(`publish: note: ${note}`);
+  }
+}
+
+/**
+ * Publish a wheel directory, or (with `preflight`) decide what to publish and write it to `uploadDir`.
+ * @returns the report (also written to the report file, or to `<uploadDir>/publish-plan.json`);
+ *   when every file is uploaded or skipped (or, preflight and dry run, would be)
+ * @throws QuiverError for bad options, missing credentials (before anything is uploaded), an
+ *   incomplete release (`RELEASE_INCOMPLETE`, before credentials are used), failed validation;
+ *   {@link PublishFailed} (a QuiverError with the report) when the index refused or an upload
+ *   failed after the retries, after writing the report; preflight: `INDEX_FILE_CONFLICT` without
+ *   writing anything
+ */
+export async function publish(o: PublishOptions, rawSink: LineSink = consoleSink): Promise<PublishReport> {
+  const secrets: string[] = [];
+  const sink = redactingSink(rawSink, secrets);
+  const preflight = flag(o.preflight);
+  if (!preflight && o.uploadDir !== undefined) {
+    throw new QuiverError('BAD_OPTION_UPLOAD_DIR', `option uploadDir is the output of --preflight; pass --preflight too, or drop --uploadDir.`);
+  }
+  if (preflight) return runPreflight(o, sink, secrets);
+  return runPublish(o, sink, rawSink, secrets);
+}
+
+/** `publish --preflight`: no credentials, nothing uploaded; the plan and the files to upload in uploadDir. */
+async function runPreflight(o: PublishOptions, sink: LineSink, secrets: string[]): Promise<PublishReport> {
+  if (!o.uploadDir || !o.uploadDir.trim()) {
+    throw new QuiverError('BAD_OPTION_UPLOAD_DIR', `option preflight needs --uploadDir=<directory> (workspace-relative or absolute), where the files to upload, SHA256SUMS and ${PUBLISH_PLAN_FILE} are written; e.g. --uploadDir=dist/pypi-upload.`);
+  }
+  if (o.reportFile !== undefined) {
+    throw new QuiverError('BAD_OPTION_REPORT_FILE', `option reportFile does not apply to --preflight, whose report is <uploadDir>/${PUBLISH_PLAN_FILE}; drop --reportFile.`);
+  }
+  const r = resolveRun(o, sink, secrets);
+  const uploadDir = isAbsolute(o.uploadDir) ? o.uploadDir : resolve(r.ws, o.uploadDir);
+  checkUploadDir(uploadDir, { workspaceRoot: r.ws, wheelDir: r.wheelDir, shown: r.show(uploadDir) });
+  // Nothing below reads credentials, and no tool gets them.
+  const env = Object.fromEntries(Object.entries(r.env).filter(([k]) => !SECRET_ENV.includes(k)));
+  const report = newReport(r, { dryRun: true, preflight: true, credentials: 'none (preflight: the index is read anonymously)', attestations: 'decided by the upload job (preflight)' });
+  const w = new PublishReportWriter(report, null, secrets, env, sink);
+
+  sink.out(`publish --preflight ${r.distribution} ${r.project.version ?? ''} from ${r.show(r.wheelDir)} for ${r.endpoints.repositoryUrl} (no credentials; nothing will be uploaded)`);
+  const toolchain = await loadToolchain(r.ws, o.python, prefixed(sink, '[toolchain] '));
+  const scope = await releaseScope(r, toolchain, env);
+  const release = checkRelease(r, scope, report).release;
+  const local = await validatedFiles(r, toolchain, release.selected, env, report);
+  report.files = local.map((f) => ({ ...f, status: 'pending', detail: '', attempts: 0 }));
+
+  const policy = httpPolicy(r);
+  let remote: IndexFile[];
+  try {
+    remote = await listProjectFiles(r.endpoints.indexUrl, r.distribution, null, policy);
+  } catch (e) {
+    if (e instanceof QuiverError && e.code === 'INDEX_AUTH') {
+      throw new QuiverError('INDEX_AUTH', `preflight reads ${r.endpoints.indexUrl} anonymously and it asked for credentials; a preflight needs an index with a public simple page (PyPI, TestPyPI): for a private index use publish --dryRun with its credentials instead.`);
+    }
+    throw e;
+  }
+  const plan = planPublish({ scope, local, remote });
+  recordPlan(w, plan, 'would-upload', `preflight: in ${r.show(join(uploadDir, 'dist'))}`);
+  if (plan.stop?.code === 'INDEX_FILE_CONFLICT') {
+    const err = conflictError(plan.stop.file, r.endpoints.indexUrl);
+    report.error = err.message.replace(/nothing further was uploaded/, `nothing was written to ${r.show(uploadDir)}`);
+    w.print();
+    w.summary();
+    throw new QuiverError(err.code, report.error);
+  }
+  await ageNote(r, plan.uploads.length, policy, report);
+
+  const uploads = local.filter((f) => plan.uploads.includes(f.file));
+  await writeUploadDir(uploadDir, r.wheelDir, uploads, w.json());
+  const out = r.env['GITHUB_OUTPUT'];
+  if (out) appendFileSync(out, `uploads=${uploads.length}\n`);
+  w.print(`; nothing was uploaded: ${uploads.length} file(s) in ${r.show(join(uploadDir, 'dist'))} with SHA256SUMS and ${PUBLISH_PLAN_FILE}`);
+  w.summary();
+  return report;
+}
+
+/** `publish`: validate, then upload what the index lacks. */
+async function runPublish(o: PublishOptions, sink: LineSink, rawSink: LineSink, secrets: string[]): Promise<PublishReport> {
+  const r = resolveRun(o, sink, secrets);
+  const { env, endpoints, distribution, wheelDir, show } = r;
+  const dryRun = resolveDryRun(o.dryRun, env);
+  const reportFile = o.reportFile ? (isAbsolute(o.reportFile) ? o.reportFile : resolve(r.ws, o.reportFile)) : join(wheelDir, PUBLISH_REPORT_FILE);
 
   // Credentials are decided first, so a run without any stops before the (slow) validation.
   const choice = chooseCredentials(env);
@@ -198,76 +442,36 @@ export async function publish(o: PublishOptions, rawSink: LineSink = consoleSink
   if (choice.kind === 'none' && !dryRun) throw noCredentialsError(env);
   const attest = decideAttestations(o.attestations, choice.kind, endpoints);
 
-  const started = new Date().toISOString();
-  const report: PublishReport = {
-    reportVersion: 1,
-    ok: false,
+  const report = newReport(r, {
     dryRun,
-    project: o.projectName,
-    distribution,
-    version: project.version,
-    repositoryUrl: endpoints.repositoryUrl,
-    indexUrl: endpoints.indexUrl,
+    preflight: false,
     credentials: choice.kind === 'oidc' ? 'trusted publishing (OIDC)' : choice.kind === 'token' ? `token (${choice.source})` : 'none (dry run)',
     attestations: attest.reason,
-    validation: 'not run',
-    notes: [],
-    startedAt: started,
-    updatedAt: started,
-    error: null,
-    files: [],
-  };
-  const save = () => {
-    report.updatedAt = new Date().toISOString();
-    report.ok = isComplete(report);
-    writeFileAtomic(reportFile, redact(JSON.stringify(report, null, 2), secrets) + '\n');
-  };
-  const summary = () => {
-    const file = env['GITHUB_STEP_SUMMARY'];
-    if (!file) return;
-    try {
-      appendFileSync(file, redact(formatPublishMarkdown(report), secrets) + '\n');
-    } catch (e) {
-      sink.err(`publish: could not append to GITHUB_STEP_SUMMARY (${(e as Error).message})`);
-    }
-  };
-  const byName = (f: string) => report.files.find((x) => x.file === f)!;
+  });
+  const w = new PublishReportWriter(report, reportFile, secrets, env, sink);
   const fail = (e: QuiverError): never => {
     report.error = redact(e.message, secrets);
-    save();
-    summary();
+    w.save();
+    w.summary();
     sink.err(`report: ${show(reportFile)}`);
     throw new PublishFailed(e.code, redact(e.message, secrets), report);
   };
 
-  sink.out(`publish ${distribution} ${project.version ?? ''} from ${show(wheelDir)} to ${endpoints.repositoryUrl}${dryRun ? ' (dry run: nothing will be uploaded)' : ''}`);
+  sink.out(`publish ${distribution} ${r.project.version ?? ''} from ${show(wheelDir)} to ${endpoints.repositoryUrl}${dryRun ? ' (dry run: nothing will be uploaded)' : ''}`);
   sink.out(`credentials: ${report.credentials}; attestations: ${attest.reason}`);
 
-  // 1. Validate the very files that will be uploaded.
-  let local: LocalFile[];
-  const toolchain = await loadToolchain(ws, o.python, prefixed(sink, '[toolchain] '));
-  if (o.validate === false) {
-    const r = await filesFromValidationReport(wheelDir, show(wheelDir));
-    local = r.files;
-    report.validation = `${show(join(wheelDir, VALIDATION_REPORT_FILE))} (sha256s match the files)`;
-  } else {
-    const v = await validateWheels(
-      { workspaceRoot: ws, projectRoot: o.projectRoot, projectName: o.projectName, wheelDir, platforms: o.platforms, tag: o.tag, python: o.python, env, identifiers: o.identifiers, externalChecks: o.externalChecks, toolchain },
-      prefixed(sink, '[validate] '),
-    );
-    if (!v.ok) {
-      throw new QuiverError('VALIDATION_FAILED', `validate-wheels failed (${v.counts.errors} error(s), listed above and in ${show(join(wheelDir, VALIDATION_REPORT_FILE))}); nothing was uploaded: fix them and re-run.`);
-    }
-    local = [...v.wheels, ...(v.sdist ? [v.sdist] : [])].map((w) => ({ file: w.file, sha256: w.sha256!, size: w.size }));
-    report.validation = `validate-wheels passed (${show(join(wheelDir, VALIDATION_REPORT_FILE))})`;
-  }
+  // 1. The release, then validation of the very files that will be uploaded.
+  const toolchain = await loadToolchain(r.ws, o.python, prefixed(sink, '[toolchain] '));
+  const scope = await releaseScope(r, toolchain, env);
+  const release = checkRelease(r, scope, report).release;
+  const local = await validatedFiles(r, toolchain, release.selected, env, report);
   report.files = local.map((f) => ({ ...f, status: 'pending', detail: '', attempts: 0 }));
-  save();
+  w.save();
 
   try {
     // 2. The upload token.
     let creds: Credentials | null = null;
-    const policy: HttpPolicy = { retries, backoffMs: o.backoffMs ?? 2000, timeoutMs: Math.min(timeoutMs, 120_000), secrets, onRetry: (l) => sink.err(`[index] ${l}`) };
+    const policy = httpPolicy(r);
     if (choice.kind === 'oidc') {
       const minted = await mintTrustedPublishingToken(
         { oidcUrl: endpoints.oidcUrl, requestUrl: choice.requestUrl, requestToken: choice.requestToken, publisherSettingsUrl: publisherSettingsUrl(endpoints, distribution), job: env['GITHUB_JOB'] },
@@ -282,40 +486,20 @@ export async function publish(o: PublishOptions, rawSink: LineSink = consoleSink
     // GitHub Actions hides a masked value in every later log line; this line is the one place it is printed, as GitHub requires.
     if (creds && env['GITHUB_ACTIONS'] === 'true') rawSink.out(`::add-mask::${creds.password}`);
 
-    // 3. What the index already has.
-    const auth = creds ? { username: creds.username, password: creds.password } : null;
-    const remote = await listProjectFiles(endpoints.indexUrl, distribution, auth, policy);
-    const plan = planUploads(local, remote);
-    for (const p of plan) {
-      const f = byName(p.file);
-      if (p.action === 'skip') Object.assign(f, { status: 'skipped', detail: 'already on the index with the same sha256' });
-    }
-    const conflict = plan.find((p) => p.action === 'conflict');
-    if (conflict) {
-      Object.assign(byName(conflict.file), { status: 'failed', detail: `the index has other bytes: sha256 ${conflict.remoteSha256}` });
-      fail(conflictError(conflict, endpoints.indexUrl));
-    }
-    let queue = plan.filter((p) => p.action === 'upload').map((p) => p.file);
-    if (endpoints.jsonApiUrl && project.version && queue.length) {
-      const first = await releaseFirstUploadTime(endpoints.jsonApiUrl, distribution, project.version, policy);
-      const note = releaseAgeNote(first, o.now ?? new Date(), queue.length, project.version);
-      if (note) {
-        report.notes.push(note);
-        sink.err(`publish: note: ${note}`);
-      }
-    }
-    save();
-
-    if (dryRun) {
-      for (const f of queue) Object.assign(byName(f), { status: 'would-upload', detail: 'dry run' });
-      queue = [];
-    }
+    // 3. What the index already has, and the plan.
+    const auth: HttpAuth | null = creds ? { username: creds.username, password: creds.password } : null;
+    const plan = planPublish({ scope, local, remote: await listProjectFiles(endpoints.indexUrl, distribution, auth, policy) });
+    recordPlan(w, plan, dryRun ? 'would-upload' : 'pending', dryRun ? 'dry run' : '');
+    if (plan.stop?.code === 'INDEX_FILE_CONFLICT') fail(conflictError(plan.stop.file, endpoints.indexUrl));
+    let queue = dryRun ? [] : [...plan.uploads];
+    await ageNote(r, plan.uploads.length, policy, report);
+    w.save();
 
     // 4. Attestations are signed on copies in a staging directory, so the wheel directory stays as validated.
     let uploadDir = wheelDir;
     let staging: string | null = null;
     if (queue.length && attest.enabled) {
-      staging = join(stateDir(ws), 'tmp', `publish-${process.pid}-${Date.now()}`);
+      staging = join(stateDir(r.ws), 'tmp', `publish-${process.pid}-${Date.now()}`);
       mkdirSync(staging, { recursive: true });
       for (const f of queue) copyFileSync(join(wheelDir, f), join(staging, f));
       await signAttestations(toolchain.bin('python'), queue.map((f) => join(staging!, f)), endpoints.known === 'testpypi', secrets, sink);
@@ -326,57 +510,57 @@ export async function publish(o: PublishOptions, rawSink: LineSink = consoleSink
     try {
       let failures = 0;
       while (queue.length && creds) {
-        const r = await twineUpload(
+        const tw = await twineUpload(
           toolchain.bin('twine'),
           queue.map((f) => join(uploadDir, f)),
-          { repositoryUrl: endpoints.repositoryUrl, username: creds.username, password: creds.password, attestations: attest.enabled, timeoutMs, secrets },
+          { repositoryUrl: endpoints.repositoryUrl, username: creds.username, password: creds.password, attestations: attest.enabled, timeoutMs: r.timeoutMs, secrets },
           sink,
         );
-        const oc = readTwineOutcome(queue, r.exitCode, `${r.stdout}\n${r.stderr}`);
-        for (const u of oc.uploaded) Object.assign(byName(u), { status: 'uploaded', detail: '', attempts: byName(u).attempts + 1 });
+        const oc = readTwineOutcome(queue, tw.exitCode, `${tw.stdout}\n${tw.stderr}`);
+        for (const u of oc.uploaded) Object.assign(w.entry(u), { status: 'uploaded', detail: '', attempts: w.entry(u).attempts + 1 });
         if (!oc.failure) {
           queue = [];
-          save();
+          w.save();
           break;
         }
-        if (oc.failedFile) byName(oc.failedFile).attempts++;
+        if (oc.failedFile) w.entry(oc.failedFile).attempts++;
         queue = queue.filter((f) => !oc.uploaded.includes(f));
         const failed = oc.failedFile;
         const kind = oc.failure.kind;
         if (failed && (kind === 'exists' || (kind === 'fatal' && oc.failure.status === 400))) {
-          // Same name already there (e.g. an earlier attempt whose response was lost): compare digests.
-          const now = (await listProjectFiles(endpoints.indexUrl, distribution, auth, policy)).find((x) => x.filename === failed);
-          const mine = byName(failed);
-          if (now && now.sha256 === mine.sha256) {
+          // Same name already there (e.g. an earlier attempt whose response was lost): the same decision, on a fresh listing.
+          const mine = w.entry(failed);
+          const again = planPublish({ scope, local: [mine], remote: await listProjectFiles(endpoints.indexUrl, distribution, auth, policy) }).files[0];
+          if (again.action === 'skip') {
             Object.assign(mine, { status: mine.attempts > 1 ? 'uploaded' : 'skipped', detail: mine.attempts > 1 ? 'confirmed on the index after a failed response' : 'already on the index with the same sha256' });
             queue = queue.filter((f) => f !== failed);
-            save();
+            w.save();
             continue;
           }
-          if (now) {
-            Object.assign(mine, { status: 'failed', detail: `the index has other bytes: sha256 ${now.sha256}` });
-            fail(conflictError({ file: failed, sha256: mine.sha256, remoteSha256: now.sha256 }, endpoints.indexUrl));
+          if (again.action === 'conflict') {
+            Object.assign(mine, { status: 'failed', detail: `the index has other bytes: sha256 ${again.remoteSha256}` });
+            fail(conflictError(again, endpoints.indexUrl));
           }
         }
         if (kind === 'auth') {
-          if (failed) Object.assign(byName(failed), { status: 'failed', detail: oc.failure.message });
+          if (failed) Object.assign(w.entry(failed), { status: 'failed', detail: oc.failure.message });
           fail(new QuiverError('UPLOAD_AUTH', `${endpoints.repositoryUrl} refused the credentials (${oc.failure.message}) while uploading ${failed ?? 'the first file'}; check ${creds.kind === 'oidc' ? 'the trusted publisher' : `${creds.source} (or TWINE_USERNAME/TWINE_PASSWORD)`}; re-run when fixed: files already uploaded are skipped.`));
         }
-        if (kind === 'retryable' && failures < retries) {
+        if (kind === 'retryable' && failures < r.retries) {
           failures++;
           const pause = backoffMs(failures, o.backoffMs ?? 2000);
-          sink.err(`[twine] ${failed ?? 'upload'}: ${oc.failure.message}; retry ${failures}/${retries} in ${(pause / 1000).toFixed(1)} s`);
-          if (failed) byName(failed).detail = `retrying after: ${oc.failure.message}`;
-          save();
+          sink.err(`[twine] ${failed ?? 'upload'}: ${oc.failure.message}; retry ${failures}/${r.retries} in ${(pause / 1000).toFixed(1)} s`);
+          if (failed) w.entry(failed).detail = `retrying after: ${oc.failure.message}`;
+          w.save();
           await sleep(pause);
           continue;
         }
-        if (failed) Object.assign(byName(failed), { status: 'failed', detail: oc.failure.message });
+        if (failed) Object.assign(w.entry(failed), { status: 'failed', detail: oc.failure.message });
         const c = report.files.filter((f) => f.status === 'uploaded').length;
         fail(
           new QuiverError(
             kind === 'retryable' ? 'UPLOAD_FAILED' : 'UPLOAD_REJECTED',
-            `uploading ${failed ?? 'to the index'} failed${kind === 'retryable' ? ` after ${retries + 1} attempt(s)` : ''}: ${oc.failure.message}; ${c} file(s) were uploaded (see ${show(reportFile)}); ${kind === 'retryable' ? 're-run to upload the rest (uploaded files are skipped)' : 'fix the cause named by the index, then re-run'}.`,
+            `uploading ${failed ?? 'to the index'} failed${kind === 'retryable' ? ` after ${r.retries + 1} attempt(s)` : ''}: ${oc.failure.message}; ${c} file(s) were uploaded (see ${show(reportFile)}); ${kind === 'retryable' ? 're-run to upload the rest (uploaded files are skipped)' : 'fix the cause named by the index, then re-run'}.`,
           ),
         );
       }
@@ -389,11 +573,9 @@ export async function publish(o: PublishOptions, rawSink: LineSink = consoleSink
     throw e;
   }
 
-  save();
-  for (const line of formatPublishTable(report).split('\n')) sink.out(line);
-  sink.out(`${formatCounts(report)}${dryRun ? ' (dry run: the index was not changed)' : ''}`);
+  w.save();
+  w.print(dryRun ? ' (dry run: the index was not changed)' : '');
   sink.out(`report: ${show(reportFile)}`);
-  summary();
+  w.summary();
   return report;
 }
-

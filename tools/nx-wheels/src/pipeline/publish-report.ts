@@ -1,0 +1,72 @@
+/**
+ * Writing the publish report: `publish-report.json` rewritten atomically after every step (so a
+ * run that stops part-way leaves an accurate record), the Markdown table appended to
+ * `$GITHUB_STEP_SUMMARY`, and the terminal table with its summary line. Every text is redacted of
+ * the run's secrets before it is written or printed. The formats are core/publish/report's.
+ */
+import { appendFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { formatCounts, formatPublishMarkdown, formatPublishTable, isComplete, PublishReport } from '../core/publish/report';
+import { LineSink, redact } from '../runners/process';
+
+/** Write a file so that readers see the old or the new content, never a half-written one. */
+export function writeFileAtomic(file: string, text: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
+}
+
+/** The report of one publish run and where it goes. */
+export class PublishReportWriter {
+  /**
+   * @param report the report, updated in place by the pipeline
+   * @param file where `save()` writes it (absolute), or null to keep it in memory (preflight, whose
+   *   report is written into the upload directory only when the plan is complete)
+   * @param secrets redacted from everything written or printed (the array may grow during the run)
+   * @param env for `GITHUB_STEP_SUMMARY`
+   * @param sink where the table and the warnings go
+   */
+  constructor(
+    readonly report: PublishReport,
+    readonly file: string | null,
+    private readonly secrets: string[],
+    private readonly env: Record<string, string | undefined>,
+    private readonly sink: LineSink,
+  ) {}
+
+  /** The file entry of `name` (it must be one of the report's files). */
+  entry(name: string): PublishReport['files'][number] {
+    return this.report.files.find((x) => x.file === name)!;
+  }
+
+  /** The report as redacted JSON text (with `ok` and `updatedAt` brought up to date). */
+  json(): string {
+    this.report.updatedAt = new Date().toISOString();
+    this.report.ok = isComplete(this.report);
+    return redact(JSON.stringify(this.report, null, 2), this.secrets) + '\n';
+  }
+
+  /** Rewrite the report file atomically (no-op without a file). */
+  save(): void {
+    const text = this.json();
+    if (this.file) writeFileAtomic(this.file, text);
+  }
+
+  /** Append the Markdown summary to `$GITHUB_STEP_SUMMARY` when set; a failure to append is a warning. */
+  summary(): void {
+    const file = this.env['GITHUB_STEP_SUMMARY'];
+    if (!file) return;
+    try {
+      appendFileSync(file, redact(formatPublishMarkdown(this.report), this.secrets) + '\n');
+    } catch (e) {
+      this.sink.err(`publish: could not append to GITHUB_STEP_SUMMARY (${(e as Error).message})`);
+    }
+  }
+
+  /** Print the table (file, size, sha256, status, detail) and the one-line counts, with `suffix` after the counts. */
+  print(suffix = ''): void {
+    for (const line of formatPublishTable(this.report).split('\n')) this.sink.out(redact(line, this.secrets));
+    this.sink.out(redact(`${formatCounts(this.report)}${suffix}`, this.secrets));
+  }
+}
