@@ -1,4 +1,14 @@
-import { buildEnvironment, resolveOption, substitutePlaceholders, testCommand, testRequires, testSkipped } from './cibw-options';
+import {
+  buildEnvironment,
+  cibuildwheelEnvironment,
+  cibuildwheelInvocation,
+  resolveOption,
+  resolveSourceDateEpoch,
+  substitutePlaceholders,
+  testCommand,
+  testRequires,
+  testSkipped,
+} from './cibw-options';
 
 const config = {
   'test-command': 'pytest {project}/tests',
@@ -36,5 +46,50 @@ describe('resolveOption (cibuildwheel precedence)', () => {
   });
   it('substitutes {project}, {package} and {wheel}', () => {
     expect(substitutePlaceholders('pytest {project}/t {package} {wheel}', { project: '/w', package: '/w/p', wheel: '/x.whl' })).toBe('pytest /w/t /w/p /x.whl');
+  });
+});
+
+describe('SOURCE_DATE_EPOCH for cibuildwheel', () => {
+  const head = { value: '1767225600', origin: 'head' as const };
+
+  it("HEAD's commit time unless the user set one (theirs wins); null without either", () => {
+    expect(resolveSourceDateEpoch({}, '1767225600')).toEqual(head);
+    expect(resolveSourceDateEpoch({ SOURCE_DATE_EPOCH: '42' }, '1767225600')).toEqual({ value: '42', origin: 'environment' });
+    expect(resolveSourceDateEpoch({}, null)).toBeNull();
+  });
+
+  it('the command line: --platform, absolute --output-dir, package dir relative to the staging root (cwd); env carries SOURCE_DATE_EPOCH and the container pass', () => {
+    const run = cibuildwheelInvocation({ stagingDir: '/ws/.nx-wheels/staging/python-1', packageDir: 'bindings/python', outputDir: '/ws/.nx-wheels/tmp/b/wheelhouse', platform: 'linux', env: { PATH: '/bin' }, sourceDateEpoch: head, runTests: false });
+    expect(run.args).toEqual(['--platform', 'linux', '--output-dir', '/ws/.nx-wheels/tmp/b/wheelhouse', 'bindings/python']);
+    expect(run.cwd).toBe('/ws/.nx-wheels/staging/python-1');
+    expect(run.env).toEqual({
+      PATH: '/bin',
+      SOURCE_DATE_EPOCH: '1767225600',
+      CIBW_ENVIRONMENT_PASS_LINUX: 'SOURCE_DATE_EPOCH',
+      CIBW_INHERIT: 'environment-pass-linux: append',
+      CIBW_TEST_SKIP: '*',
+    });
+    expect(cibuildwheelInvocation({ stagingDir: 's', packageDir: 'p', outputDir: '/o', platform: 'linux', env: {}, sourceDateEpoch: head, runTests: true }).env['CIBW_TEST_SKIP']).toBeUndefined();
+  });
+
+  it('Windows: only the process environment (the build and delvewheel inherit it)', () => {
+    expect(cibuildwheelEnvironment({ A: '1' }, head, 'windows')).toEqual({ A: '1', SOURCE_DATE_EPOCH: '1767225600' });
+  });
+
+  it("keeps the user's CIBW_INHERIT rules and replaces only a moot environment-pass-linux rule", () => {
+    const env = cibuildwheelEnvironment({ CIBW_INHERIT: 'test-command: prepend; environment-pass-linux: none' }, head, 'linux');
+    expect(env['CIBW_INHERIT']).toBe('test-command: prepend; environment-pass-linux: append');
+  });
+
+  it("a user's own CIBW_ENVIRONMENT_PASS_LINUX keeps its meaning and gets SOURCE_DATE_EPOCH appended (once)", () => {
+    const env = cibuildwheelEnvironment({ CIBW_ENVIRONMENT_PASS_LINUX: 'FOO BAR', CIBW_INHERIT: 'environment-pass-linux: prepend' }, head, 'linux');
+    expect(env['CIBW_ENVIRONMENT_PASS_LINUX']).toBe('FOO BAR SOURCE_DATE_EPOCH');
+    expect(env['CIBW_INHERIT']).toBe('environment-pass-linux: prepend');
+    expect(cibuildwheelEnvironment({ CIBW_ENVIRONMENT_PASS_LINUX: 'SOURCE_DATE_EPOCH FOO' }, head, 'linux')['CIBW_ENVIRONMENT_PASS_LINUX']).toBe('SOURCE_DATE_EPOCH FOO');
+  });
+
+  it('no SOURCE_DATE_EPOCH at all: the environment is left as it is', () => {
+    const env = { A: '1' };
+    expect(cibuildwheelEnvironment(env, null, 'linux')).toBe(env);
   });
 });

@@ -96,3 +96,89 @@ export function substitutePlaceholders(command: string, values: { project: strin
     .replace(/\{package\}/g, values.package)
     .replace(/\{wheel\}/g, values.wheel ?? '{wheel}');
 }
+
+/** Where the build's SOURCE_DATE_EPOCH came from. */
+export interface SourceDateEpoch {
+  /** Seconds since the epoch, decimal. */
+  value: string;
+  /** `environment`: the user set SOURCE_DATE_EPOCH (it wins); `head`: HEAD's commit time. */
+  origin: 'environment' | 'head';
+}
+
+/**
+ * SOURCE_DATE_EPOCH for a build (https://reproducible-builds.org/specs/source-date-epoch/): the
+ * user's own value when set, else HEAD's commit time, else null (no commit to take it from).
+ */
+export function resolveSourceDateEpoch(env: Record<string, string | undefined>, headCommitTime: string | null): SourceDateEpoch | null {
+  const own = env['SOURCE_DATE_EPOCH'];
+  if (own !== undefined && own !== '') return { value: own, origin: 'environment' };
+  return headCommitTime ? { value: headCommitTime, origin: 'head' } : null;
+}
+
+const PASS_LINUX = 'CIBW_ENVIRONMENT_PASS_LINUX';
+const INHERIT_KEY = 'environment-pass-linux';
+
+/**
+ * The environment cibuildwheel runs with, so that SOURCE_DATE_EPOCH reaches every build and
+ * repair step:
+ * - it is set in cibuildwheel's own environment (Windows builds and repairs inherit it directly);
+ * - for Linux it is added to `environment-pass` (passed into the container, where cibuildwheel
+ *   puts it in the environment of the build and of the repair command) without losing what the
+ *   project already passes. cibuildwheel resolves `environment-pass` per build identifier (env >
+ *   overrides > [tool.cibuildwheel.linux] > [tool.cibuildwheel]), and a `CIBW_ENVIRONMENT_PASS_LINUX`
+ *   would replace that value; so when the user sets none, this sets it to `SOURCE_DATE_EPOCH` with
+ *   the rule `CIBW_INHERIT="environment-pass-linux: append"` (cibuildwheel >= 4.3), which makes
+ *   cibuildwheel itself append it to the effective list of every identifier. A user's own
+ *   `CIBW_ENVIRONMENT_PASS_LINUX` keeps its meaning (and their CIBW_INHERIT rule for it) and gets
+ *   SOURCE_DATE_EPOCH appended. Other CIBW_INHERIT rules are kept.
+ * (cibuildwheel 4.3.3 also forwards a host SOURCE_DATE_EPOCH at `docker create --env=SOURCE_DATE_EPOCH`;
+ * the explicit environment-pass does not depend on that.)
+ * @returns a new environment; `env` itself when there is no SOURCE_DATE_EPOCH
+ */
+export function cibuildwheelEnvironment(env: Record<string, string | undefined>, sde: SourceDateEpoch | null, platform: Platform): Record<string, string | undefined> {
+  if (!sde) return env;
+  const out: Record<string, string | undefined> = { ...env, SOURCE_DATE_EPOCH: sde.value };
+  if (platform !== 'linux') return out;
+  const own = env[PASS_LINUX];
+  if (own !== undefined) {
+    const names = own.split(/\s+/).filter(Boolean);
+    out[PASS_LINUX] = names.includes('SOURCE_DATE_EPOCH') ? own : [...names, 'SOURCE_DATE_EPOCH'].join(' ');
+    return out;
+  }
+  out[PASS_LINUX] = 'SOURCE_DATE_EPOCH';
+  const rules = (env['CIBW_INHERIT'] ?? '')
+    .split(';')
+    .map((f) => f.trim())
+    .filter((f) => f && f.split(/[\s:]/)[0] !== INHERIT_KEY);
+  out['CIBW_INHERIT'] = [...rules, `${INHERIT_KEY}: append`].join('; ');
+  return out;
+}
+
+/** One cibuildwheel run: what to execute, where, with which environment. */
+export interface CibuildwheelInvocation {
+  /** Arguments after the `cibuildwheel` executable. */
+  args: string[];
+  /** Working directory: the staging root (cibuildwheel copies it into the container as `{project}`). */
+  cwd: string;
+  env: Record<string, string | undefined>;
+}
+
+/**
+ * The cibuildwheel command line of a build: `--platform <p> --output-dir <abs out> <package dir>`
+ * run in the staging root, with {@link cibuildwheelEnvironment} and, when tests are off,
+ * `CIBW_TEST_SKIP=*`.
+ * @param o.packageDir the project's path relative to the staging root (posix), e.g. `bindings/python`
+ * @param o.outputDir absolute: cibuildwheel runs elsewhere than the workspace
+ */
+export function cibuildwheelInvocation(o: {
+  stagingDir: string;
+  packageDir: string;
+  outputDir: string;
+  platform: Platform;
+  env: Record<string, string | undefined>;
+  sourceDateEpoch: SourceDateEpoch | null;
+  runTests: boolean;
+}): CibuildwheelInvocation {
+  const env = { ...cibuildwheelEnvironment(o.env, o.sourceDateEpoch, o.platform), ...(o.runTests ? {} : { CIBW_TEST_SKIP: '*' }) };
+  return { args: ['--platform', o.platform, '--output-dir', o.outputDir, o.packageDir], cwd: o.stagingDir, env };
+}

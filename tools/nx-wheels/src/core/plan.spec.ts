@@ -79,3 +79,14 @@ it('formatPlan lists identifiers, engine and reason, output dir', () => {
   expect(text).toContain('- cp313-manylinux_x86_64');
   expect(text).toContain('output dir: bindings/python/wheelhouse');
 });
+
+it('formatPlan prints SOURCE_DATE_EPOCH, where it comes from, and that a Linux container gets it', () => {
+  const ids = [parseIdentifier('cp313-manylinux_x86_64')!];
+  const base = { project: 'python', packageDir: 'bindings/python', outputDir: 'o' };
+  const cibw = formatPlan({ ...base, platforms: [{ platform: 'linux', engine: 'cibuildwheel', reason: 'r', identifiers: ids }], sourceDateEpoch: { value: '1767225600', origin: 'head' } });
+  expect(cibw).toContain("SOURCE_DATE_EPOCH: 1767225600 (HEAD's commit time, 2026-01-01T00:00:00Z); passed into the container (environment-pass)");
+  const native = formatPlan({ ...base, platforms: [{ platform: 'linux', engine: 'native', reason: 'r', identifiers: ids }], sourceDateEpoch: { value: '42', origin: 'environment' } });
+  expect(native).toContain('SOURCE_DATE_EPOCH: 42 (set in the environment, 1970-01-01T00:00:42Z)');
+  expect(native).not.toContain('container');
+  expect(formatPlan({ ...base, platforms: [], sourceDateEpoch: null })).toContain('SOURCE_DATE_EPOCH: unset');
+});

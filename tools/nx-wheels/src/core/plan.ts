@@ -2,6 +2,7 @@
  * The build plan: which platforms, which identifiers (from `cibuildwheel --print-build-identifiers`),
  * which engine and why. Pure policy: the facts about the host come in as {@link HostInfo}.
  */
+import { SourceDateEpoch } from './cibw-options';
 import { QuiverError } from './errors';
 import { BuildIdentifier, parseIdentifier, Platform } from './identifiers';
 
@@ -38,6 +39,11 @@ export interface BuildPlan {
   packageDir: string;
   outputDir: string;
   platforms: PlatformPlan[];
+  /**
+   * SOURCE_DATE_EPOCH of the build (file times in the wheels), null when there is none (no commit
+   * yet); absent when not decided yet.
+   */
+  sourceDateEpoch?: SourceDateEpoch | null;
 }
 
 /**
@@ -133,5 +139,16 @@ export function formatPlan(plan: BuildPlan): string {
     for (const id of p.identifiers) lines.push(`    - ${id.id}`);
   }
   lines.push(`  output dir: ${plan.outputDir}`);
+  if (plan.sourceDateEpoch !== undefined) {
+    const sde = plan.sourceDateEpoch;
+    if (!sde) {
+      lines.push('  SOURCE_DATE_EPOCH: unset (HEAD has no commit to take it from; wheels will carry build-time file dates)');
+    } else {
+      const when = new Date(Number(sde.value) * 1000);
+      const iso = Number.isFinite(when.getTime()) ? `, ${when.toISOString().replace('.000Z', 'Z')}` : '';
+      const container = plan.platforms.some((p) => p.platform === 'linux' && p.engine === 'cibuildwheel') ? '; passed into the container (environment-pass)' : '';
+      lines.push(`  SOURCE_DATE_EPOCH: ${sde.value} (${sde.origin === 'head' ? "HEAD's commit time" : 'set in the environment'}${iso})${container}`);
+    }
+  }
   return lines.join('\n');
 }

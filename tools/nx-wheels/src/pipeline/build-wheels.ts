@@ -1,14 +1,29 @@
 /**
- * build-wheels: plan (cibuildwheel --print-build-identifiers), build with the chosen engine into
- * a temporary directory, test, report, and only then move the wheels into the output directory.
+ * build-wheels: plan (cibuildwheel --print-build-identifiers), stage the git-tracked sources of
+ * the project and its dependencies (pipeline/staging.ts), build with the chosen engine from the
+ * staging into a temporary directory with SOURCE_DATE_EPOCH set, test, report, and only then move
+ * the wheels into the output directory.
  */
-import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { normalizePath, readCachedProjectGraph, workspaceRoot as nxWorkspaceRoot } from '@nx/devkit';
+import { mkdirSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { BUILD_REPORT_FILE, BuildReport, BuiltWheel, formatBuildSummary } from '../core/build-report';
-import { buildEnvironment, substitutePlaceholders, testCommand, testExtras, testRequires, testSkipped } from '../core/cibw-options';
+import {
+  buildEnvironment,
+  cibuildwheelInvocation,
+  resolveSourceDateEpoch,
+  SourceDateEpoch,
+  substitutePlaceholders,
+  testCommand,
+  testExtras,
+  testRequires,
+  testSkipped,
+} from '../core/cibw-options';
 import { QuiverError } from '../core/errors';
 import { BuildIdentifier, identifierForWheel, Platform } from '../core/identifiers';
 import { BuildPlan, checkNativeIdentifier, formatPlan, HostInfo, PlatformPlan, resolveEngine, resolvePlatform } from '../core/plan';
+import { testPaths } from '../core/inference';
+import { formatBytes } from '../core/staging';
 import { parseWheelFilename } from '../core/wheel-filename';
 import { runCibuildwheel } from '../runners/cibuildwheel';
 import { detectContainerEngine } from '../runners/container';
@@ -21,6 +36,7 @@ import { testWheel } from '../runners/wheel-test';
 import { replaceDir, sha256File } from './files';
 import { listIdentifiers } from './identifiers';
 import { loadPythonProject } from './project';
+import { stageSources, Staging } from './staging';
 import { loadToolchain } from './toolchain';
 
 /** Inputs of {@link buildWheels}; mirrors the executor's schema.json. */
@@ -42,6 +58,23 @@ export interface BuildWheelsOptions {
   env?: Record<string, string | undefined>;
   /** Host facts; detected when absent (tests inject them). */
   host?: HostInfo;
+  /**
+   * Every project of the workspace (name -> root), to find the projects whose sources the build
+   * needs. Default: the Nx project graph of the run (cached by Nx before executors start), when it
+   * belongs to this workspace; else only this project.
+   */
+  projects?: Record<string, { root: string }>;
+}
+
+/** The projects of the Nx project graph of this run, when it is this workspace's. */
+function projectsOfRun(workspaceRoot: string): Record<string, { root: string }> {
+  try {
+    if (realpathSync(nxWorkspaceRoot) !== realpathSync(workspaceRoot)) return {};
+    const graph = readCachedProjectGraph();
+    return Object.fromEntries(Object.entries(graph.nodes).map(([name, n]) => [name, { root: normalizePath(n.data.root) }]));
+  } catch {
+    return {};
+  }
 }
 
 /**
@@ -69,12 +102,27 @@ export async function buildWheels(o: BuildWheelsOptions, sink: LineSink = consol
   const toolchain = await loadToolchain(ws, o.python, sink);
   const identifiers = await listIdentifiers(toolchain.bin('cibuildwheel'), ws, packageDir, platform, env);
   if (engine === 'native') identifiers.forEach((id) => checkNativeIdentifier(id, host));
+  // Reproducible wheels: file times in the archives come from the last commit (a user-set value
+  // wins), so the same commit builds the same bytes; an index never accepts other bytes under a
+  // name it already has.
+  const sourceDateEpoch = resolveSourceDateEpoch(env, await headCommitTime(ws));
   const platformPlan: PlatformPlan = { platform, identifiers, engine, reason };
-  const plan: BuildPlan = { project: o.projectName, packageDir: relative(ws, packageDir) || '.', outputDir: relative(ws, outputDir) || outputDir, platforms: [platformPlan] };
+  const plan: BuildPlan = { project: o.projectName, packageDir: relative(ws, packageDir) || '.', outputDir: relative(ws, outputDir) || outputDir, platforms: [platformPlan], sourceDateEpoch };
   sink.out(formatPlan(plan));
   if (!runTests) sink.out('  tests: off (test=false); the test target runs them against these wheels');
   const wantSdist = o.sdist ?? project.nxWheels.sdist ?? false;
   if (wantSdist) sink.out(platform === 'linux' ? '  sdist: yes (python -m build --sdist)' : '  sdist: built by the linux platform only, not here');
+
+  const rel = normalizePath(relative(ws, packageDir)) || '.';
+  const staging = await stageSources({
+    workspaceRoot: ws,
+    projectRoot: rel,
+    projectName: o.projectName,
+    outputDir: o.outputDir ?? join(rel, 'wheelhouse'),
+    projects: o.projects ?? projectsOfRun(ws),
+    testPaths: testPaths(rel, project.cibuildwheel ?? {}),
+  });
+  sink.out(`  sources: ${staging.files} git-tracked files (${formatBytes(staging.bytes)}) of ${staging.roots.join(', ')}, staged in ${relative(ws, staging.dir)}`);
 
   const tmp = join(stateDir(ws), 'tmp', `build-${o.projectName}-${process.pid}-${Date.now()}`);
   const out = join(tmp, 'wheelhouse');
@@ -82,13 +130,14 @@ export async function buildWheels(o: BuildWheelsOptions, sink: LineSink = consol
   try {
     let wheels: BuiltWheel[];
     if (engine === 'cibuildwheel') {
-      wheels = await buildWithCibuildwheel({ ws, packageDir, platform, out, env, runTests, toolchainBin: toolchain.bin('cibuildwheel'), identifiers }, sink);
+      wheels = await buildWithCibuildwheel({ staging, rel, platform, out, env, runTests, sourceDateEpoch, toolchainBin: toolchain.bin('cibuildwheel'), identifiers }, sink);
     } else {
-      wheels = await buildNatively({ ws, packageDir, platform, out, tmp, env, runTests, project: project.cibuildwheel ?? {}, identifiers, auditwheel: toolchain.bin('auditwheel'), preferred: toolchain.host }, sink);
+      wheels = await buildNatively({ ws, staging, rel, platform, out, tmp, env, runTests, sourceDateEpoch, project: project.cibuildwheel ?? {}, identifiers, auditwheel: toolchain.bin('auditwheel'), preferred: toolchain.host }, sink);
     }
     let sdist: BuildReport['sdist'] = null;
     if (wantSdist && platform === 'linux') {
-      const file = await buildSdist(toolchain.bin('python'), { workspaceRoot: ws, packageDir: relative(ws, packageDir) || '.', outDir: out, env }, sink);
+      const sdistEnv = { ...env, ...(sourceDateEpoch ? { SOURCE_DATE_EPOCH: sourceDateEpoch.value } : {}) };
+      const file = await buildSdist(toolchain.bin('python'), { workspaceRoot: staging.dir, packageDir: rel, outDir: out, env: sdistEnv }, sink);
       sdist = { file: basename(file), size: statSync(file).size, sha256: await sha256File(file) };
     }
     const report: BuildReport = {
@@ -108,6 +157,7 @@ export async function buildWheels(o: BuildWheelsOptions, sink: LineSink = consol
     return report;
   } finally {
     rmSync(tmp, { recursive: true, force: true });
+    rmSync(staging.dir, { recursive: true, force: true });
   }
 }
 
@@ -127,11 +177,21 @@ async function describe(file: string, id: BuildIdentifier, platform: Platform, e
 }
 
 async function buildWithCibuildwheel(
-  a: { ws: string; packageDir: string; platform: Platform; out: string; env: Record<string, string | undefined>; runTests: boolean; toolchainBin: string; identifiers: BuildIdentifier[] },
+  a: {
+    staging: Staging;
+    rel: string;
+    platform: Platform;
+    out: string;
+    env: Record<string, string | undefined>;
+    runTests: boolean;
+    sourceDateEpoch: SourceDateEpoch | null;
+    toolchainBin: string;
+    identifiers: BuildIdentifier[];
+  },
   sink: LineSink,
 ): Promise<BuiltWheel[]> {
-  const env = { ...a.env, ...(a.runTests ? {} : { CIBW_TEST_SKIP: '*' }) };
-  const seconds = await runCibuildwheel(a.toolchainBin, { workspaceRoot: a.ws, packageDir: relative(a.ws, a.packageDir) || '.', platform: a.platform, outputDir: a.out, env }, sink);
+  const run = cibuildwheelInvocation({ stagingDir: a.staging.dir, packageDir: a.rel, outputDir: a.out, platform: a.platform, env: a.env, sourceDateEpoch: a.sourceDateEpoch, runTests: a.runTests });
+  const seconds = await runCibuildwheel(a.toolchainBin, run, sink);
   const files = readdirSync(a.out).filter((f) => f.endsWith('.whl'));
   const result: BuiltWheel[] = [];
   for (const f of files) {
@@ -146,12 +206,14 @@ async function buildWithCibuildwheel(
 async function buildNatively(
   a: {
     ws: string;
-    packageDir: string;
+    staging: Staging;
+    rel: string;
     platform: Platform;
     out: string;
     tmp: string;
     env: Record<string, string | undefined>;
     runTests: boolean;
+    sourceDateEpoch: SourceDateEpoch | null;
     project: Record<string, unknown>;
     identifiers: BuildIdentifier[];
     auditwheel: string;
@@ -160,10 +222,6 @@ async function buildNatively(
   sink: LineSink,
 ): Promise<BuiltWheel[]> {
   const result: BuiltWheel[] = [];
-  const rel = relative(a.ws, a.packageDir) || '.';
-  // Reproducible wheels: file times in the archive come from the last commit, so the same commit
-  // builds the same bytes (an index never accepts other bytes under a name it already has).
-  const sourceDateEpoch = a.env['SOURCE_DATE_EPOCH'] ?? (await headCommitTime(a.ws));
   for (const id of a.identifiers) {
     const started = Date.now();
     const python = await findCPython(id.pythonVersion, a.preferred);
@@ -171,15 +229,16 @@ async function buildNatively(
       throw new QuiverError('NO_PYTHON_FOR_IDENTIFIER', `engine native: no CPython ${id.pythonVersion} found for ${id.id} (looked for python${id.pythonVersion} on PATH and in pyenv); install it (e.g. pyenv install ${id.pythonVersion}) or pass --python=/path/to/python${id.pythonVersion}.`);
     }
     const buildEnv = await ensureBuildEnv(a.ws, python, sink);
-    const env = { ...a.env, ...(sourceDateEpoch ? { SOURCE_DATE_EPOCH: sourceDateEpoch } : {}), ...buildEnvironment(a.project, a.platform, id.id, a.env) };
-    const raw = await buildWheel(buildEnv.bin('python'), { workspaceRoot: a.ws, packageDir: rel, outDir: join(a.tmp, `raw-${id.id}`), identifier: id.id, env }, sink);
+    const env = { ...a.env, ...(a.sourceDateEpoch ? { SOURCE_DATE_EPOCH: a.sourceDateEpoch.value } : {}), ...buildEnvironment(a.project, a.platform, id.id, a.env) };
+    const raw = await buildWheel(buildEnv.bin('python'), { workspaceRoot: a.staging.dir, packageDir: a.rel, outDir: join(a.tmp, `raw-${id.id}`), identifier: id.id, env }, sink);
     const repaired = await repairWheel(a.auditwheel, raw, { outDir: join(a.tmp, `repaired-${id.id}`), identifier: id.id, env }, sink);
     const buildSeconds = (Date.now() - started) / 1000;
     const target = join(a.out, basename(repaired));
     renameSync(repaired, target);
     let tests: BuiltWheel['tests'] = 'not-run';
     if (a.runTests) {
-      tests = await testOne({ ws: a.ws, packageDir: a.packageDir, platform: a.platform, id, wheel: target, python: python.executable, config: a.project, env: a.env }, sink);
+      // {project} is the staging root here, as it is /project in cibuildwheel's container.
+      tests = await testOne({ ws: a.staging.dir, packageDir: join(a.staging.dir, a.rel), platform: a.platform, id, wheel: target, python: python.executable, config: a.project, env: a.env }, sink);
     }
     result.push(await describe(target, id, a.platform, 'native', buildSeconds, tests));
   }

@@ -1,7 +1,9 @@
 /**
- * Running the real, pinned cibuildwheel (from the toolchain venv), always from the workspace
- * root with the package directory as its argument, so `{project}` is the workspace root.
+ * Running the real, pinned cibuildwheel (from the toolchain venv). Identifiers are listed from the
+ * workspace root; builds run from the staging root (core/staging.ts) with the package directory as
+ * argument, so `{project}` is the staged copy of the workspace.
  */
+import { CibuildwheelInvocation } from '../core/cibw-options';
 import { QuiverError } from '../core/errors';
 import { Platform } from '../core/identifiers';
 import { capture, LineSink, consoleSink, stream } from './process';
@@ -41,18 +43,17 @@ export async function printBuildIdentifiers(
 }
 
 /**
- * Build with cibuildwheel into `outputDir`, streaming its output prefixed `[cibuildwheel] `.
+ * Run a build (see `cibuildwheelInvocation` in core/cibw-options.ts), streaming its output
+ * prefixed `[cibuildwheel] `.
+ * @returns the run's duration in seconds
  * @throws QuiverError `CIBUILDWHEEL_FAILED` with the readable meaning of its exit code.
  */
-export async function runCibuildwheel(
-  cibuildwheel: string,
-  opts: { workspaceRoot: string; packageDir: string; platform: Platform; outputDir: string; env: Record<string, string | undefined> },
-  sink: LineSink = consoleSink,
-): Promise<number> {
-  const r = await stream(cibuildwheel, ['--platform', opts.platform, '--output-dir', opts.outputDir, opts.packageDir], '[cibuildwheel] ', { cwd: opts.workspaceRoot, env: opts.env }, sink);
+export async function runCibuildwheel(cibuildwheel: string, run: CibuildwheelInvocation, sink: LineSink = consoleSink): Promise<number> {
+  const r = await stream(cibuildwheel, run.args, '[cibuildwheel] ', { cwd: run.cwd, env: run.env }, sink);
   if (r.exitCode !== 0) {
     const meaning = CIBUILDWHEEL_EXIT_CODES[r.exitCode ?? 1] ?? `unexpected exit code ${r.exitCode}`;
-    throw new QuiverError('CIBUILDWHEEL_FAILED', `cibuildwheel --platform ${opts.platform} exited ${r.exitCode ?? r.signal}: ${meaning}.`);
+    const platform = run.args[run.args.indexOf('--platform') + 1];
+    throw new QuiverError('CIBUILDWHEEL_FAILED', `cibuildwheel --platform ${platform} exited ${r.exitCode ?? r.signal}: ${meaning}.`);
   }
   return r.seconds;
 }

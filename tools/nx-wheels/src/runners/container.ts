@@ -12,7 +12,8 @@ export async function detectContainerEngine(env: Record<string, string | undefin
     try {
       // Plain `info` (no --format: docker and podman name their fields differently) exits non-zero
       // when the engine cannot be reached.
-      const r = await capture(engine, ['info'], { timeoutMs: 20_000 });
+      // The same environment (PATH, DOCKER_HOST) that cibuildwheel will run with.
+      const r = await capture(engine, ['info'], { env, timeoutMs: 20_000 });
       if (r.exitCode === 0) return engine;
     } catch {
       /* not installed */

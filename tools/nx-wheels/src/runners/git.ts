@@ -1,4 +1,4 @@
-/** git, for the release validator: tags and whether the clone is shallow. */
+/** git: tags and shallowness (release validator), HEAD's commit time and tracked files (build-wheels). */
 import { QuiverError } from '../core/errors';
 import { capture } from './process';
 
@@ -44,4 +44,15 @@ export async function headCommitTime(cwd: string): Promise<string | null> {
     if (e instanceof QuiverError) return null;
     throw e;
   }
+}
+
+/**
+ * The files git tracks (index entries) under `paths`, relative to `cwd`, posix separators
+ * (`git ls-files -z --cached -- <paths>`). Files deleted from the working tree but not yet from
+ * the index are still listed: the caller skips paths that no longer exist.
+ * @throws QuiverError `NOT_A_GIT_REPO`, `GIT_FAILED`, `TOOL_NOT_FOUND`
+ */
+export async function trackedFiles(cwd: string, paths: readonly string[]): Promise<string[]> {
+  const out = await git(cwd, ['ls-files', '-z', '--cached', '--', ...paths]);
+  return out.split('\0').filter(Boolean);
 }
