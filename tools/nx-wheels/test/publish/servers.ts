@@ -71,8 +71,9 @@ async function waitHttp(url: string, child: ChildProcess, ms = 20_000): Promise<
  * Start pypiserver: `pypi-server run -p PORT -i 127.0.0.1 -P htpasswd -a update,download,list
  * --hash-algo sha256 --disable-fallback <packagesDir>`.
  * @param o.packagesDir reuse a directory (restart after a stop); default a new temporary one
+ * @param o.publicRead authenticate uploads only (`-a update`): anyone may list and download, as on PyPI
  */
-export async function startPypiServer(o: { password: string; packagesDir?: string; port?: number }): Promise<PypiServer> {
+export async function startPypiServer(o: { password: string; packagesDir?: string; port?: number; publicRead?: boolean }): Promise<PypiServer> {
   const env = await testEnv();
   const root = mkdtempSync(join(tmpdir(), 'quiver-pypiserver-'));
   const packagesDir = o.packagesDir ?? join(root, 'packages');
@@ -80,7 +81,7 @@ export async function startPypiServer(o: { password: string; packagesDir?: strin
   const htpasswd = join(root, 'htpasswd');
   execFileSync(join(env, 'bin', 'python'), ['-c', 'import sys\nfrom passlib.apache import HtpasswdFile\nh=HtpasswdFile(sys.argv[1], new=True)\nh.set_password("__token__", sys.stdin.read())\nh.save()', htpasswd], { input: o.password });
   const port = o.port ?? (await freePort());
-  const child = spawn(join(env, 'bin', 'pypi-server'), ['run', '-p', String(port), '-i', '127.0.0.1', '-P', htpasswd, '-a', 'update,download,list', '--hash-algo', 'sha256', '--disable-fallback', packagesDir], { stdio: 'ignore' });
+  const child = spawn(join(env, 'bin', 'pypi-server'), ['run', '-p', String(port), '-i', '127.0.0.1', '-P', htpasswd, '-a', o.publicRead ? 'update' : 'update,download,list', '--hash-algo', 'sha256', '--disable-fallback', packagesDir], { stdio: 'ignore' });
   const url = `http://127.0.0.1:${port}/`;
   await waitHttp(url, child);
   return {
