@@ -83,7 +83,7 @@ describe('release completeness (real cibuildwheel identifiers for linux and wind
     const r = await run(w, { externalChecks: false, reportFile: join(w.ws, 'out', 'publish-report.json') }, { PYPI_API_TOKEN: CANARY });
     expect(r.error?.code).toBe('RELEASE_INCOMPLETE');
     expect(r.error!.message).not.toContain('\n');
-    expect(r.error!.message).toMatch(/^release quiverdb 0\.1\.0 is incomplete in bindings\/python\/wheelhouse: no wheel for cp313-win_amd64; a release is every identifier of linux, windows .*nothing was uploaded: build the missing wheels on their hosts .*--allowPartial to upload only cp313-manylinux_x86_64/);
+    expect(r.error!.message).toMatch(/^RELEASE_INCOMPLETE: release quiverdb 0\.1\.0 is incomplete in bindings\/python\/wheelhouse: no wheel for cp313-win_amd64; a release is every identifier of linux, windows .*nothing was uploaded: build the missing wheels on their hosts .*--allowPartial to upload only cp313-manylinux_x86_64/);
     expect(proxy.seen).toEqual([]); // not even read
     expect(indexContents(s.packagesDir)).toEqual({});
     expect(existsSync(join(w.ws, 'out'))).toBe(false);

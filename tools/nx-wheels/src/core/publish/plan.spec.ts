@@ -80,7 +80,7 @@ describe('messages', () => {
     const e = releaseIncompleteError(plan.stop as Extract<typeof plan.stop, { code: 'RELEASE_INCOMPLETE' }>, plan.release, ctx);
     expect(e.code).toBe('RELEASE_INCOMPLETE');
     expect(e.message).not.toContain('\n');
-    expect(e.message).toMatch(/^release quiverdb 0\.1\.0 is incomplete in bindings\/python\/wheelhouse: no wheel for cp313-win_amd64; .*nothing was uploaded: build the missing wheels on their hosts .*--allowPartial to upload only cp313-manylinux_x86_64/);
+    expect(e.message).toMatch(/^RELEASE_INCOMPLETE: release quiverdb 0\.1\.0 is incomplete in bindings\/python\/wheelhouse: no wheel for cp313-win_amd64; .*nothing was uploaded: build the missing wheels on their hosts .*--allowPartial to upload only cp313-manylinux_x86_64/);
   });
   it('RELEASE_INCOMPLETE with nothing present says --allowPartial cannot help; platforms not requested are named', () => {
     const none = planPublish({ scope: { releasePlatforms: ['linux', 'windows'], requestedPlatforms: ['linux'], expected: ids(LINUX), wheels: [], allowPartial: true }, local: [], remote: null });

@@ -186,7 +186,7 @@ export function releaseIncompleteError(stop: Extract<PublishStop, { code: 'RELEA
     : `or pass --allowPartial to upload only ${release.present.join(', ')} (a partial release: for a test index)`;
   return new QuiverError(
     'RELEASE_INCOMPLETE',
-    `release ${what} is incomplete in ${ctx.wheelDir}: ${missingText(stop)}; a release is every identifier of ${ctx.releasePlatforms.join(', ')} (${ctx.releasePlatformsSource}); nothing was uploaded: build the missing wheels on their hosts (the release workflow builds every platform) and put them in ${ctx.wheelDir} (or pass --wheelDir=<the downloaded artifacts>), ${partial}.`,
+    `RELEASE_INCOMPLETE: release ${what} is incomplete in ${ctx.wheelDir}: ${missingText(stop)}; a release is every identifier of ${ctx.releasePlatforms.join(', ')} (${ctx.releasePlatformsSource}); nothing was uploaded: build the missing wheels on their hosts (the release workflow builds every platform) and put them in ${ctx.wheelDir} (or pass --wheelDir=<the downloaded artifacts>), ${partial}.`,
   );
 }
 
