@@ -1,51 +1,30 @@
 /**
- * The GitHub workflows' invariants, read from the YAML itself: triggers, job graph, permissions
- * per job, the PyPI environment, artifact names and retention, pinned actions, and that every
- * step that builds, validates or publishes is an Nx target (no inline build scripts, no tokens).
- * actionlint (nx run ci:lint) checks the syntax and expressions; this checks the design.
+ * The GitHub workflows' invariants, read from the YAML itself: triggers, job graph, which jobs and
+ * steps run for a tag / a pull request / a dispatch (the `if:` expressions evaluated), permissions
+ * per job, the PyPI environment, artifact names and retention, pinned actions, Node 24 and the I1
+ * install step, timeouts, and that every step that builds or validates is an Nx target while the
+ * publish job runs nothing of ours. actionlint and zizmor (nx run ci:lint) check syntax and
+ * security patterns; this checks the design. The inline scripts' behaviour: workflow-scripts.spec.ts.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
 import { WORKSPACE } from '../helpers/workspace';
+import { envName, evaluate, FILES, globMatches, GithubContext, INSTALL_STEP, load, needs, runs, Step, stepById, steps, text, uses } from './load';
 
-type Step = { name?: string; id?: string; uses?: string; run?: string; with?: Record<string, unknown>; env?: Record<string, string>; if?: string; 'continue-on-error'?: boolean };
-type Job = {
-  name?: string;
-  needs?: string | string[];
-  if?: string;
-  'runs-on'?: string;
-  permissions?: Record<string, string> | string;
-  environment?: string | { name: string; url?: string };
-  strategy?: { 'fail-fast'?: boolean; matrix?: { include?: Array<Record<string, string>> } };
-  outputs?: Record<string, string>;
-  env?: Record<string, string>;
-  steps?: Step[];
-};
-type Workflow = { name: string; on: Record<string, unknown>; permissions?: unknown; jobs: Record<string, Job> };
-
-const DIR = join(WORKSPACE, '.github', 'workflows');
-const FILES = readdirSync(DIR).filter((f) => /\.ya?ml$/.test(f)).sort();
-const text = (f: string) => readFileSync(join(DIR, f), 'utf8');
-const load = (f: string) => parse(text(f)) as Workflow;
-
-const needs = (j: Job) => (j.needs === undefined ? [] : Array.isArray(j.needs) ? j.needs : [j.needs]);
-const steps = (j: Job) => j.steps ?? [];
-const runs = (j: Job) => steps(j).filter((s) => s.run).map((s) => s.run!);
-const uses = (j: Job, action: string) => steps(j).filter((s) => s.uses?.split('@')[0] === action);
 /** What a build uploads: the wheels, and the sdist when the build-wheels sdist option is on. */
 const WHEELHOUSE_FILES = 'bindings/python/wheelhouse/*.whl\nbindings/python/wheelhouse/*.tar.gz\n';
-const envName = (j: Job) => (typeof j.environment === 'string' ? j.environment : j.environment?.name);
 
-/** GitHub's filter glob for refs: `*` matches any characters except `/`. */
-function globMatches(pattern: string, ref: string): boolean {
-  const re = new RegExp('^' + pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*\*/g, '\0').replace(/\*/g, '[^/]*').replace(/\0/g, '.*') + '$');
-  return re.test(ref);
-}
+const TAG_PUSH: GithubContext = { event_name: 'push', ref: 'refs/tags/v1.2.3' };
+const TAG_DISPATCH: GithubContext = { event_name: 'workflow_dispatch', ref: 'refs/tags/v1.2.3' };
+const PULL_REQUEST: GithubContext = { event_name: 'pull_request', ref: 'refs/pull/17/merge' };
+const BRANCH_DISPATCH: GithubContext = { event_name: 'workflow_dispatch', ref: 'refs/heads/main' };
+const BRANCH_PUSH: GithubContext = { event_name: 'push', ref: 'refs/heads/main' };
+/** Does a job or step with this `if:` run (given its needs succeeded)? */
+const runsFor = (x: { if?: string }, github: GithubContext) => (x.if === undefined ? true : evaluate(x.if, github));
 
 describe('every workflow', () => {
-  it('there are the three workflows', () => {
-    expect(FILES).toEqual(['ci.yml', 'main-guard.yml', 'release.yml']);
+  it('there are the four workflows', () => {
+    expect(FILES).toEqual(['ci.yml', 'main-guard.yml', 'release-readiness.yml', 'release.yml']);
   });
 
   it.each(FILES)('%s: permissions {} at the top, explicit permissions on every job', (f) => {
@@ -53,6 +32,14 @@ describe('every workflow', () => {
     expect(w.permissions).toEqual({});
     for (const [id, job] of Object.entries(w.jobs)) {
       expect({ id, permissions: job.permissions }).toEqual({ id, permissions: expect.any(Object) });
+    }
+  });
+
+  it.each(FILES)('%s: timeout-minutes on every job (5 to 60; 60 for wheel builds)', (f) => {
+    for (const [id, job] of Object.entries(load(f).jobs)) {
+      const t = job['timeout-minutes'];
+      expect({ id, t: Number.isInteger(t) && t! >= 5 && t! <= 60 }).toEqual({ id, t: true });
+      if (runs(job).some((r) => /(-t |python:)build-wheels\b/.test(r))) expect({ id, t }).toEqual({ id, t: 60 });
     }
   });
 
@@ -102,16 +89,34 @@ describe('every workflow', () => {
     Object.keys(jobs).forEach((id) => visit(id, []));
   });
 
-  it.each(FILES)('%s: dependencies are installed with npm install (the lockfile lacks other platforms\' native binaries)', (f) => {
+  it.each(FILES)('%s: every actions/setup-node uses Node 24 and no package-manager cache', (f) => {
     for (const job of Object.values(load(f).jobs)) {
-      for (const r of runs(job)) {
-        expect(r).not.toMatch(/\bnpm ci\b/);
-        if (/\bnpm install\b/.test(r)) expect(r.trim()).toBe('npm install --no-audit --no-fund');
+      for (const s of uses(job, 'actions/setup-node')) {
+        expect(s.with).toEqual({ 'node-version': 24, 'package-manager-cache': false });
       }
     }
   });
 
-  it.each(FILES)('%s: no inline build, upload or packaging scripts (Nx targets do that)', (f) => {
+  it.each(FILES)('%s: a job that runs Nx installs node_modules with the I1 step (checkout, setup-node 24, then node tools/ci/npm-ci.mjs), never npm install', (f) => {
+    for (const [id, job] of Object.entries(load(f).jobs)) {
+      const all = steps(job);
+      for (const r of runs(job)) expect({ id, run: r }).not.toEqual({ id, run: expect.stringMatching(/\bnpm (install|i|ci|add)\b|npm-ci\.mjs./) });
+      const firstNx = all.findIndex((s) => /\bnpx nx\b/.test(s.run ?? ''));
+      const install = all.filter((s) => s.run === INSTALL_STEP.run);
+      if (firstNx === -1) {
+        expect({ id, install }).toEqual({ id, install: [] });
+        continue;
+      }
+      expect({ id, install }).toEqual({ id, install: [INSTALL_STEP] });
+      const at = all.indexOf(install[0]);
+      expect(at).toBeLessThan(firstNx);
+      const before = all.slice(0, at);
+      expect(before.some((s) => s.uses?.startsWith('actions/checkout@'))).toBe(true);
+      expect(before.some((s) => s.uses?.startsWith('actions/setup-node@'))).toBe(true);
+    }
+  });
+
+  it.each(FILES)('%s: no inline build, upload or packaging scripts (Nx targets and the pinned publish action do that)', (f) => {
     for (const job of Object.values(load(f).jobs)) {
       for (const r of runs(job)) {
         expect(r).not.toMatch(/(?<!=)\bcibuildwheel\b|\btwine\b|python3? -m (build|pip)|\bpip install\b|auditwheel|cmake /);
@@ -122,10 +127,15 @@ describe('every workflow', () => {
 
 describe('ci.yml', () => {
   const w = load('ci.yml');
-  const { affected, checks, 'build-wheels': build, 'merge-wheels': merge, 'release-readiness': readiness } = w.jobs;
+  const { affected, checks, 'build-wheels': build, 'merge-wheels': merge } = w.jobs;
 
   it('runs on pushes to main and on pull requests', () => {
     expect(w.on).toEqual({ push: { branches: ['main'] }, pull_request: null });
+  });
+
+  it('jobs: affected, checks, build-wheels, merge-wheels (release readiness is its own workflow)', () => {
+    expect(Object.keys(w.jobs).sort()).toEqual(['affected', 'build-wheels', 'checks', 'merge-wheels']);
+    expect(text('ci.yml')).not.toMatch(/validate-release/);
   });
 
   it('derives base and head with nrwl/nx-set-shas (full history) and hands them to the other jobs', () => {
@@ -169,19 +179,6 @@ describe('ci.yml', () => {
     expect(globMatches('wheels-*', 'wheels')).toBe(false);
   });
 
-  it('pull requests run validate-release in branch mode (its summary goes to the job summary)', () => {
-    expect(readiness.if).toBe("github.event_name == 'pull_request'");
-    expect(readiness.permissions).toEqual({ contents: 'read' });
-    expect(uses(readiness, 'actions/checkout')[0].with).toMatchObject({ 'fetch-depth': 0 });
-    const check = steps(readiness).find((s) => s.id === 'release')!;
-    expect(check.run).toBe('npx nx run python:validate-release --mode=branch');
-    // a failure stands unless the version is an already released one (the PR does not release)
-    const verdict = steps(readiness).find((s) => s.if === "steps.release.outcome == 'failure'")!;
-    expect(verdict.run).toMatch(/refs\/tags\/v\$VERSION/);
-    expect(verdict.run).toMatch(/exit 1/);
-    expect(verdict.run).toMatch(/GITHUB_STEP_SUMMARY/);
-  });
-
   it('no job may write or request an OIDC token, and none uses an environment', () => {
     for (const job of Object.values(w.jobs)) {
       expect(Object.values(job.permissions as object)).not.toContain('write');
@@ -190,14 +187,57 @@ describe('ci.yml', () => {
   });
 });
 
+describe('release-readiness.yml', () => {
+  const w = load('release-readiness.yml');
+  const job = w.jobs['release-readiness'];
+
+  it('runs on pull requests and by hand, reads contents only', () => {
+    expect(w.on).toEqual({ pull_request: null, workflow_dispatch: null });
+    expect(Object.keys(w.jobs)).toEqual(['release-readiness']);
+    expect(job.permissions).toEqual({ contents: 'read' });
+    expect(job.environment).toBeUndefined();
+    expect(uses(job, 'actions/checkout')[0].with).toEqual({ 'fetch-depth': 0, 'persist-credentials': false });
+  });
+
+  it('validate-release in branch mode may fail; the verdict step always runs and reads its outcome, codes, version and tag', () => {
+    const check = stepById(job, 'release');
+    expect(check.run).toBe('npx nx run python:validate-release --mode=branch');
+    expect(check['continue-on-error']).toBe(true);
+    const verdict = steps(job).at(-1)!;
+    expect(verdict.name).toBe('Verdict');
+    expect(verdict.if).toBeUndefined(); // runs after a failed check too (continue-on-error)
+    expect(verdict.env).toEqual({
+      OUTCOME: '${{ steps.release.outcome }}',
+      CODES: '${{ steps.release.outputs.codes }}',
+      VERSION: '${{ steps.release.outputs.version }}',
+      TAG: '${{ steps.release.outputs.tag }}',
+    });
+    // (the verdict's decisions are run with bash in workflow-scripts.spec.ts)
+  });
+});
+
 describe('release.yml', () => {
   const w = load('release.yml');
   const { build, merge, validate, release, publish } = w.jobs;
 
-  it('runs for tags v*.*.* and by hand, never for branches', () => {
-    expect(w.on).toEqual({ push: { tags: ['v*.*.*'] }, workflow_dispatch: null });
+  it('runs for tags v*.*.*, by hand, and for pull requests that change this workflow or tools/ci', () => {
+    expect(w.on).toEqual({
+      push: { tags: ['v*.*.*'] },
+      pull_request: { paths: ['.github/workflows/release.yml', 'tools/ci/**'] },
+      workflow_dispatch: null,
+    });
     for (const t of ['v1.2.3', 'v0.1.0', 'v1.4.0rc1', 'v2.0.0.dev3', 'v1.2.3.post1']) expect(globMatches('v*.*.*', t)).toBe(true);
     for (const t of ['v1.2', '1.2.3', 'release-1.2.3']) expect(globMatches('v*.*.*', t)).toBe(false);
+    const paths = (w.on.pull_request as { paths: string[] }).paths;
+    const triggers = (file: string) => paths.some((p) => globMatches(p, file));
+    for (const f of ['.github/workflows/release.yml', 'tools/ci/npm-ci.mjs', 'tools/ci/project.json']) expect(triggers(f)).toBe(true);
+    for (const f of ['.github/workflows/ci.yml', 'README.md', 'tools/nx-wheels/src/index.ts']) expect(triggers(f)).toBe(false);
+  });
+
+  it('a dry run (pull request) is cancelled by a newer push; a release never is', () => {
+    expect(w.concurrency).toEqual({ group: 'release-${{ github.ref }}', 'cancel-in-progress': '${{ github.event_name == \'pull_request\' }}' });
+    expect(evaluate(w.concurrency!['cancel-in-progress'] as string, PULL_REQUEST)).toBe(true);
+    expect(evaluate(w.concurrency!['cancel-in-progress'] as string, TAG_PUSH)).toBe(false);
   });
 
   it('job graph: build -> merge -> validate -> (release || publish)', () => {
@@ -207,22 +247,46 @@ describe('release.yml', () => {
     expect(needs(validate)).toEqual(['merge']);
     expect(needs(release)).toEqual(['validate']);
     expect(needs(publish)).toEqual(['validate']);
-    for (const j of [merge, validate, release, publish]) expect(j.if).toBeUndefined();
+    for (const j of [build, merge, validate]) expect(j.if).toBeUndefined();
   });
 
-  it('least privilege: only release writes contents, only publish gets id-token, only publish uses the pypi environment', () => {
+  it('build, merge and validate run for every trigger; release and publish only for a tag (pushed, or dispatched on a tag)', () => {
+    const jobsFor = (g: GithubContext) => Object.entries(w.jobs).filter(([, j]) => runsFor(j, g)).map(([id]) => id).sort();
+    expect(jobsFor(TAG_PUSH)).toEqual(['build', 'merge', 'publish', 'release', 'validate']);
+    expect(jobsFor(TAG_DISPATCH)).toEqual(['build', 'merge', 'publish', 'release', 'validate']);
+    expect(jobsFor(PULL_REQUEST)).toEqual(['build', 'merge', 'validate']);
+    expect(jobsFor(BRANCH_DISPATCH)).toEqual(['build', 'merge', 'validate']);
+    expect(jobsFor(BRANCH_PUSH)).toEqual(['build', 'merge', 'validate']); // (the trigger never fires for branches)
+    expect(jobsFor({ event_name: 'pull_request', ref: 'refs/tags/v1.2.3' })).toEqual(['build', 'merge', 'validate']);
+  });
+
+  it('validate: on a tag the guard, validate-release, validate-wheels, the preflight and both uploads run; on a pull request only validate-wheels and the preflight (which may fail there)', () => {
+    // (the pypi-upload upload depends on the preflight's outcome, not on the trigger: checked below)
+    const stepsFor = (g: GithubContext) =>
+      steps(validate).filter((s) => !s.if?.includes('steps.') && runsFor(s, g)).map((s) => s.id ?? s.name ?? s.uses!.split('@')[0]);
+    const always = ['actions/checkout', 'actions/setup-node', 'actions/setup-python', INSTALL_STEP.name, 'actions/download-artifact', 'nx run python:validate-wheels --platforms=linux,windows', 'preflight'];
+    expect(stepsFor(TAG_PUSH)).toEqual(['actions/checkout', 'on-default-branch', 'actions/setup-node', 'actions/setup-python', INSTALL_STEP.name, 'release', 'actions/download-artifact', 'nx run python:validate-wheels --platforms=linux,windows', 'preflight', 'actions/upload-artifact']);
+    expect(stepsFor(TAG_DISPATCH)).toEqual(stepsFor(TAG_PUSH));
+    expect(stepsFor(PULL_REQUEST)).toEqual(always);
+    expect(stepsFor(BRANCH_DISPATCH)).toEqual(stepsFor(PULL_REQUEST));
+    const preflight = stepById(validate, 'preflight');
+    expect(evaluate(String(preflight['continue-on-error']), PULL_REQUEST)).toBe(true);
+    for (const g of [TAG_PUSH, TAG_DISPATCH, BRANCH_DISPATCH]) expect(evaluate(String(preflight['continue-on-error']), g)).toBe(false);
+    for (const s of steps(validate)) if (s !== preflight) expect(s['continue-on-error']).toBeUndefined();
+  });
+
+  it('least privilege: only release writes contents, only publish gets id-token (and nothing else), only publish uses the pypi environment', () => {
     expect(build.permissions).toEqual({ contents: 'read' });
     expect(merge.permissions).toEqual({});
     expect(validate.permissions).toEqual({ contents: 'read' });
     expect(release.permissions).toEqual({ contents: 'write' });
-    expect(publish.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
-    expect(envName(publish)).toBe('pypi');
+    expect(publish.permissions).toEqual({ 'id-token': 'write' });
+    expect(publish.environment).toEqual({ name: 'pypi', url: 'https://pypi.org/project/quiverdb/${{ needs.validate.outputs.version }}/' });
     for (const [id, job] of Object.entries(w.jobs)) {
       if (id !== 'publish') {
         expect(envName(job)).toBeUndefined();
         expect((job.permissions as Record<string, string>)['id-token']).toBeUndefined();
       }
-      if (id !== 'release') expect((job.permissions as Record<string, string>)['contents']).not.toBe('write');
       const writes = Object.entries(job.permissions as Record<string, string>).filter(([, v]) => v === 'write').map(([k]) => k);
       expect({ id, writes }).toEqual({ id, writes: id === 'release' ? ['contents'] : id === 'publish' ? ['id-token'] : [] });
     }
@@ -241,26 +305,42 @@ describe('release.yml', () => {
     expect(uses(build, 'actions/upload-artifact')[0].with).toMatchObject({ name: 'wheels-${{ matrix.platform }}', path: WHEELHOUSE_FILES, 'if-no-files-found': 'error' });
   });
 
-  it('merge: one `wheels` artifact, per-platform artifacts removed, kept 14 days so a failed publish can be re-run on the same bytes', () => {
+  it('merge: one `wheels` artifact, per-platform artifacts removed, kept 14 days', () => {
     expect(uses(merge, 'actions/upload-artifact/merge')[0].with).toEqual({ name: 'wheels', pattern: 'wheels-*', 'retention-days': 14, 'delete-merged': true });
   });
 
-  it('validate: validate-release in tag mode, then validate-wheels expecting both platforms on the downloaded wheels', () => {
-    const r = runs(validate);
-    const rel = steps(validate).find((s) => s.id === 'release')!;
+  it('validate: the default-branch guard first (full history), then validate-release in tag mode, validate-wheels for every platform, the preflight of I2, artifact pypi-upload', () => {
+    expect(uses(validate, 'actions/checkout')[0].with).toEqual({ 'fetch-depth': 0, 'persist-credentials': false });
+    const guard = stepById(validate, 'on-default-branch');
+    expect(steps(validate).indexOf(guard)).toBe(1); // right after the checkout, before anything is installed
+    expect(guard.env).toEqual({ DEFAULT_BRANCH: '${{ github.event.repository.default_branch }}', TAG: '${{ github.ref_name }}' });
+    expect(guard.run).toMatch(/git merge-base --is-ancestor "\$GITHUB_SHA" "origin\/\$DEFAULT_BRANCH"/);
+    // (its behaviour: workflow-scripts.spec.ts)
+    const rel = stepById(validate, 'release');
     expect(rel.run).toMatch(/^npx nx run python:validate-release --mode=tag /);
-    expect(validate.outputs).toEqual({ version: '${{ steps.release.outputs.version }}', prerelease: '${{ steps.release.outputs.prerelease }}' });
+    expect(validate.outputs).toEqual({
+      version: '${{ steps.release.outputs.version }}',
+      prerelease: '${{ steps.release.outputs.prerelease }}',
+      uploads: '${{ steps.preflight.outputs.uploads }}',
+    });
     const dl = uses(validate, 'actions/download-artifact');
     expect(dl).toHaveLength(1);
     expect(dl[0].with).toEqual({ name: 'wheels', path: 'bindings/python/wheelhouse' });
-    const vw = r.find((x) => x.includes('python:validate-wheels'))!;
-    expect(vw).toMatch(/^npx nx run python:validate-wheels --platforms=linux,windows --exclude-task-dependencies/);
-    // the wheels are downloaded before they are validated
+    const vw = runs(validate).find((x) => x.includes('python:validate-wheels'))!;
+    expect(vw).toMatch(/^npx nx run python:validate-wheels --platforms=linux,windows --exclude-task-dependencies .*--sha256sums=dist\/release\/SHA256SUMS/);
+    const preflight = stepById(validate, 'preflight');
+    expect(preflight.run).toBe('npx nx run python:publish --preflight --wheelDir=bindings/python/wheelhouse --uploadDir=dist/pypi-upload --exclude-task-dependencies');
     const i = (pred: (s: Step) => boolean) => steps(validate).findIndex(pred);
+    // downloaded, then validated, then the preflight, then uploaded
     expect(i((s) => s.uses?.startsWith('actions/download-artifact@') ?? false)).toBeLessThan(i((s) => s.run?.includes('validate-wheels') ?? false));
-    const meta = uses(validate, 'actions/upload-artifact')[0].with!;
-    expect(meta['name']).toBe('release-metadata');
-    expect(String(meta['path'])).toMatch(/release-notes\.md[\s\S]*SHA256SUMS/);
+    expect(i((s) => s.run?.includes('validate-wheels') ?? false)).toBeLessThan(i((s) => s === preflight));
+    const ups = uses(validate, 'actions/upload-artifact');
+    const meta = ups.find((s) => s.with!['name'] === 'release-metadata')!;
+    expect(String(meta.with!['path'])).toMatch(/release-notes\.md[\s\S]*SHA256SUMS/);
+    const upload = ups.find((s) => s.with!['name'] === 'pypi-upload')!;
+    expect(upload.with).toEqual({ name: 'pypi-upload', path: 'dist/pypi-upload/', 'if-no-files-found': 'error', 'retention-days': 14 });
+    expect(upload.if).toBe("steps.preflight.outcome == 'success'");
+    expect(i((s) => s === preflight)).toBeLessThan(i((s) => s === upload));
   });
 
   it('release: GitHub Release with the changelog section as notes (generated notes as fallback), wheels and SHA256SUMS, pre-release for a/b/rc/dev', () => {
@@ -277,16 +357,35 @@ describe('release.yml', () => {
     expect(step.env).toMatchObject({ GH_TOKEN: '${{ github.token }}', PRERELEASE: '${{ needs.validate.outputs.prerelease }}', TAG: '${{ github.ref_name }}' });
   });
 
-  it('publish: trusted publishing through nx run python:publish on the validated wheels', () => {
-    expect(runs(publish)).toContain('npx nx run python:publish --platforms=linux,windows --exclude-task-dependencies');
-    expect(uses(publish, 'actions/download-artifact')[0].with).toEqual({ name: 'wheels', path: 'bindings/python/wheelhouse' });
-    expect(uses(publish, 'pypa/gh-action-pypi-publish')).toHaveLength(0);
-    expect(JSON.stringify(publish)).not.toMatch(/GH_TOKEN|github\.token/);
+  it('publish: download pypi-upload, verify it against SHA256SUMS, pypa/gh-action-pypi-publish (pinned) with attestations; nothing else', () => {
+    const all = steps(publish);
+    expect(all.map((s) => s.uses?.split('@')[0] ?? `run:${s.id}`)).toEqual(['actions/download-artifact', 'run:verify', 'pypa/gh-action-pypi-publish']);
+    const [dl, verify, upload] = all;
+    expect(dl.with).toEqual({ name: 'pypi-upload', path: 'pypi-upload' });
+    expect(verify['working-directory']).toBe('pypi-upload');
+    expect(verify.run).toMatch(/sha256sum -c --strict \.\.\/SHA256SUMS/);
+    expect(upload.uses).toMatch(/^pypa\/gh-action-pypi-publish@[0-9a-f]{40}$/);
+    expect(upload.with).toEqual({ 'packages-dir': 'pypi-upload/dist/', attestations: true, 'print-hash': true });
+    expect(upload.if).toBe("steps.verify.outputs.count != '0'");
+    // no checkout, no setup-*, no npm / npx / pip / python / our scripts, no GitHub token
+    for (const s of all) expect(s.uses ?? '').not.toMatch(/^actions\/(checkout|setup-)/);
+    const scripts = runs(publish).join('\n');
+    expect(scripts).not.toMatch(/\b(npm|npx|node|pip3?|python3?|uv|nx)\b/);
+    expect(JSON.stringify(publish)).not.toMatch(/GH_TOKEN|github\.token|tools\//);
   });
 
-  it('every build, validation and publication step is an Nx target', () => {
-    for (const job of [build, validate, publish]) {
-      for (const r of runs(job)) expect(r).toMatch(/^(npm install --no-audit --no-fund|npx nx run python:[\w-]+ [\s\S]*)$/);
+  it('the artifact publish uploads is the one validate made after the preflight', () => {
+    const made = uses(validate, 'actions/upload-artifact').map((s) => s.with!['name']);
+    expect(made).toContain('pypi-upload');
+    expect(uses(publish, 'actions/download-artifact').map((s) => s.with!['name'])).toEqual(['pypi-upload']);
+  });
+
+  it('every build and validation step is an Nx target (or the default-branch guard)', () => {
+    for (const job of [build, validate]) {
+      for (const s of steps(job).filter((x) => x.run)) {
+        if (s.id === 'on-default-branch') continue;
+        expect(s.run).toMatch(/^(node tools\/ci\/npm-ci\.mjs|npx nx run python:[\w-]+ [\s\S]*)$/);
+      }
     }
   });
 });
@@ -319,21 +418,38 @@ describe('main-guard.yml', () => {
 });
 
 describe('ci:lint and the test command', () => {
-  it('ci:lint is cached on the workflows and the pinned actionlint, installed with go install', () => {
-    const project = JSON.parse(readFileSync(join(WORKSPACE, 'tools/ci/project.json'), 'utf8'));
+  const project = JSON.parse(readFileSync(join(WORKSPACE, 'tools/ci/project.json'), 'utf8'));
+  const lint = project.targets.lint;
+
+  it('ci:lint runs actionlint then zizmor, cached on the workflows and both pins', () => {
     expect(project.name).toBe('ci');
-    const lint = project.targets.lint;
     expect(lint.cache).toBe(true);
-    expect(lint.inputs).toEqual(expect.arrayContaining(['{workspaceRoot}/.github/workflows/**/*', '{projectRoot}/actionlint.mjs']));
+    expect(lint.options.commands).toEqual(['node tools/ci/actionlint.mjs', 'node tools/ci/zizmor.mjs']);
+    expect(lint.options.parallel).toBe(false);
+    expect(lint.inputs).toEqual(
+      expect.arrayContaining(['{workspaceRoot}/.github/workflows/**/*', '{projectRoot}/actionlint.mjs', '{projectRoot}/zizmor.mjs', '{projectRoot}/zizmor-requirements.txt']),
+    );
     const script = readFileSync(join(WORKSPACE, 'tools/ci/actionlint.mjs'), 'utf8');
     expect(script).toMatch(/ACTIONLINT_VERSION = 'v\d+\.\d+\.\d+'/);
     expect(script).toMatch(/github\.com\/rhysd\/actionlint\/cmd\/actionlint/);
   });
 
+  it('zizmor is pinned to one version with sha256 hashes and installed binary-only with --require-hashes', () => {
+    const req = readFileSync(join(WORKSPACE, 'tools/ci/zizmor-requirements.txt'), 'utf8');
+    const lines = req.split('\n').filter((l) => l && !l.startsWith('#'));
+    expect(lines[0]).toMatch(/^zizmor==\d+\.\d+\.\d+ \\$/);
+    const hashes = lines.slice(1).map((l) => l.trim().replace(/ \\$/, ''));
+    expect(hashes.length).toBeGreaterThanOrEqual(2);
+    for (const h of hashes) expect(h).toMatch(/^--hash=sha256:[0-9a-f]{64}$/);
+    const script = readFileSync(join(WORKSPACE, 'tools/ci/zizmor.mjs'), 'utf8');
+    expect(script).toMatch(/'--require-hashes', '--only-binary=:all:', '--no-deps'/);
+    expect(script).toMatch(/\['--offline'/);
+  });
+
   it('the README test command and .ci/run are the same command and include lint', () => {
     const readme = readFileSync(join(WORKSPACE, 'README.md'), 'utf8');
     const run = readFileSync(join(WORKSPACE, '.ci/run'), 'utf8');
-    const cmd = /npm install --no-audit --no-fund && npx nx run-many -t [^\n]+/;
+    const cmd = /(npm install --no-audit --no-fund|node tools\/ci\/npm-ci\.mjs) && npx nx run-many -t [^\n]+/;
     const a = cmd.exec(run)![0];
     expect(readme).toContain(a);
     expect(a).toMatch(/-t lint typecheck test e2e /);

@@ -1,0 +1,237 @@
+/**
+ * The workflows' inline scripts, taken out of the YAML and run with bash as GitHub runs them,
+ * against real git repositories and real files: the release-readiness verdict, the release's
+ * default-branch guard, and the publish job's check of the pypi-upload artifact. And
+ * tools/ci/zizmor.mjs (the zizmor half of ci:lint) on a workflow with a known finding.
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { WORKSPACE } from '../helpers/workspace';
+import { commitAll, git, tempRepo, write } from '../release/git-fixture';
+import { load, runStepScript, stepById, steps } from './load';
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const tmp = (prefix: string) => {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  dirs.push(d);
+  return d;
+};
+
+describe('release-readiness.yml verdict', () => {
+  const job = load('release-readiness.yml').jobs['release-readiness'];
+  const verdict = steps(job).find((s) => s.name === 'Verdict')!;
+  let repo: string;
+  beforeAll(() => {
+    // A repository whose 1.3.0 is released (tag v1.3.0); 1.2.0 is older but was never tagged.
+    repo = tempRepo('quiver-readiness-');
+    dirs.push(repo);
+    write(repo, 'README.md', 'x\n');
+    commitAll(repo, 'feat: initial');
+    git(repo, 'tag', 'v1.3.0');
+  });
+  /** Run the verdict as after `validate-release` ended with `outcome` and wrote these outputs. */
+  const judge = (outcome: string, codes: string, version: string, tag = version ? `v${version}` : '') =>
+    runStepScript(verdict, repo, { OUTCOME: outcome, CODES: codes, VERSION: version, TAG: tag });
+
+  it('fails when the changelog is gone even though the version is tagged (the hole of the old verdict)', () => {
+    const r = judge('failure', 'VERSION_NOT_NEWER,CHANGELOG_MISSING', '1.3.0');
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/^::error title=release readiness::failed checks: VERSION_NOT_NEWER,CHANGELOG_MISSING; /m);
+    expect(r.summary).toContain('- ❌ the changelog exists');
+    expect(r.summary).toContain('- ❌ the changelog has a section for 1.3.0');
+    expect(r.summary).toContain('Not ready: failed checks: VERSION_NOT_NEWER,CHANGELOG_MISSING.');
+  });
+
+  it('fails for a missing changelog section of a tagged version, in either order of codes', () => {
+    expect(judge('failure', 'CHANGELOG_NO_SECTION,VERSION_NOT_NEWER', '1.3.0').status).toBe(1);
+    expect(judge('failure', 'VERSION_NOT_NEWER,CHANGELOG_NO_SECTION', '1.3.0').status).toBe(1);
+  });
+
+  it('passes when VERSION_NOT_NEWER is the only finding and the version is tagged (a pull request that does not release)', () => {
+    const r = judge('failure', 'VERSION_NOT_NEWER', '1.3.0');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('Not a release: quiverdb 1.3.0 is already released (tag v1.3.0)');
+    expect(r.summary).toContain('- ❌ the version is newer than the latest release tag');
+    expect(r.summary).toContain('- ❌ the tag v1.3.0 does not exist yet');
+    expect(r.summary).toContain('- ✅ the changelog has a section for 1.3.0');
+  });
+
+  it('fails for VERSION_NOT_NEWER when that version was never tagged (a downgrade, not an old release)', () => {
+    const r = judge('failure', 'VERSION_NOT_NEWER', '1.2.0');
+    expect(r.status).toBe(1);
+    expect(r.summary).toContain('- ✅ the tag v1.2.0 does not exist yet');
+  });
+
+  it('passes a ready release and writes an all-green checklist', () => {
+    const r = judge('success', '', '1.4.0');
+    expect(r.status).toBe(0);
+    expect(r.summary).toContain('### Release readiness checklist');
+    expect(r.summary).not.toContain('❌');
+    expect(r.summary.match(/✅/g)).toHaveLength(5);
+    expect(r.summary).toContain('Ready: quiverdb 1.4.0 can be released (tag v1.4.0 after the merge).');
+  });
+
+  it('fails when validate-release did not finish (no codes at all), and for codes it does not know, listing them', () => {
+    const crashed = judge('failure', '', '');
+    expect(crashed.status).toBe(1);
+    expect(crashed.stdout).toContain('validate-release did not finish (outcome: failure)');
+    expect(crashed.summary).toContain('- ❌ `[project].version` is a static PEP 440 version: (unreadable)');
+    const bad = judge('failure', 'PYPROJECT_BAD_VERSION', '');
+    expect(bad.status).toBe(1);
+    expect(bad.summary).toContain('- ❌ `PYPROJECT_BAD_VERSION` (see the findings above)');
+  });
+});
+
+describe('release.yml validate: the default-branch guard', () => {
+  const guard = stepById(load('release.yml').jobs['validate'], 'on-default-branch');
+  let repo: string;
+  let onMain: string;
+  let offMain: string;
+  beforeAll(() => {
+    // main: A - B; a side branch: A - C. origin/main is main, as actions/checkout with fetch-depth 0 leaves it.
+    repo = tempRepo('quiver-guard-');
+    dirs.push(repo);
+    write(repo, 'a.txt', 'a\n');
+    commitAll(repo, 'A');
+    write(repo, 'b.txt', 'b\n');
+    commitAll(repo, 'B');
+    onMain = git(repo, 'rev-parse', 'HEAD').trim();
+    git(repo, 'switch', '-q', '-c', 'side', 'HEAD~1');
+    write(repo, 'c.txt', 'c\n');
+    commitAll(repo, 'C');
+    offMain = git(repo, 'rev-parse', 'HEAD').trim();
+    git(repo, 'update-ref', 'refs/remotes/origin/main', 'main');
+  });
+  const check = (sha: string, env: Record<string, string> = {}) =>
+    runStepScript(guard, repo, { GITHUB_SHA: sha, DEFAULT_BRANCH: 'main', TAG: 'v1.2.3', ...env });
+
+  it('passes a tag on a commit of the default branch (also an older one)', () => {
+    const r = check(onMain);
+    expect(r.status).toBe(0);
+    expect(r.summary).toContain(`tag v1.2.3: ${onMain} is on main`);
+    expect(check(git(repo, 'rev-parse', 'main~1').trim()).status).toBe(0);
+  });
+
+  it('refuses a tag on a commit that is not on the default branch, with one ::error line naming the fix', () => {
+    const r = check(offMain);
+    expect(r.status).toBe(1);
+    const errors = r.stdout.split('\n').filter((l) => l.startsWith('::error'));
+    expect(errors).toEqual([
+      `::error title=Release guard::tag v1.2.3 points at ${offMain}, which is not on main; delete the tag (git push --delete origin v1.2.3) and tag the merged release commit on main (docs/release-guide.md#cutting-a-release).`,
+    ]);
+  });
+
+  it('uses the repository default branch it is given, and says so when that branch is not in the checkout', () => {
+    expect(check(offMain, { DEFAULT_BRANCH: 'side' }).status).toBe(1); // origin/side does not exist
+    const r = check(onMain, { DEFAULT_BRANCH: 'trunk' });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('::error title=Release guard::origin/trunk is not in the checkout; the validate job\'s actions/checkout needs fetch-depth: 0.');
+  });
+});
+
+describe('release.yml publish: verifying the pypi-upload artifact', () => {
+  const verify = stepById(load('release.yml').jobs['publish'], 'verify');
+  const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
+  /** A downloaded artifact: pypi-upload/dist/<files> and pypi-upload/SHA256SUMS (when `sums` is not null). */
+  function artifact(files: Record<string, string>, sums: string | null): string {
+    const root = tmp('quiver-pypi-upload-');
+    const dir = join(root, 'pypi-upload');
+    mkdirSync(dir);
+    if (Object.keys(files).length) mkdirSync(join(dir, 'dist'));
+    for (const [name, body] of Object.entries(files)) writeFileSync(join(dir, 'dist', name), body);
+    if (sums !== null) writeFileSync(join(dir, 'SHA256SUMS'), sums);
+    return root;
+  }
+  const A = 'quiverdb-1.0.0-cp313-cp313-manylinux_2_28_x86_64.whl';
+  const B = 'quiverdb-1.0.0-cp313-cp313-win_amd64.whl';
+  const sums = (files: Record<string, string>) => Object.entries(files).map(([n, b]) => `${sha(b)}  ${n}\n`).join('');
+
+  it('passes when every file matches SHA256SUMS and both list the same names; count for the upload step', () => {
+    const files = { [A]: 'linux wheel bytes', [B]: 'windows wheel bytes' };
+    const r = runStepScript(verify, artifact(files, sums(files)), {});
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(`${A}: OK`);
+    expect(r.output).toBe('count=2\n');
+    expect(r.summary).toContain('Uploading 2 file(s) to PyPI:');
+  });
+
+  it('an empty upload (PyPI has everything) passes with count 0: the dist/ directory did not survive the artifact', () => {
+    const r = runStepScript(verify, artifact({}, ''), {});
+    expect(r.status).toBe(0);
+    expect(r.output).toBe('count=0\n');
+    expect(r.summary).toContain('Nothing to upload: PyPI already has every file of this release with identical bytes');
+  });
+
+  it('fails when a file\'s bytes differ from its SHA256SUMS line', () => {
+    const files = { [A]: 'linux wheel bytes', [B]: 'windows wheel bytes' };
+    const root = artifact(files, sums(files));
+    writeFileSync(join(root, 'pypi-upload', 'dist', B), 'tampered');
+    const r = runStepScript(verify, root, {});
+    expect(r.status).not.toBe(0);
+    expect(r.stdout).toContain(`${B}: FAILED`);
+    expect(r.output).toBe('');
+  });
+
+  it('fails when dist/ has a file SHA256SUMS does not list, or SHA256SUMS lists a file that is missing', () => {
+    const listed = { [A]: 'linux wheel bytes' };
+    const extra = runStepScript(verify, artifact({ ...listed, [B]: 'unlisted' }, sums(listed)), {});
+    expect(extra.status).toBe(1);
+    expect(extra.stdout).toMatch(/^::error title=pypi-upload::dist\/ and SHA256SUMS of the pypi-upload artifact do not name the same files; /m);
+    expect(extra.stdout).toContain(`> ${B}`);
+    const missing = runStepScript(verify, artifact(listed, sums({ ...listed, [B]: 'gone' })), {});
+    expect(missing.status).toBe(1);
+    expect(missing.stdout).toContain(`< ${B}`);
+    expect(missing.output).toBe('');
+  });
+
+  it('fails on a malformed SHA256SUMS line and on a missing SHA256SUMS', () => {
+    const files = { [A]: 'linux wheel bytes' };
+    expect(runStepScript(verify, artifact(files, `${sha('x')} ${A}\n`), {}).status).not.toBe(0);
+    const none = runStepScript(verify, artifact(files, null), {});
+    expect(none.status).toBe(1);
+    expect(none.stdout).toMatch(/^::error title=pypi-upload::SHA256SUMS is missing/m);
+  });
+});
+
+describe('tools/ci/zizmor.mjs', () => {
+  it('fails on a workflow with a template injection and passes the repository\'s workflows, offline', () => {
+    const dir = tmp('quiver-zizmor-');
+    const bad = join(dir, 'bad.yml');
+    writeFileSync(
+      bad,
+      [
+        'on: pull_request_target',
+        'permissions: {}',
+        'jobs:',
+        '  greet:',
+        '    runs-on: ubuntu-latest',
+        '    permissions: {}',
+        '    steps:',
+        '      - run: echo "${{ github.event.pull_request.title }}"',
+        '',
+      ].join('\n'),
+    );
+    // A token in the environment must not matter: zizmor runs --offline and never gets it.
+    const env = { ...process.env, GH_TOKEN: 'not-a-real-token' };
+    const r = spawnSync(process.execPath, ['tools/ci/zizmor.mjs', bad], { cwd: WORKSPACE, env, encoding: 'utf8' });
+    expect(r.status).not.toBe(0);
+    expect(r.stdout + r.stderr).toMatch(/template-injection/);
+    expect(r.stderr).toMatch(/^ci:lint: zizmor \d+\.\d+\.\d+ reported findings \(above, exit \d+\); fix each one, or for a false positive add "# zizmor: ignore\[<rule>\]"/m);
+    expect(r.stdout + r.stderr).not.toContain('not-a-real-token');
+    const ok = spawnSync(process.execPath, ['tools/ci/zizmor.mjs'], { cwd: WORKSPACE, env, encoding: 'utf8' });
+    expect(ok.stderr).not.toMatch(/^ci:lint:/m);
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toContain('ci:lint: zizmor: no findings');
+  });
+
+  it('a missing input path is one line naming it', () => {
+    const r = spawnSync(process.execPath, ['tools/ci/zizmor.mjs', 'no/such/dir'], { cwd: WORKSPACE, encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^ci:lint: no\/such\/dir does not exist/)]);
+  });
+});
