@@ -18,6 +18,7 @@ import { dirname, join } from 'node:path';
 import { isQuiverError } from '../../src/core/errors';
 import { parseSimplePage, SIMPLE_ACCEPT } from '../../src/core/publish/simple-index';
 import { publish, PublishOptions } from '../../src/pipeline/publish';
+import { validateWheels } from '../../src/pipeline/validate-wheels';
 import { ensureWorkspaceToolchain } from '../helpers/toolchain';
 import { copyReal, tempWorkspace } from '../validate-wheels/fixtures';
 import { WORKSPACE } from '../helpers/workspace';
@@ -150,6 +151,22 @@ describe('a complete linux + windows release (third-party pair from PyPI, test p
     expect(Object.fromEntries(readdirSync(back).map((f) => [f, sha256(join(back, f))]))).toEqual(local);
     rmSync(back, { recursive: true, force: true });
     expect(filesContaining(w.ws, CANARY)).toEqual([]);
+  });
+});
+
+describe('validate-wheels --platforms=release', () => {
+  test('expects every identifier of the release platforms (real cibuildwheel); release-platforms = ["linux"] makes the Windows wheel extra', async () => {
+    const w = thirdPartyWorkspace();
+    const quiet = recordingSink();
+    const all = await validateWheels({ workspaceRoot: w.ws, projectRoot: w.projectRoot, projectName: 'p', platforms: 'release', externalChecks: false, env: cleanEnv() }, quiet);
+    expect(all.ok).toBe(true);
+    expect(all.identifiers).toEqual(THIRD_PARTY.identifiers);
+    const pyproject = join(w.ws, w.projectRoot, 'pyproject.toml');
+    writeFileSync(pyproject, readFileSync(pyproject, 'utf8') + '\n[tool.nx-wheels]\nrelease-platforms = ["linux"]\n');
+    const linux = await validateWheels({ workspaceRoot: w.ws, projectRoot: w.projectRoot, projectName: 'p', platforms: 'release', externalChecks: false, env: cleanEnv() }, quiet);
+    expect(linux.ok).toBe(false);
+    expect(linux.identifiers).toEqual(['cp313-manylinux_x86_64']);
+    expect(linux.findings.filter((f) => f.severity === 'error').map((f) => [f.code, f.file])).toEqual([['WHEEL_EXTRA', w.files[1]]]);
   });
 });
 
