@@ -6,7 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WORKSPACE } from '../helpers/workspace';
@@ -149,10 +149,12 @@ describe('release.yml publish: verifying the pypi-upload artifact', () => {
   const A = 'quiverdb-1.0.0-cp313-cp313-manylinux_2_28_x86_64.whl';
   const B = 'quiverdb-1.0.0-cp313-cp313-win_amd64.whl';
   const sums = (files: Record<string, string>) => Object.entries(files).map(([n, b]) => `${sha(b)}  ${n}\n`).join('');
+  /** The validate job's fingerprint of a SHA256SUMS text (the EXPECTED_SUMS the step gets). */
+  const made = (text: string) => ({ EXPECTED_SUMS: sha(text) });
 
   it('passes when every file matches SHA256SUMS and both list the same names; count for the upload step', () => {
     const files = { [A]: 'linux wheel bytes', [B]: 'windows wheel bytes' };
-    const r = runStepScript(verify, artifact(files, sums(files)), {});
+    const r = runStepScript(verify, artifact(files, sums(files)), made(sums(files)));
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toContain(`${A}: OK`);
@@ -160,8 +162,22 @@ describe('release.yml publish: verifying the pypi-upload artifact', () => {
     expect(r.summary).toContain('Uploading 2 file(s) to PyPI:');
   });
 
+  it('the fingerprint the validate job writes for dist/pypi-upload is the one the publish job accepts', () => {
+    const files = { [A]: 'linux wheel bytes', [B]: 'windows wheel bytes' };
+    const root = artifact(files, sums(files));
+    // validate sees the same files at dist/pypi-upload (the artifact's root there)
+    const validateRoot = tmp('quiver-validate-');
+    mkdirSync(join(validateRoot, 'dist'));
+    cpSync(join(root, 'pypi-upload'), join(validateRoot, 'dist', 'pypi-upload'), { recursive: true });
+    const fingerprint = runStepScript(stepById(load('release.yml').jobs['validate'], 'fingerprint'), validateRoot, {});
+    expect(fingerprint.status).toBe(0);
+    const m = /^sha256=([0-9a-f]{64})\n$/.exec(fingerprint.output)!;
+    expect(m).not.toBeNull();
+    expect(runStepScript(verify, root, { EXPECTED_SUMS: m[1] }).status).toBe(0);
+  });
+
   it('an empty upload (PyPI has everything) passes with count 0: the dist/ directory did not survive the artifact', () => {
-    const r = runStepScript(verify, artifact({}, ''), {});
+    const r = runStepScript(verify, artifact({}, ''), made(''));
     expect(r.status).toBe(0);
     expect(r.output).toBe('count=0\n');
     expect(r.summary).toContain('Nothing to upload: PyPI already has every file of this release with identical bytes');
@@ -171,7 +187,7 @@ describe('release.yml publish: verifying the pypi-upload artifact', () => {
     const files = { [A]: 'linux wheel bytes', [B]: 'windows wheel bytes' };
     const root = artifact(files, sums(files));
     writeFileSync(join(root, 'pypi-upload', 'dist', B), 'tampered');
-    const r = runStepScript(verify, root, {});
+    const r = runStepScript(verify, root, made(sums(files)));
     expect(r.status).not.toBe(0);
     expect(r.stdout).toContain(`${B}: FAILED`);
     expect(r.output).toBe('');
@@ -179,20 +195,30 @@ describe('release.yml publish: verifying the pypi-upload artifact', () => {
 
   it('fails when dist/ has a file SHA256SUMS does not list, or SHA256SUMS lists a file that is missing', () => {
     const listed = { [A]: 'linux wheel bytes' };
-    const extra = runStepScript(verify, artifact({ ...listed, [B]: 'unlisted' }, sums(listed)), {});
+    const extra = runStepScript(verify, artifact({ ...listed, [B]: 'unlisted' }, sums(listed)), made(sums(listed)));
     expect(extra.status).toBe(1);
     expect(extra.stdout).toMatch(/^::error title=pypi-upload::dist\/ and SHA256SUMS of the pypi-upload artifact do not name the same files; /m);
     expect(extra.stdout).toContain(`> ${B}`);
-    const missing = runStepScript(verify, artifact(listed, sums({ ...listed, [B]: 'gone' })), {});
+    const missing = runStepScript(verify, artifact(listed, sums({ ...listed, [B]: 'gone' })), made(sums({ ...listed, [B]: 'gone' })));
     expect(missing.status).toBe(1);
     expect(missing.stdout).toContain(`< ${B}`);
     expect(missing.output).toBe('');
   });
 
+  it('fails when SHA256SUMS is not the one the validate job fingerprinted (replaced together with the files), or no fingerprint came', () => {
+    const files = { [A]: 'other linux wheel bytes' };
+    const swapped = runStepScript(verify, artifact(files, sums(files)), made(sums({ [A]: 'linux wheel bytes' })));
+    expect(swapped.status).toBe(1);
+    expect(swapped.stdout).toMatch(/^::error title=pypi-upload::SHA256SUMS of the pypi-upload artifact has sha256 [0-9a-f]{64}, but the validate job made one with [0-9a-f]{64}; /m);
+    expect(swapped.output).toBe('');
+    expect(runStepScript(verify, artifact(files, sums(files)), { EXPECTED_SUMS: '' }).status).toBe(1);
+  });
+
   it('fails on a malformed SHA256SUMS line and on a missing SHA256SUMS', () => {
     const files = { [A]: 'linux wheel bytes' };
-    expect(runStepScript(verify, artifact(files, `${sha('x')} ${A}\n`), {}).status).not.toBe(0);
-    const none = runStepScript(verify, artifact(files, null), {});
+    const malformed = `${sha('x')} ${A}\n`;
+    expect(runStepScript(verify, artifact(files, malformed), made(malformed)).status).not.toBe(0);
+    const none = runStepScript(verify, artifact(files, null), made(''));
     expect(none.status).toBe(1);
     expect(none.stdout).toMatch(/^::error title=pypi-upload::SHA256SUMS is missing/m);
   });

@@ -322,7 +322,11 @@ describe('release.yml', () => {
       version: '${{ steps.release.outputs.version }}',
       prerelease: '${{ steps.release.outputs.prerelease }}',
       uploads: '${{ steps.preflight.outputs.uploads }}',
+      'upload-sums': '${{ steps.fingerprint.outputs.sha256 }}',
     });
+    const fingerprint = stepById(validate, 'fingerprint');
+    expect(fingerprint.if).toBe("steps.preflight.outcome == 'success'");
+    expect(fingerprint['working-directory']).toBe('dist/pypi-upload');
     const dl = uses(validate, 'actions/download-artifact');
     expect(dl).toHaveLength(1);
     expect(dl[0].with).toEqual({ name: 'wheels', path: 'bindings/python/wheelhouse' });
@@ -363,6 +367,7 @@ describe('release.yml', () => {
     const [dl, verify, upload] = all;
     expect(dl.with).toEqual({ name: 'pypi-upload', path: 'pypi-upload' });
     expect(verify['working-directory']).toBe('pypi-upload');
+    expect(verify.env).toEqual({ EXPECTED_SUMS: '${{ needs.validate.outputs.upload-sums }}' });
     expect(verify.run).toMatch(/sha256sum -c --strict \.\.\/SHA256SUMS/);
     expect(upload.uses).toMatch(/^pypa\/gh-action-pypi-publish@[0-9a-f]{40}$/);
     expect(upload.with).toEqual({ 'packages-dir': 'pypi-upload/dist/', attestations: true, 'print-hash': true });
@@ -380,10 +385,14 @@ describe('release.yml', () => {
     expect(uses(publish, 'actions/download-artifact').map((s) => s.with!['name'])).toEqual(['pypi-upload']);
   });
 
-  it('every build and validation step is an Nx target (or the default-branch guard)', () => {
+  it('every build and validation step is an Nx target (or the default-branch guard, or the fingerprint of SHA256SUMS)', () => {
     for (const job of [build, validate]) {
       for (const s of steps(job).filter((x) => x.run)) {
         if (s.id === 'on-default-branch') continue;
+        if (s.id === 'fingerprint') {
+          expect(s.run).toBe('echo "sha256=$(sha256sum SHA256SUMS | cut -c1-64)" >> "$GITHUB_OUTPUT"');
+          continue;
+        }
         expect(s.run).toMatch(/^(node tools\/ci\/npm-ci\.mjs|npx nx run python:[\w-]+ [\s\S]*)$/);
       }
     }
