@@ -29,7 +29,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Operating systems (process.platform values) that appear in native package names. */
@@ -89,6 +89,12 @@ export function matchesHost(target, host) {
   return true;
 }
 
+/** Whether `path` is `root` or below it (another drive on Windows: no). */
+function inside(root, path) {
+  const rel = relative(root, path);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
 /**
  * Every installed package: node_modules of the root and, recursively, nested node_modules, plus
  * the node_modules of the workspace packages npm links into node_modules (links not followed
@@ -132,7 +138,7 @@ export function installedPackages(root) {
       } catch {
         return;
       }
-      if (relative(root, dir).startsWith('..') || seenWorkspaces.has(dir)) return;
+      if (!inside(root, dir) || seenWorkspaces.has(dir)) return;
       seenWorkspaces.add(dir);
     } else if (!stat.isDirectory()) {
       return;
@@ -166,7 +172,7 @@ export function resolvePackageDir(root, fromDir, name) {
     }
     if (dir === root) return null;
     const up = dirname(dir);
-    if (up === dir || relative(root, up).startsWith('..')) return null;
+    if (up === dir || !inside(root, up)) return null;
     dir = up;
   }
 }
@@ -207,12 +213,17 @@ export function checkNatives(root, host) {
   return checks;
 }
 
-/** Run npm with `args` in `cwd`, output passed through. npm.cmd on Windows needs a shell. */
+/**
+ * Run npm with `args` in `cwd`, output passed through. On Windows npm is npm.cmd, which Node
+ * only starts through a shell: one command line, each argument double-quoted (cmd.exe treats
+ * ^ < > | & specially; package names and versions hold no `"`), not an args array (deprecated
+ * with shell: true since Node 24, DEP0190).
+ */
 function npm(cwd, args) {
-  const windows = process.platform === 'win32';
-  // cmd.exe treats ^ < > | & specially: quote each argument there (names and versions hold no ").
-  const argv = windows ? args.map((a) => `"${a}"`) : args;
-  const r = spawnSync('npm', argv, { cwd, stdio: 'inherit', shell: windows });
+  const r =
+    process.platform === 'win32'
+      ? spawnSync(`npm ${args.map((a) => `"${a}"`).join(' ')}`, { cwd, stdio: 'inherit', shell: true })
+      : spawnSync('npm', args, { cwd, stdio: 'inherit' });
   if (r.error) return { status: null, error: r.error.message };
   return { status: r.status, error: null };
 }
@@ -229,7 +240,9 @@ function describeHost(host) {
 }
 
 /** Steps 1-3 of the module comment, in the workspace root `root`. */
-export function main(root) {
+export function main(workspaceRoot) {
+  // Real path: workspace links resolve to real paths, compared with this root.
+  const root = realpathSync(workspaceRoot);
   const host = hostPlatform();
   const ci = npm(root, ['ci', '--no-audit', '--no-fund']);
   if (ci.status !== 0) {
