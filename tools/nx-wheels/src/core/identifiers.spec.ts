@@ -21,6 +21,12 @@ describe('matchesSelector', () => {
     ['cp313-manylinux_x86_64', 'cp31[!3]-*', false],
     ['cp313-win_amd64', ['pp*', '*-win_amd64'], true],
     ['cp313-win_amd64', 'cp313', false],
+    ['cp313-manylinux_x86_64', 'cp31[!2]-*', true],
+    ['cp313t-manylinux_x86_64', 'cp31?-*', false],
+    ['cp313t-manylinux_x86_64', 'cp31?t-*', true],
+    ['cp313-musllinux_x86_64', '*-{many,musl}linux_{x86_64,i686}', true],
+    ['cp313-manylinux_x86_64', '', false],
+    ['cp313-manylinux_x86_64', [], false],
   ])('%s vs %j -> %s', (id, sel, want) => {
     expect(matchesSelector(id, sel as string)).toBe(want);
   });

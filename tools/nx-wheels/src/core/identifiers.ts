@@ -3,6 +3,7 @@
  * `<python tag>-<platform tag>`, e.g. `cp313-manylinux_x86_64`, `cp313t-win_amd64`,
  * `pp310-manylinux_x86_64`.
  */
+import picomatch from 'picomatch';
 
 /** Platforms cibuildwheel builds for (its `--platform` values that quiver supports). */
 export type Platform = 'linux' | 'windows';
@@ -72,41 +73,18 @@ export function parseIdentifier(id: string): BuildIdentifier | null {
   };
 }
 
+const PICOMATCH_OPTIONS: picomatch.PicomatchOptions = { posix: true, dot: true };
+
 /**
  * fnmatch-style match of a build identifier against a cibuildwheel selector: space-separated
- * patterns with `*`, `?`, `[...]` and `{a,b}`, as in `build`, `skip`, `test-skip` and `overrides.select`.
+ * patterns with `*`, `?`, `[...]` / `[!...]` and `{a,b}`, as in `build`, `skip`, `test-skip` and
+ * `overrides.select` (cibuildwheel expands braces with bracex, then applies Python's fnmatch;
+ * https://cibuildwheel.pypa.io/en/stable/options/#build-skip). Matching is picomatch's, in POSIX
+ * bracket mode so that `[!3]` negates as fnmatch does; case-sensitive, as identifiers are lower-case.
  */
 export function matchesSelector(id: string, selector: string | string[]): boolean {
   const patterns = (Array.isArray(selector) ? selector : [selector]).flatMap((s) => s.split(/\s+/)).filter(Boolean);
-  return patterns.some((p) => globToRegExp(p).test(id));
-}
-
-function expandBraces(p: string): string[] {
-  const m = /\{([^{}]*)\}/.exec(p);
-  if (!m) return [p];
-  return m[1].split(',').flatMap((alt) => expandBraces(p.slice(0, m.index) + alt + p.slice(m.index + m[0].length)));
-}
-
-function globToRegExp(pattern: string): RegExp {
-  const alts = expandBraces(pattern).map((p) => {
-    let re = '';
-    for (let i = 0; i < p.length; i++) {
-      const c = p[i];
-      if (c === '*') re += '.*';
-      else if (c === '?') re += '.';
-      else if (c === '[') {
-        const end = p.indexOf(']', i + 1);
-        if (end < 0) re += '\\[';
-        else {
-          const body = p.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\');
-          re += `[${body}]`;
-          i = end;
-        }
-      } else re += c.replace(/[.+^${}()|\\]/g, '\\$&');
-    }
-    return re;
-  });
-  return new RegExp(`^(?:${alts.join('|')})$`);
+  return patterns.length > 0 && picomatch(patterns, PICOMATCH_OPTIONS)(id);
 }
 
 /**
