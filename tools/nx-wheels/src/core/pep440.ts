@@ -4,6 +4,7 @@
  * terms of "normalized version", "pre-release" and "git tag".
  */
 import * as pep440 from '@renovatebot/pep440';
+import { parse as parseSemver } from 'semver';
 import { QuiverError } from './errors';
 
 /**
@@ -131,11 +132,12 @@ export function pep440ToSemver(version: string): string {
  *   pre-release part has no PEP 440 meaning (`1.3.0-next.1`, `1.3.0-0`).
  */
 export function semverToPep440(semver: string): string | null {
-  const m = /^v?(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$/.exec(semver.trim());
-  if (!m) return null;
-  const base = `${Number(m[1])}.${Number(m[2])}.${Number(m[3])}`;
-  if (!m[4]) return base;
-  const ids = m[4].split('.');
+  // node-semver, which is what Nx parses versions with (a leading `v` is accepted, build metadata kept apart).
+  const parsed = parseSemver(semver.trim());
+  if (!parsed) return null;
+  const base = `${parsed.major}.${parsed.minor}.${parsed.patch}`;
+  if (!parsed.prerelease.length) return base;
+  const ids = parsed.prerelease.map(String);
   let out = base;
   let i = 0;
   const num = () => (i < ids.length && /^\d+$/.test(ids[i]) ? Number(ids[i++]) : 0);
