@@ -82,3 +82,11 @@ it('native engine refuses identifiers it cannot build (musllinux) before buildin
   expect(e.code).toBe('NATIVE_UNSUPPORTED');
   expect(e.message).toContain('cp313-musllinux_x86_64');
 });
+
+it('outside a git repository: STAGING_NEEDS_GIT after the plan, before anything is built', async () => {
+  const e = await failure({ projectRoot: project('nogit', ok), engine: 'native' });
+  expect(e.code).toBe('STAGING_NEEDS_GIT');
+  expect(e.message).toMatch(/is not inside a git repository: build-wheels builds from the git-tracked files of nogit; run it in a clone/);
+  expect(existsSync(join(ws, '.nx-wheels', 'staging'))).toBe(false);
+  expect(existsSync(join(ws, '.nx-wheels', 'build-env'))).toBe(false);
+});
