@@ -2,6 +2,7 @@
 # Benchmark of build-wheels, printed as ratios measured side by side in one run (never a test).
 #  1. cold build (empty Nx cache) vs cache replay of `nx run python:build-wheels`
 #  2. the native engine through Nx (`--skip-nx-cache`) vs the same commands run directly:
+#     stage the git-tracked files of bindings/python and libs/quiver (as build-wheels does),
 #     python3.13 -m build --wheel, auditwheel repair, fresh venv + pip install + pytest
 # Runs in a temporary copy of the workspace; ROUNDS (default 2) alternates Nx and direct runs.
 set -euo pipefail
@@ -43,11 +44,13 @@ BENV=$(ls -d "$ROOT"/.nx-wheels/build-env/cp313)
 PY313=$("$BENV/bin/python" -c 'import sys; print(sys._base_executable)')
 direct() {
   local d; d=$(mktemp -d /tmp/quiver-direct-XXXX)
-  "$BENV/bin/python" -m build --wheel --outdir "$d/raw" bindings/python >/dev/null 2>&1
+  mkdir -p "$d/stage"
+  git ls-files -z bindings/python libs/quiver | tar --null -T - -cf - | tar -xf - -C "$d/stage"
+  SOURCE_DATE_EPOCH=$(git log -1 --format=%ct) "$BENV/bin/python" -m build --wheel --outdir "$d/raw" "$d/stage/bindings/python" >/dev/null 2>&1
   PATH="$TC:$PATH" "$TC/auditwheel" repair -w "$d/repaired" "$d"/raw/*.whl >/dev/null 2>&1
   "$PY313" -m venv "$d/venv"
   "$d/venv/bin/python" -m pip install -q --disable-pip-version-check "$d"/repaired/*.whl pytest >/dev/null
-  (mkdir "$d/cwd" && cd "$d/cwd" && "$d/venv/bin/pytest" "$WS/bindings/python/tests" -p no:cacheprovider --import-mode=importlib -q >/dev/null)
+  (mkdir "$d/cwd" && cd "$d/cwd" && "$d/venv/bin/pytest" "$d/stage/bindings/python/tests" -p no:cacheprovider --import-mode=importlib -q >/dev/null)
   rm -rf "$d"
 }
 best_nx=999999; best_direct=999999
