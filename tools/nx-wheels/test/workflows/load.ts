@@ -52,7 +52,7 @@ export const stepById = (j: Job, id: string) => {
   return s;
 };
 
-/** Interface I1: the one way a job installs node_modules. */
+/** The one way a job installs node_modules: `node tools/ci/npm-ci.mjs` (npm ci + this host's native packages). */
 export const INSTALL_STEP = { name: "npm ci (+ this host's native packages)", run: 'node tools/ci/npm-ci.mjs' };
 
 /** GitHub's filter glob for refs and paths: `*` matches any characters except `/`, `**` anything. */

@@ -1,7 +1,7 @@
 /**
  * The GitHub workflows' invariants, read from the YAML itself: triggers, job graph, which jobs and
  * steps run for a tag / a pull request / a dispatch (the `if:` expressions evaluated), permissions
- * per job, the PyPI environment, artifact names and retention, pinned actions, Node 24 and the I1
+ * per job, the PyPI environment, artifact names and retention, pinned actions, Node 24 and the npm-ci.mjs
  * install step, timeouts, and that every step that builds or validates is an Nx target while the
  * publish job runs nothing of ours. actionlint and zizmor (nx run ci:lint) check syntax and
  * security patterns; this checks the design. The inline scripts' behaviour: workflow-scripts.spec.ts.
@@ -97,7 +97,7 @@ describe('every workflow', () => {
     }
   });
 
-  it.each(FILES)('%s: a job that runs Nx installs node_modules with the I1 step (checkout, setup-node 24, then node tools/ci/npm-ci.mjs), never npm install', (f) => {
+  it.each(FILES)('%s: a job that runs Nx installs node_modules with the npm-ci.mjs step (checkout, setup-node 24, then node tools/ci/npm-ci.mjs), never npm install', (f) => {
     for (const [id, job] of Object.entries(load(f).jobs)) {
       const all = steps(job);
       for (const r of runs(job)) expect({ id, run: r }).not.toEqual({ id, run: expect.stringMatching(/\bnpm (install|i|ci|add)\b|npm-ci\.mjs./) });
@@ -309,7 +309,7 @@ describe('release.yml', () => {
     expect(uses(merge, 'actions/upload-artifact/merge')[0].with).toEqual({ name: 'wheels', pattern: 'wheels-*', 'retention-days': 14, 'delete-merged': true });
   });
 
-  it('validate: the default-branch guard first (full history), then validate-release in tag mode, validate-wheels for every platform, the preflight of I2, artifact pypi-upload', () => {
+  it('validate: the default-branch guard first (full history), then validate-release in tag mode, validate-wheels for every platform, the publish preflight, artifact pypi-upload', () => {
     expect(uses(validate, 'actions/checkout')[0].with).toEqual({ 'fetch-depth': 0, 'persist-credentials': false });
     const guard = stepById(validate, 'on-default-branch');
     expect(steps(validate).indexOf(guard)).toBe(1); // right after the checkout, before anything is installed
