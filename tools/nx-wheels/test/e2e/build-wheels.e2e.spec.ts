@@ -4,7 +4,7 @@
  * replay; the separable test target; and the failures a user meets, each one line.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findCPython } from '../../src/runners/python';
@@ -36,6 +36,9 @@ describe('nx run python:build-wheels (native engine, real tools)', () => {
     if (!i) throw new Error('CPython 3.13 is needed for the cp313 wheel (pyenv install 3.13)');
     py313 = i.executable;
     ws = copyWorkspace();
+    // Untracked, inside the package directory that scikit-build-core packs whole: the build's
+    // staging of git-tracked files must keep it out of the wheel.
+    writeFileSync(join(ws, 'bindings/python/src/quiverdb/stray.py'), 'raise SystemExit("an untracked file reached the wheel")\n');
   }, 900_000);
 
   afterAll(() => {
@@ -56,6 +59,18 @@ describe('nx run python:build-wheels (native engine, real tools)', () => {
     const report = JSON.parse(readFileSync(join(ws, 'bindings/python/wheelhouse/build-report.json'), 'utf8'));
     expect(report.wheels).toEqual([expect.objectContaining({ file: wheels[0], identifier: 'cp313-manylinux_x86_64', engine: 'native', tests: 'passed' })]);
     expect(r.stdout).toContain(report.wheels[0].sha256);
+    expect(r.stdout).toMatch(/sources: \d+ git-tracked files \(.+\) of bindings\/python, libs\/quiver, staged in \.nx-wheels\/staging\/python-[0-9a-f]{8}/);
+    expect(r.stdout).toMatch(/SOURCE_DATE_EPOCH: \d+ \(HEAD's commit time/);
+  });
+
+  it('an untracked file in the package directory does not end up in the wheel; the staging is gone afterwards', () => {
+    const wheel = readdirSync(join(ws, 'bindings/python/wheelhouse')).find((f) => f.endsWith('.whl'))!;
+    const names = execFileSync('python3', ['-c', 'import sys, zipfile; print("\\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))', join(ws, 'bindings/python/wheelhouse', wheel)], { encoding: 'utf8' })
+      .trim()
+      .split('\n');
+    expect(names).toContain('quiverdb/__init__.py');
+    expect(names).not.toContain('quiverdb/stray.py');
+    expect(existsSync(join(ws, '.nx-wheels/staging')) ? readdirSync(join(ws, '.nx-wheels/staging')) : []).toEqual([]);
   });
 
   it('the wheel installs into a fresh venv and the index works from Python', () => {
