@@ -40,7 +40,7 @@ python3 -c "print(f'replay / cold = {$replay / $cold * 100:.1f}%  (goal <= 3%)')
 
 echo "== 2. native engine through Nx vs the same commands run directly (best of $ROUNDS)"
 TC="$ROOT/.nx-wheels/toolchain/bin"
-BENV=$(ls -d "$ROOT"/.nx-wheels/build-env/cp313)
+BENV=$(ls -d "$WS"/.nx-wheels/build-env/cp313)  # the cold build made it if the workspace had none
 PY313=$("$BENV/bin/python" -c 'import sys; print(sys._base_executable)')
 direct() {
   local d; d=$(mktemp -d /tmp/quiver-direct-XXXX)
