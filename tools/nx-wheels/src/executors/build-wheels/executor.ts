@@ -9,8 +9,10 @@ import type { BuildWheelsExecutorSchema } from './schema';
  */
 export default async function buildWheelsExecutor(options: BuildWheelsExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
   const projectName = context.projectName!;
-  const projectRoot = context.projectsConfigurations!.projects[projectName].root;
+  const projects = context.projectsConfigurations!.projects;
+  const projectRoot = projects[projectName].root;
   return runExecutorBody('build-wheels', async () => {
-    await buildWheels({ ...options, workspaceRoot: context.root, projectRoot, projectName });
+    // Every project (name -> root): the build stages the tracked sources of the projects this one depends on.
+    await buildWheels({ ...options, workspaceRoot: context.root, projectRoot, projectName, projects });
   });
 }
