@@ -48,11 +48,13 @@ export async function headCommitTime(cwd: string): Promise<string | null> {
 
 /**
  * The files git tracks (index entries) under `paths`, relative to `cwd`, posix separators
- * (`git ls-files -z --cached -- <paths>`). Files deleted from the working tree but not yet from
- * the index are still listed: the caller skips paths that no longer exist.
+ * (`git ls-files -z --cached --recurse-submodules -- <paths>`): the files of checked-out
+ * submodules are listed too (binding projects often vendor pybind11 / nanobind / a C++ library
+ * as a submodule). Files deleted from the working tree but not yet from the index are still
+ * listed: the caller skips paths that no longer exist.
  * @throws QuiverError `NOT_A_GIT_REPO`, `GIT_FAILED`, `TOOL_NOT_FOUND`
  */
 export async function trackedFiles(cwd: string, paths: readonly string[]): Promise<string[]> {
-  const out = await git(cwd, ['ls-files', '-z', '--cached', '--', ...paths]);
+  const out = await git(cwd, ['ls-files', '-z', '--cached', '--recurse-submodules', '--', ...paths]);
   return out.split('\0').filter(Boolean);
 }

@@ -105,6 +105,24 @@ describe('stageSources (real git)', () => {
     expect(existsSync(join(s.dir, 'libs/unrelated/u.txt'))).toBe(false);
   });
 
+  it('the files of a checked-out git submodule (a vendored pybind11 / nanobind) are staged too', async () => {
+    // The submodule's own repository, added from a local path as a real `git submodule add` does.
+    const lib = mkdtempSync(join(tmpdir(), 'quiver-submodule-'));
+    temps.push(lib);
+    write(lib, 'include/vendored.h', '#pragma once\n');
+    write(lib, 'CMakeLists.txt', 'add_library(vendored INTERFACE)\n');
+    git(lib, 'init', '-q', '-b', 'main');
+    git(lib, 'add', '-A');
+    git(lib, 'commit', '-q', '-m', 'vendored');
+    const ws = repo();
+    git(ws, '-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', lib, 'bindings/python/extern/vendored');
+    git(ws, 'commit', '-q', '-m', 'vendor a library as a submodule');
+    const s = await stageSources({ workspaceRoot: ws, projectRoot: 'bindings/python', projectName: 'python', outputDir: 'w', projects });
+    expect(readFileSync(join(s.dir, 'bindings/python/extern/vendored/include/vendored.h'), 'utf8')).toBe('#pragma once\n');
+    expect(existsSync(join(s.dir, 'bindings/python/extern/vendored/CMakeLists.txt'))).toBe(true);
+    expect(existsSync(join(s.dir, 'bindings/python/extern/vendored/.git'))).toBe(false);
+  });
+
   it('outside a git repository: one line, STAGING_NEEDS_GIT, nothing staged', async () => {
     const ws = mkdtempSync(join(tmpdir(), 'quiver-nogit-'));
     temps.push(ws);
