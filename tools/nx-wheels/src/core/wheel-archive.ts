@@ -31,6 +31,30 @@ export interface ArchiveEntry {
   hashes: Record<string, string>;
   /** Why the content could not be read (bad local header, inflate error, CRC mismatch), or null. */
   error: string | null;
+  /**
+   * The first bytes of the content (up to {@link HEAD_BYTES}), kept only for entries that may be
+   * binaries: an executable suffix (`.so`, `.pyd`, `.dll`, `.dylib`) or content starting with an
+   * ELF, MZ (PE) or Mach-O magic number. null otherwise.
+   */
+  head: Buffer | null;
+  /** What the central directory says about the entry's storage. */
+  central: { offset: number; method: number; crc32: number; compressedSize: number; uncompressedSize: number; flags: number; rawName: Buffer };
+  /** The entry's local file header as read at `central.offset`, or why it could not be read; null when not read. */
+  local: LocalHeader | { error: string } | null;
+}
+
+/** A local file header (zip APPNOTE 4.3.7), with the data descriptor's values when general purpose bit 3 is set. */
+export interface LocalHeader {
+  rawName: Buffer;
+  method: number;
+  flags: number;
+  /** CRC-32 and sizes: the header's, or the data descriptor's when bit 3 is set; null when neither holds a value. */
+  crc32: number | null;
+  compressedSize: number | null;
+  uncompressedSize: number | null;
+  /** Byte range [start, end) the entry occupies in the file: header, name, extra, data and data descriptor. */
+  start: number;
+  end: number;
 }
 
 /** What is wrong with the archive as a whole, when it cannot be read as a zip. */
@@ -48,6 +72,22 @@ export interface WheelArchive {
   problem: ArchiveProblem | null;
   /** Contents of the small metadata files that were asked for (see {@link ReadArchiveOptions.keep}), by entry name. */
   files: Map<string, Buffer>;
+  /** Where the central directory starts and the file's size, in bytes (0 when the zip could not be opened). */
+  centralDirectoryOffset: number;
+  fileSize: number;
+}
+
+/** Bytes of content kept in {@link ArchiveEntry.head}: enough for the ELF, PE (e_lfanew + COFF header) and Mach-O headers. */
+export const HEAD_BYTES = 4096;
+
+/** Names of entries that are binaries by suffix: extension modules and shared libraries of every platform. */
+export const BINARY_SUFFIX = /\.(so(\.\d+)*|pyd|dll|dylib)$/i;
+
+/** True when `head` starts with the magic number of an ELF, PE (MZ) or Mach-O (thin or fat) file. */
+export function hasExecutableMagic(head: Buffer): boolean {
+  if (head.length < 4) return false;
+  const be = head.readUInt32BE(0);
+  return be === 0x7f454c46 || head.readUInt16BE(0) === 0x4d5a || [0xfeedface, 0xfeedfacf, 0xcefaedfe, 0xcffaedfe, 0xcafebabe, 0xcafebabf].includes(be);
 }
 
 /** Options of {@link readWheelArchive}. */
@@ -131,7 +171,14 @@ function readEntry(
       let kept = 0;
       let crc = 0;
       let size = 0;
+      const heads: Buffer[] = [];
+      let headLen = 0;
       stream.on('data', (chunk: Buffer) => {
+        if (headLen < HEAD_BYTES) {
+          const part = chunk.subarray(0, HEAD_BYTES - headLen);
+          heads.push(part);
+          headLen += part.length;
+        }
         size += chunk.length;
         for (const h of hashes) h.update(chunk);
         crc = zlib.crc32(chunk, crc);
@@ -146,6 +193,8 @@ function readEntry(
         resolve(null);
       });
       stream.on('end', () => {
+        const head = Buffer.concat(heads, headLen);
+        if (BINARY_SUFFIX.test(out.name) || hasExecutableMagic(head)) out.head = Buffer.from(head);
         out.size = size;
         if (size !== entry.uncompressedSize) out.error = `inflates to ${size} bytes, the central directory says ${entry.uncompressedSize}`;
         else if (crc >>> 0 !== entry.crc32 >>> 0) out.error = `CRC-32 mismatch (stored ${(entry.crc32 >>> 0).toString(16)}, content ${(crc >>> 0).toString(16)})`;
@@ -166,7 +215,7 @@ export async function readWheelArchive(source: Buffer | string, opts: ReadArchiv
   const keep = opts.keep ?? ((n: string) => DIST_INFO_FILE.test(n));
   const algorithms = opts.algorithms ?? ['sha256'];
   const keepLimit = opts.keepLimit ?? 16 * 1024 * 1024;
-  const archive: WheelArchive = { entries: [], problem: null, files: new Map() };
+  const archive: WheelArchive = { entries: [], problem: null, files: new Map(), centralDirectoryOffset: 0, fileSize: 0 };
   const head = typeof source === 'string' ? null : source.subarray(0, 4);
   let zip: yauzl.ZipFile;
   try {
@@ -186,6 +235,9 @@ export async function readWheelArchive(source: Buffer | string, opts: ReadArchiv
     archive.problem = classify(e as Error, h);
     return archive;
   }
+  const internals = zip as unknown as { readEntryCursor: number; fileSize: number };
+  archive.centralDirectoryOffset = internals.readEntryCursor;
+  archive.fileSize = internals.fileSize;
   await new Promise<void>((resolve) => {
     let finished = false;
     const finish = () => {
@@ -212,6 +264,17 @@ export async function readWheelArchive(source: Buffer | string, opts: ReadArchiv
         size: 0,
         hashes: {},
         error: null,
+        head: null,
+        central: {
+          offset: entry.relativeOffsetOfLocalHeader,
+          method: entry.compressionMethod,
+          crc32: entry.crc32 >>> 0,
+          compressedSize: entry.compressedSize,
+          uncompressedSize: entry.uncompressedSize,
+          flags: entry.generalPurposeBitFlag,
+          rawName: Buffer.from(raw),
+        },
+        local: null,
       };
       archive.entries.push(e);
       const next = () => (finished ? undefined : zip.readEntry());
@@ -227,5 +290,93 @@ export async function readWheelArchive(source: Buffer | string, opts: ReadArchiv
     });
     zip.readEntry();
   });
+  if (!archive.problem) await readLocalHeaders(source, archive);
   return archive;
+}
+
+/** Read `length` bytes at `position` of the source (fewer at the end of the file). */
+type ReadAt = (position: number, length: number) => Buffer;
+
+/**
+ * Read each entry's local file header (and data descriptor) so the rules can compare it with the
+ * central directory and check that entries neither overlap nor leave bytes unaccounted for.
+ */
+async function readLocalHeaders(source: Buffer | string, archive: WheelArchive): Promise<void> {
+  if (typeof source !== 'string') {
+    const at: ReadAt = (p, n) => source.subarray(p, Math.min(source.length, p + n));
+    for (const e of archive.entries) e.local = parseLocalHeader(at, e);
+    return;
+  }
+  const { open } = await import('node:fs/promises');
+  const fh = await open(source, 'r');
+  try {
+    for (const e of archive.entries) {
+      // Header + name + extra (at most 30 + 2 * 65535), then the descriptor after the data.
+      const c = e.central;
+      const headBuf = Buffer.alloc(30 + 0x1ffff);
+      const { bytesRead } = await fh.read(headBuf, 0, headBuf.length, c.offset);
+      const hb = headBuf.subarray(0, bytesRead);
+      const descPos = c.offset + 30 + (hb.length >= 30 ? hb.readUInt16LE(26) + hb.readUInt16LE(28) : 0) + c.compressedSize;
+      const descBuf = Buffer.alloc(24);
+      const d = await fh.read(descBuf, 0, 24, descPos);
+      const at: ReadAt = (p, n) => {
+        if (p >= c.offset && p < c.offset + hb.length) return hb.subarray(p - c.offset, Math.min(hb.length, p - c.offset + n));
+        if (p === descPos) return descBuf.subarray(0, Math.min(d.bytesRead, n));
+        return Buffer.alloc(0);
+      };
+      e.local = parseLocalHeader(at, e);
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
+function parseLocalHeader(at: ReadAt, e: ArchiveEntry): LocalHeader | { error: string } {
+  const c = e.central;
+  const h = at(c.offset, 30);
+  if (h.length < 30 || h.readUInt32LE(0) !== 0x04034b50) return { error: `no local file header at offset ${c.offset}` };
+  const flags = h.readUInt16LE(6);
+  const method = h.readUInt16LE(8);
+  let crc32: number | null = h.readUInt32LE(14);
+  let compressedSize: number | null = h.readUInt32LE(18);
+  let uncompressedSize: number | null = h.readUInt32LE(22);
+  const nameLen = h.readUInt16LE(26);
+  const extraLen = h.readUInt16LE(28);
+  const rawName = Buffer.from(at(c.offset + 30, nameLen));
+  const extra = at(c.offset + 30 + nameLen, extraLen);
+  let zip64 = false;
+  if (compressedSize === 0xffffffff || uncompressedSize === 0xffffffff) {
+    // ZIP64 extended information extra field (0x0001): original size, then compressed size.
+    for (let i = 0; i + 4 <= extra.length; ) {
+      const id = extra.readUInt16LE(i);
+      const len = extra.readUInt16LE(i + 2);
+      if (id === 0x0001 && len >= 16 && i + 4 + 16 <= extra.length) {
+        uncompressedSize = Number(extra.readBigUInt64LE(i + 4));
+        compressedSize = Number(extra.readBigUInt64LE(i + 12));
+        zip64 = true;
+      }
+      i += 4 + len;
+    }
+    if (!zip64) compressedSize = uncompressedSize = null;
+  }
+  const start = c.offset;
+  const dataStart = start + 30 + nameLen + extraLen;
+  // The data's length comes from the central directory (the local one may be 0 with bit 3).
+  let end = dataStart + c.compressedSize;
+  if (flags & 0x8) {
+    zip64 = zip64 || c.compressedSize >= 0xffffffff || c.uncompressedSize >= 0xffffffff;
+    const d = at(end, 24);
+    let i = 0;
+    if (d.length >= 4 && d.readUInt32LE(0) === 0x08074b50) i = 4;
+    const need = i + (zip64 ? 20 : 12);
+    if (d.length >= need) {
+      crc32 = d.readUInt32LE(i);
+      compressedSize = zip64 ? Number(d.readBigUInt64LE(i + 4)) : d.readUInt32LE(i + 4);
+      uncompressedSize = zip64 ? Number(d.readBigUInt64LE(i + 12)) : d.readUInt32LE(i + 8);
+      end += need;
+    } else {
+      crc32 = compressedSize = uncompressedSize = null;
+    }
+  }
+  return { rawName, method, flags, crc32: crc32 === null ? null : crc32 >>> 0, compressedSize, uncompressedSize, start, end };
 }

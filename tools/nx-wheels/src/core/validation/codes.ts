@@ -18,6 +18,7 @@ export type CheckName =
   | 'WHEEL'
   | 'METADATA'
   | 'RECORD'
+  | 'binaries'
   | 'twine'
   | 'auditwheel'
   | 'sdist';
@@ -62,6 +63,7 @@ export const CODES = {
   VERSION_NOT_NORMALIZED: c('version', 'The version in the filename is not in PEP 440 normalized form (e.g. 1.0.0-rc1 instead of 1.0.0rc1).', 'Rebuild with a current build backend; it writes the normalized version.'),
   VERSION_MISMATCH_PYPROJECT: c('version', 'The wheel\'s version differs from [project].version.', 'Rebuild the wheels from the current pyproject.toml (stale wheels from an older version are in the directory).'),
   VERSION_MISMATCH_TAG: c('version', 'The wheel\'s version differs from the git tag being released.', 'Bump [project].version to the tag\'s version (nx release version) and rebuild, or tag the commit with v<version>.'),
+  VERSION_LOCAL: c('version', 'The version in the wheel filename, its METADATA or [project].version has a PEP 440 local label (1.2.3+local), which PyPI refuses (HTTP 400).', 'Remove the "+..." label: set [project].version (or the version your build backend derives, e.g. setuptools-scm local_scheme = "no-local-version") to a public version and rebuild.'),
 
   // tags
   TAGS_IDENTIFIER_MISMATCH: c('tags', 'The python or abi tag does not match the build identifier the wheel was built for (e.g. cp313-abi3 for cp313-manylinux_x86_64).', 'Rebuild for that identifier with the matching interpreter; do not retag wheels by hand.'),
@@ -78,6 +80,9 @@ export const CODES = {
   ZIP_PATH_UNSAFE: c('archive', 'An entry\'s path is absolute, has ".." segments, a drive letter or backslashes (zip-slip).', 'Rebuild with a standard build backend; a wheel must only contain relative paths inside site-packages.'),
   ZIP_SYMLINK: c('archive', 'An entry is a symbolic link, which wheels cannot represent and installers write as plain files.', 'Copy the link target into the package instead of linking (e.g. install(FILES) rather than a symlink).'),
   ZIP_DUPLICATE_ENTRY: c('archive', 'Two entries have the same path; which one is installed depends on the tool.', 'Rebuild the wheel; a tool appended a file to an existing wheel.'),
+  ZIP_LOCAL_HEADER_MISMATCH: c('archive', 'An entry\'s local file header disagrees with its central directory entry (name, compression method, CRC-32 or sizes): pip reads one, some unzip tools the other.', 'Rebuild the wheel with a standard build backend (or `wheel pack`); a tool rewrote the zip in place.'),
+  ZIP_ENTRIES_OVERLAP: c('archive', 'Two entries (or an entry and the central directory) share bytes of the file, as in zip bombs and polyglot files.', 'Rebuild the wheel with a standard build backend; never assemble zips by hand.'),
+  ZIP_UNCLAIMED_DATA: c('archive', 'Bytes before the central directory belong to no entry (prepended or hidden data).', 'Rebuild the wheel with a standard build backend; do not append or prepend data to a wheel.'),
 
   // .dist-info
   DIST_INFO_MISSING: c('dist-info', 'There is no {name}-{version}.dist-info directory.', 'Rebuild the wheel with a standard build backend.'),
@@ -100,6 +105,11 @@ export const CODES = {
   RECORD_HASH_MISSING: c('RECORD', 'A file other than RECORD itself is listed without a hash.', 'Rebuild the wheel with a standard build backend.'),
   RECORD_HASH_MISMATCH: c('RECORD', 'A file\'s sha256 differs from the one RECORD lists: its content changed after building.', 'Rebuild the wheel; never modify files inside a built wheel.'),
   RECORD_SIZE_MISMATCH: c('RECORD', 'A file\'s size differs from the one RECORD lists.', 'Rebuild the wheel; never modify files inside a built wheel.'),
+
+  // binaries
+  BINARY_SUFFIX_MISMATCH: c('binaries', 'An extension module or shared library has a suffix of another platform: .pyd/.dll outside a Windows wheel, .so in a Windows wheel, .dylib outside a macOS wheel.', 'Rebuild the wheel for its platform from a clean build directory; a binary from another platform\'s build was packaged.'),
+  BINARY_FORMAT_MISMATCH: c('binaries', 'A binary\'s executable format is not the platform tag\'s (ELF for manylinux/musllinux, PE for win_*, Mach-O for macosx_*), or a file with a binary suffix is no executable at all.', 'Rebuild the wheel on (or cross-compiling for) its platform; check that no prebuilt file of another platform is installed into the package.'),
+  BINARY_ARCH_MISMATCH: c('binaries', 'A binary is for another machine than the platform tag names (e.g. ELF AArch64 in a manylinux x86_64 wheel, PE i386 in win_amd64).', 'Rebuild for the tag\'s architecture ([tool.cibuildwheel] archs) and check CMAKE_SYSTEM_PROCESSOR / the compiler\'s target; do not retag wheels.'),
 
   // external tools
   TWINE_CHECK_FAILED: c('twine', '`twine check --strict` reports an error or warning (long description that PyPI will not render, missing metadata).', 'Fix what twine reports, usually readme / Description-Content-Type in [project], and rebuild.'),
