@@ -106,13 +106,12 @@ describe('SHA256SUMS', () => {
 });
 
 describe('inferred validate-wheels target', () => {
-  it('depends on build-wheels, is cached on the wheels, pyproject, tag env and plugin, and outputs the reports', () => {
+  it('depends on build-wheels, is never cached (a verdict is about the files read in that run), and names the reports', () => {
     const t = inferTargets({ projectRoot: 'bindings/python', cibuildwheel: {}, plugin: { kind: 'workspace', root: 'tools/nx-wheels' }, dependencyInput: 'production' })['validate-wheels'];
     expect(t.executor).toBe('@quiver/nx-wheels:validate-wheels');
-    expect(t.cache).toBe(true);
+    expect(t.cache).toBe(false);
     expect(t.dependsOn).toContain('build-wheels');
     expect(t.inputs).toEqual(expect.arrayContaining(['{projectRoot}/pyproject.toml', { dependentTasksOutputFiles: '**/*.whl' }, { env: 'GITHUB_REF' }, { env: 'GITHUB_REF_NAME' }, '{workspaceRoot}/tools/nx-wheels/executors.json']));
-    expect(t.inputs).toEqual(expect.arrayContaining([{ runtime: expect.stringContaining("bindings/python/wheelhouse") }]));
     expect(t.outputs).toEqual(['{projectRoot}/wheelhouse/validation-report.json', '{projectRoot}/wheelhouse/SHA256SUMS']);
   });
 });

@@ -71,18 +71,3 @@ export function resolveMaxSize(option: number | string | undefined): number {
   }
   return n;
 }
-
-/**
- * Command for an Nx `runtime` input that fingerprints a wheel directory by content (name, size,
- * sha256 of each file but quiver's own reports), so a cached validation is never reused for other
- * wheels, e.g. artifacts downloaded into a directory that git ignores and Nx does not hash.
- * @param dir workspace-relative directory (posix)
- */
-export function wheelDirFingerprintCommand(dir: string): string {
-  const d = JSON.stringify(dir).replace(/"/g, "'");
-  return (
-    `node -e "const fs=require('fs'),c=require('crypto'),d=${d};let n=[];try{n=fs.readdirSync(d).sort()}catch{}` +
-    `for(const f of n){if(/^(validation-report[.]json|SHA256SUMS|build-report[.]json)$/.test(f))continue;` +
-    `try{const b=fs.readFileSync(d+'/'+f);console.log(f,b.length,c.createHash('sha256').update(b).digest('hex'))}catch(e){console.log(f,e.code)}}"`
-  );
-}

@@ -1,0 +1,41 @@
+/**
+ * validate-wheels as users run it: real `nx run python:validate-wheels` in a temporary copy of the
+ * workspace, on a wheel directory given with --wheelDir. Nx must never answer with a verdict
+ * about other files: after a wheel in the directory is swapped for a broken one, the same command
+ * reads the new bytes and fails.
+ */
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { copyWorkspace, nx } from '../helpers/workspace';
+import { copyReal, mutate, tempDir } from './fixtures';
+
+let ws: string;
+let dir: string;
+beforeAll(() => {
+  ws = copyWorkspace('quiver-vw-nx-');
+  dir = tempDir('quiver-vw-dir-');
+}, 10 * 60_000);
+afterAll(() => {
+  for (const d of [ws, dir]) if (d) rmSync(d, { recursive: true, force: true });
+});
+
+test('swapping a wheel in --wheelDir gives the new verdict on the same command (no cached PASS replayed)', async () => {
+  const args = ['run', 'python:validate-wheels', `--wheelDir=${dir}`, '--exclude-task-dependencies', '--externalChecks=false', '--outputStyle=stream'];
+  copyReal(dir);
+  const first = nx(ws, args);
+  expect({ status: first.status, passed: /validate-wheels: PASSED/.test(first.stdout) }).toEqual({ status: 0, passed: true });
+  expect(existsSync(join(dir, 'SHA256SUMS'))).toBe(true);
+
+  // Same file name, different bytes: one module edited after RECORD was written.
+  const [name] = readdirSync(dir).filter((f) => f.endsWith('.whl'));
+  rmSync(join(dir, name));
+  await mutate(dir, (es) => es.map((e) => (e.name.endsWith('.py') && !e.name.includes('/tests/') ? { ...e, data: Buffer.concat([e.data, Buffer.from('\n# tampered\n')]) } : e)));
+  expect(readdirSync(dir).filter((f) => f.endsWith('.whl'))).toEqual([name]);
+
+  const second = nx(ws, args);
+  const out = second.stdout + second.stderr;
+  expect(second.status).not.toBe(0);
+  expect(out).toContain('RECORD_HASH_MISMATCH');
+  expect(out).not.toMatch(/existing outputs match the cache|\[local cache\]|read the output from the cache/);
+  expect(existsSync(join(dir, 'SHA256SUMS'))).toBe(false);
+}, 10 * 60_000);
