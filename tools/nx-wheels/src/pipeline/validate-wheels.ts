@@ -52,6 +52,8 @@ export interface ValidateWheelsOptions {
   toolchain?: Toolchain;
   /** Expect exactly one sdist beside the wheels; default `[tool.nx-wheels] sdist` (false). */
   sdist?: boolean;
+  /** twine's --strict-only warnings fail the validation (TWINE_CHECK_FAILED) instead of being shown as TWINE_STRICT_WARNING warnings. Default false. */
+  twineStrict?: boolean;
   /** Wheels read at the same time (default 4: inflating runs on the thread pool, hashing on the main thread). */
   concurrency?: number;
 }
@@ -198,6 +200,7 @@ export async function validateWheels(o: ValidateWheelsOptions, sink: LineSink = 
     identifiers,
     maxSize,
     sdist,
+    twineStrict: o.twineStrict === true,
   };
   const outcome = validateFiles(files, expectation, []);
   const report = buildReport(outcome, {

@@ -4,9 +4,9 @@ import { auditwheelFindings, twineFindings } from './external';
 import { FamilyResult, InspectedFile } from './types';
 
 /** `twine check --strict` (when it ran). */
-export function checkTwine(file: InspectedFile): FamilyResult {
+export function checkTwine(file: InspectedFile, strict = false): FamilyResult {
   if (!file.twine) return { findings: [], skipped: ['twine'] };
-  const findings = twineFindings(file.name, file.twine);
+  const findings = twineFindings(file.name, file.twine, strict);
   const warnings = findings.filter((f) => f.severity === 'warning').length;
   return { findings, notes: { twine: findings.some((f) => f.severity === 'error') ? '' : warnings ? `renders; ${warnings} --strict warning(s)` : 'twine check --strict passed' } };
 }

@@ -46,6 +46,6 @@ export function checkSdists(files: readonly InspectedFile[], exp: Expectation, c
     if (!name || normalizeName(name) !== normalizeName(exp.name)) out.push(finding('SDIST_METADATA_MISMATCH', f.name, `PKG-INFO Name "${name ?? ''}" is not ${exp.name}`, 'PKG-INFO'));
     if (!v || normalizeVersion(v) !== version) out.push(finding('SDIST_METADATA_MISMATCH', f.name, `PKG-INFO Version "${v ?? ''}" differs from the filename's ${parsed.version}`, 'PKG-INFO'));
   }
-  if (f.twine) out.push(...twineFindings(f.name, f.twine));
+  if (f.twine) out.push(...twineFindings(f.name, f.twine, exp.twineStrict));
   return out;
 }

@@ -112,7 +112,8 @@ export const CODES = {
   BINARY_ARCH_MISMATCH: c('binaries', 'A binary is for another machine than the platform tag names (e.g. ELF AArch64 in a manylinux x86_64 wheel, PE i386 in win_amd64).', 'Rebuild for the tag\'s architecture ([tool.cibuildwheel] archs) and check CMAKE_SYSTEM_PROCESSOR / the compiler\'s target; do not retag wheels.'),
 
   // external tools
-  TWINE_CHECK_FAILED: c('twine', '`twine check --strict` reports an error or warning (long description that PyPI will not render, missing metadata).', 'Fix what twine reports, usually readme / Description-Content-Type in [project], and rebuild.'),
+  TWINE_CHECK_FAILED: c('twine', '`twine check --strict` reports an error (a long description that PyPI would not render, missing metadata), or a --strict warning when option twineStrict is true.', 'Fix what twine reports, usually readme / Description-Content-Type in [project], and rebuild.'),
+  TWINE_STRICT_WARNING: c('twine', '`twine check --strict` warns about something PyPI accepts (e.g. long_description_content_type missing: PyPI renders the description as reStructuredText). A warning: shown, not failing, unless option twineStrict is true.', 'Set what twine names, usually readme / Description-Content-Type in [project], and rebuild; or ignore it knowingly.', 'warning'),
   AUDITWHEEL_FAILED: c('auditwheel', '`auditwheel show` could not analyse the Linux wheel.', 'Run `auditwheel show <wheel>` to see why; the wheel\'s extension modules may be damaged.'),
   AUDITWHEEL_POLICY_MISMATCH: c('auditwheel', 'The wheel claims a manylinux/musllinux policy older than its symbols allow, or is not manylinux-compatible at all.', 'Repair with `auditwheel repair` (build-wheels does), or build in an older manylinux image so the tag can be honoured.'),
 

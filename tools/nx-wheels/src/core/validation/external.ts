@@ -15,22 +15,37 @@ export interface ToolOutput {
 // Terminal colour codes, in case a tool ignores NO_COLOR.
 const stripAnsi = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, '');
 
-/** The lines worth showing from a failed tool run: its ERROR/WARNING lines, else its last line. */
-function reasons(out: ToolOutput): string[] {
-  const lines = stripAnsi(`${out.stdout}\n${out.stderr}`)
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter(Boolean);
-  const flagged = lines.filter((l) => /^(ERROR|WARNING)\b/.test(l)).map((l) => l.replace(/\s+/g, ' '));
-  if (flagged.length) return flagged;
-  const last = lines.filter((l) => !/^Checking\b/.test(l)).pop();
-  return [last ?? `exited ${out.exitCode}`];
+/**
+ * The problems a failed tool run reported: each ERROR/WARNING line with its indented continuation
+ * lines joined, and its level; else the run's last line as an error.
+ */
+function reasons(out: ToolOutput): Array<{ level: 'ERROR' | 'WARNING'; text: string }> {
+  const raw = stripAnsi(`${out.stdout}\n${out.stderr}`).split(/\r?\n/);
+  const flagged: Array<{ level: 'ERROR' | 'WARNING'; text: string }> = [];
+  let current: { level: 'ERROR' | 'WARNING'; text: string } | null = null;
+  for (const line of raw) {
+    const m = /^(ERROR|WARNING)\b\s*(.*)$/.exec(line.trim());
+    if (m) {
+      current = { level: m[1] as 'ERROR' | 'WARNING', text: `${m[1]} ${m[2]}`.trim() };
+      flagged.push(current);
+    } else if (current && /^\s+\S/.test(line)) current.text += ` ${line.trim()}`;
+    else current = null;
+  }
+  if (flagged.length) return flagged.map((f) => ({ ...f, text: f.text.replace(/\s+/g, ' ') }));
+  const last = raw.map((l) => l.trim()).filter((l) => l && !/^Checking\b/.test(l)).pop();
+  return [{ level: 'ERROR', text: last ?? `exited ${out.exitCode}` }];
 }
 
-/** Findings from `twine check --strict <wheel>`: one TWINE_CHECK_FAILED per reported problem. */
-export function twineFindings(file: string, out: ToolOutput): Finding[] {
+/**
+ * Findings from `twine check --strict <file>`. What PyPI refuses (an ERROR, e.g. a long
+ * description that would not render) is TWINE_CHECK_FAILED; what only `--strict` turns into a
+ * failure (a WARNING, e.g. `long_description_content_type` missing, which PyPI accepts and renders
+ * as reStructuredText) is TWINE_STRICT_WARNING, a warning, unless `strict` keeps it fatal.
+ * @param strict report --strict warnings as TWINE_CHECK_FAILED (option twineStrict)
+ */
+export function twineFindings(file: string, out: ToolOutput, strict = false): Finding[] {
   if (out.exitCode === 0) return [];
-  return reasons(out).map((r) => finding('TWINE_CHECK_FAILED', file, `twine check --strict: ${r}`));
+  return reasons(out).map((r) => finding(r.level === 'WARNING' && !strict ? 'TWINE_STRICT_WARNING' : 'TWINE_CHECK_FAILED', file, `twine check --strict: ${r.text}`));
 }
 
 /** The platform tag `auditwheel show` says the wheel is consistent with, or null. */

@@ -118,7 +118,7 @@ export function checkWheel(
     add(record);
   }
   add(checkBinaries(w));
-  add(checkTwine(file));
+  add(checkTwine(file, exp.twineStrict));
   const audit = checkAuditwheel(file, parsed);
   result.auditwheelTag = audit.consistentTag;
   add(audit);

@@ -28,6 +28,8 @@ export interface Expectation {
   maxSize: number;
   /** Exactly one sdist is expected beside the wheels (default false: an sdist is SDIST_UNEXPECTED). */
   sdist?: boolean;
+  /** twine's --strict-only warnings fail the release (TWINE_CHECK_FAILED) instead of being TWINE_STRICT_WARNING (default false). */
+  twineStrict?: boolean;
 }
 
 /** One entry of the wheel directory, as the pipeline read it. */
