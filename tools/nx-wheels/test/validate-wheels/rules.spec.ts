@@ -49,7 +49,8 @@ describe('external tool output', () => {
   });
   it('reads twine check errors and warnings', () => {
     const out = { exitCode: 1, stderr: '', stdout: 'Checking dist/x.whl: FAILED\nERROR    `long_description` has syntax errors in markup\nWARNING  `long_description_content_type` missing\n' };
-    expect(twineFindings('x.whl', out).map((f) => f.code)).toEqual(['TWINE_CHECK_FAILED', 'TWINE_CHECK_FAILED']);
+    expect(twineFindings('x.whl', out).map((f) => [f.code, f.severity])).toEqual([['TWINE_CHECK_FAILED', 'error'], ['TWINE_STRICT_WARNING', 'warning']]);
+    expect(twineFindings('x.whl', out, true).map((f) => f.code)).toEqual(['TWINE_CHECK_FAILED', 'TWINE_CHECK_FAILED']);
     expect(twineFindings('x.whl', { exitCode: 0, stdout: 'Checking x.whl: PASSED', stderr: '' })).toEqual([]);
   });
 });

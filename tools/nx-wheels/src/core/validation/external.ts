@@ -62,7 +62,7 @@ export function auditwheelConsistentTag(stdout: string): string | null {
 export function auditwheelFindings(file: string, platformTags: string[], out: ToolOutput): { findings: Finding[]; consistentTag: string | null } {
   const consistentTag = out.exitCode === 0 ? auditwheelConsistentTag(out.stdout) : null;
   if (out.exitCode !== 0 || !consistentTag) {
-    return { findings: [finding('AUDITWHEEL_FAILED', file, `auditwheel show: ${reasons(out)[0]}`)], consistentTag: null };
+    return { findings: [finding('AUDITWHEEL_FAILED', file, `auditwheel show: ${reasons(out)[0].text}`)], consistentTag: null };
   }
   const claimed = claimedPolicy(platformTags);
   const actual = linuxPolicy(consistentTag);
