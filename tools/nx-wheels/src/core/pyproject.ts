@@ -28,6 +28,12 @@ export interface NxWheelsConfig {
    * default `platforms`, and what `platforms = "release"` means); default {@link DEFAULT_RELEASE_PLATFORMS}.
    */
   releasePlatforms?: Platform[];
+  /**
+   * `abi3`: the project ships stable-ABI (limited API) wheels from this CPython on, e.g. `cp312`
+   * (one `cp312-abi3-<platform>` wheel per platform). Overrides what the build back-end's
+   * configuration declares (see core/validation/abi3).
+   */
+  abi3?: string;
 }
 
 /** What the plugin knows about one Python project. */
@@ -129,6 +135,10 @@ export function readPyProjectText(
     throw new QuiverError('PYPROJECT_BAD_FIELD', `${file}: [tool.nx-wheels].sdist must be true or false.`);
   }
   const releasePlatforms = readReleasePlatforms(nxw['release-platforms'], file);
+  const abi3 = nxw['abi3'];
+  if (abi3 !== undefined && (typeof abi3 !== 'string' || !/^cp3\d+$/.test(abi3))) {
+    throw new QuiverError('PYPROJECT_BAD_FIELD', `${file}: [tool.nx-wheels].abi3 must be the oldest CPython of the stable-ABI wheels as a python tag, e.g. abi3 = "cp312".`);
+  }
   return {
     file,
     name,
@@ -137,7 +147,7 @@ export function readPyProjectText(
     normalizedVersion: version !== null && isValidVersion(version) ? normalizeVersion(version) : null,
     dynamicVersion,
     cibuildwheel: (table(cibw) as CibuildwheelConfig) ?? null,
-    nxWheels: { dependsOn: dependsOn as string[] | undefined, projectName: projectName as string | undefined, sdist: sdist as boolean | undefined, releasePlatforms },
+    nxWheels: { dependsOn: dependsOn as string[] | undefined, projectName: projectName as string | undefined, sdist: sdist as boolean | undefined, releasePlatforms, ...(abi3 !== undefined ? { abi3: abi3 as string } : {}) },
   };
 }
 

@@ -6,12 +6,13 @@
  * to $GITHUB_STEP_SUMMARY.
  */
 import { webcrypto } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { lstat, readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { QuiverError } from '../core/errors';
 import { BuildIdentifier, parseIdentifier } from '../core/identifiers';
 import { normalizeName } from '../core/names';
+import { Abi3Sources, readAbi3Declaration } from '../core/validation/abi3';
 import { ToolOutput } from '../core/validation/external';
 import { resolveMaxSize, resolvePlatforms, resolveTag } from '../core/validation/options';
 import { buildReport, formatMarkdown, formatSha256Sums, formatTerminal, SHA256SUMS_FILE, VALIDATION_REPORT_FILE, ValidationReport } from '../core/validation/report';
@@ -118,6 +119,16 @@ export async function inspectFile(dir: string, name: string, readSdists = false)
   }
 }
 
+/** The files a stable-ABI declaration may live in, those that exist (see core/validation/abi3). */
+function abi3Sources(ws: string, packageDir: string, pyprojectShown: string): Abi3Sources {
+  const read = (name: string) => {
+    const path = join(packageDir, name);
+    return existsSync(path) ? { file: relative(ws, path) || path, text: readFileSync(path, 'utf8') } : undefined;
+  };
+  const cargo = read('Cargo.toml') ?? read(join('rust', 'Cargo.toml'));
+  return { pyproject: { file: pyprojectShown, text: readFileSync(join(packageDir, 'pyproject.toml'), 'utf8') }, setupCfg: read('setup.cfg'), setupPy: read('setup.py'), cargoToml: cargo };
+}
+
 function isLinuxWheel(name: string): boolean {
   const p = parseWheelFilename(name);
   return !!p && p.platformTags.some((t) => /^(manylinux|musllinux|linux)_?/.test(t));
@@ -191,6 +202,7 @@ export async function validateWheels(o: ValidateWheelsOptions, sink: LineSink = 
     });
   }
 
+  const abi3 = readAbi3Declaration(abi3Sources(ws, packageDir, project.file));
   const expectation: Expectation = {
     name: project.name,
     pyprojectFile: project.file,
@@ -201,6 +213,7 @@ export async function validateWheels(o: ValidateWheelsOptions, sink: LineSink = 
     maxSize,
     sdist,
     twineStrict: o.twineStrict === true,
+    abi3,
   };
   const outcome = validateFiles(files, expectation, []);
   const report = buildReport(outcome, {

@@ -68,6 +68,8 @@ export const CODES = {
   // tags
   TAGS_IDENTIFIER_MISMATCH: c('tags', 'The python or abi tag does not match the build identifier the wheel was built for (e.g. cp313-abi3 for cp313-manylinux_x86_64).', 'Rebuild for that identifier with the matching interpreter; do not retag wheels by hand.'),
   PLATFORM_TAG_REJECTED: c('tags', 'PyPI refuses this platform tag (e.g. linux_x86_64: a Linux wheel must carry a manylinux or musllinux tag).', 'Repair Linux wheels with auditwheel repair (build-wheels does) so they carry manylinux_X_Y_<arch>.'),
+  ABI3_UNDECLARED: c('tags', 'A stable-ABI wheel (cpXY-abi3) is in the directory, but the project declares no stable ABI, so version-specific wheels are expected.', 'Declare it where your back-end reads it (scikit-build-core wheel.py-api = "cp312", setuptools py_limited_api, PyO3 feature abi3-py312) or set [tool.nx-wheels] abi3 = "cp312"; else rebuild without the limited API.'),
+  ABI3_EXPECTED: c('tags', 'The project declares the stable ABI from cpXY on, but a version-specific wheel was built for an identifier that the cpXY-abi3 wheel should serve.', 'Build with the declared limited API (cibuildwheel then builds one cpXY-abi3 wheel per platform and reuses it), delete the version-specific wheel, or remove the declaration.'),
   PLATFORM_TAG_MISMATCH: c('tags', 'The platform tag does not match the build identifier (e.g. musllinux for a manylinux identifier, or another architecture).', 'Rebuild the wheel for its identifier; check [tool.cibuildwheel] archs and manylinux images.'),
 
   // size

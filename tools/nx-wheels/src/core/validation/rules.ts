@@ -148,15 +148,17 @@ export function validateFiles(files: readonly InspectedFile[], exp: Expectation,
   }
   const results = wheelFiles.map((f) => checkWheel(f, exp, config));
   const parsedWheels = results.filter((r) => r.parsed !== null).map((r) => ({ file: r.file, parsed: r.parsed! }));
-  const match = matchIdentifiers(parsedWheels, exp.identifiers);
+  const match = matchIdentifiers(parsedWheels, exp.identifiers, exp.abi3 ?? null);
   if (wheelFiles.length > 0) wheelhouse.push(...match.wheelhouse);
   const wheels: WheelResult[] = results.map((r) => {
     const extra = match.perWheel.get(r.file) ?? [];
     const findings = [...extra, ...r.findings];
     const identifier = match.assigned.get(r.file)?.id ?? null;
+    const served = match.covers.get(r.file) ?? [];
+    const servedText = served.length > 1 ? `${served.map((i) => i.id).join(', ')} (stable ABI)` : identifier ?? '';
     const checks = r.checks.map((c) => {
       const failed = extra.some((f) => f.check === c.check && f.severity === 'error');
-      const detail = c.check === 'wheelhouse' ? identifier ?? '' : c.detail;
+      const detail = c.check === 'wheelhouse' ? servedText : c.detail;
       return { ...c, detail, status: failed ? ('failed' as const) : c.status };
     });
     return { ...r, identifier, findings, checks };

@@ -3,6 +3,7 @@
  * wheel directory, and what the rules return per wheel and for the directory.
  */
 import { BuildIdentifier } from '../identifiers';
+import { Abi3Declaration } from './abi3';
 import { WheelFilename } from '../wheel-filename';
 import { WheelArchive } from '../wheel-archive';
 import { SdistArchive } from '../sdist';
@@ -28,6 +29,8 @@ export interface Expectation {
   maxSize: number;
   /** Exactly one sdist is expected beside the wheels (default false: an sdist is SDIST_UNEXPECTED). */
   sdist?: boolean;
+  /** The project's stable-ABI declaration: one `cpXY-abi3` wheel per platform serves the CPython identifiers from cpXY on. null/absent: version-specific wheels. */
+  abi3?: Abi3Declaration | null;
   /** twine's --strict-only warnings fail the release (TWINE_CHECK_FAILED) instead of being TWINE_STRICT_WARNING (default false). */
   twineStrict?: boolean;
 }

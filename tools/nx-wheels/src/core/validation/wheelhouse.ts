@@ -6,6 +6,7 @@ import { BuildIdentifier, identifierForWheel, platformTagMatches } from '../iden
 import { WheelFilename } from '../wheel-filename';
 import { Finding, finding } from './findings';
 import { isPypiPlatformTag } from './platform-tags';
+import { Abi3Declaration, cpMinor } from './abi3';
 import { isPure } from './types';
 
 /** Platform family and architecture a platform tag names, in the terms of {@link BuildIdentifier}. */
@@ -29,15 +30,39 @@ function tagPlatform(tag: string): { platform: string; arch: string } {
 export function matchIdentifiers(
   wheels: Array<{ file: string; parsed: WheelFilename }>,
   ids: readonly BuildIdentifier[],
-): { assigned: Map<string, BuildIdentifier>; perWheel: Map<string, Finding[]>; wheelhouse: Finding[] } {
+  abi3: Abi3Declaration | null = null,
+): { assigned: Map<string, BuildIdentifier>; perWheel: Map<string, Finding[]>; wheelhouse: Finding[]; covers: Map<string, BuildIdentifier[]> } {
   const assigned = new Map<string, BuildIdentifier>();
+  const covers = new Map<string, BuildIdentifier[]>();
   const perWheel = new Map<string, Finding[]>();
   const add = (file: string, f: Finding) => perWheel.set(file, [...(perWheel.get(file) ?? []), f]);
   const expected = ids.map((i) => i.id).join(', ') || '(none)';
+  // Identifiers a stable-ABI wheel of python tag cpXY serves: CPython (not free-threaded) >= 3.Y.
+  const servedBy = (pythonTag: string) => ids.filter((id) => id.implementation === 'cpython' && !id.freeThreaded && cpMinor(id.wheelPythonTag) >= cpMinor(pythonTag));
+  const abi3Ids = new Set(abi3 ? servedBy(abi3.pythonTag) : []);
   for (const { file, parsed } of wheels) {
+    const isAbi3 = parsed.abiTags.length === 1 && parsed.abiTags[0] === 'abi3' && parsed.pythonTags.length === 1 && /^cp3\d+$/.test(parsed.pythonTags[0]);
+    if (isAbi3) {
+      const tag = parsed.pythonTags[0];
+      const served = servedBy(tag).filter((id) => parsed.platformTags.every((t) => platformTagMatches(id, t)));
+      if (served.length > 0) {
+        assigned.set(file, served[0]);
+        covers.set(file, served);
+        if (!abi3) {
+          add(file, finding('ABI3_UNDECLARED', file, `${tag}-abi3 wheel, but the project declares no stable ABI (scikit-build-core wheel.py-api, setuptools py_limited_api, PyO3 abi3-pyXY or [tool.nx-wheels] abi3)`, served.map((i) => i.id).join(', ')));
+        } else if (tag !== abi3.pythonTag) {
+          add(file, finding('TAGS_IDENTIFIER_MISMATCH', file, `${tag}-abi3 wheel, but ${abi3.source} declares the stable ABI from ${abi3.pythonTag}`, abi3.pythonTag));
+        }
+        continue;
+      }
+    }
     const exact = identifierForWheel(parsed, ids);
     if (exact) {
       assigned.set(file, exact);
+      covers.set(file, [exact]);
+      if (abi3 && abi3Ids.has(exact)) {
+        add(file, finding('ABI3_EXPECTED', file, `version-specific ${exact.wheelPythonTag}-${exact.wheelAbiTag} wheel for ${exact.id}, but ${abi3.source} declares the stable ABI: expected one ${abi3.pythonTag}-abi3 wheel for ${exact.platformPart}`, exact.id));
+      }
       continue;
     }
     if (isPure(parsed)) {
@@ -57,6 +82,7 @@ export function matchIdentifiers(
       continue;
     }
     assigned.set(file, near);
+    covers.set(file, [near]);
     const py = parsed.pythonTags.join('.');
     const abi = parsed.abiTags.join('.');
     if (py !== near.wheelPythonTag || abi !== near.wheelAbiTag) {
@@ -68,7 +94,7 @@ export function matchIdentifiers(
     }
   }
   const byId = new Map<string, string[]>();
-  for (const [file, id] of assigned) byId.set(id.id, [...(byId.get(id.id) ?? []), file]);
+  for (const [file, served] of covers) for (const id of served) byId.set(id.id, [...(byId.get(id.id) ?? []), file]);
   for (const [id, files] of byId) {
     if (files.length < 2) continue;
     for (const f of files) add(f, finding('WHEEL_DUPLICATE', f, `${files.length} wheels for identifier ${id}: ${files.filter((x) => x !== f).join(', ')} too`, id));
@@ -77,5 +103,5 @@ export function matchIdentifiers(
   for (const id of ids) {
     if (!byId.has(id.id)) wheelhouse.push(finding('WHEEL_MISSING', null, `no wheel for identifier ${id.id} (${id.platform})`, id.id));
   }
-  return { assigned, perWheel, wheelhouse };
+  return { assigned, perWheel, wheelhouse, covers };
 }
