@@ -122,9 +122,14 @@ const cases: Case[] = [
   // names, versions, tags
   ['name not normalized', (d) => mutate(d, (es) => es, { name: (n) => n.replace(/^quiverdb/, 'QuiverDB') }), ['NAME_NOT_NORMALIZED']],
   ['linux_x86_64 platform tag', (d) => mutate(d, (es) => retag(es, 'cp313-cp313-linux_x86_64'), { fixRecord: true, name: (n) => withTags(n, 'cp313-cp313-linux_x86_64') }), ['PLATFORM_TAG_REJECTED']],
-  ['musllinux wheel for a manylinux identifier', (d) => mutate(d, (es) => retag(es, 'cp313-cp313-musllinux_1_2_x86_64'), { fixRecord: true, name: (n) => withTags(n, 'cp313-cp313-musllinux_1_2_x86_64') }), ['PLATFORM_TAG_MISMATCH']],
+  ['musllinux wheel instead of the manylinux one: another identifier, so WHEEL_EXTRA + WHEEL_MISSING', (d) => mutate(d, (es) => retag(es, 'cp313-cp313-musllinux_1_2_x86_64'), { fixRecord: true, name: (n) => withTags(n, 'cp313-cp313-musllinux_1_2_x86_64') }), ['WHEEL_EXTRA', 'WHEEL_MISSING']],
   ['abi3 wheel for a cp313 identifier, no stable ABI declared', (d) => mutate(d, (es) => retag(es, `cp313-abi3-${TAGS.split('-')[2]}`), { fixRecord: true, name: (n) => withTags(n, `cp313-abi3-${TAGS.split('-')[2]}`) }), ['ABI3_UNDECLARED']],
   ['cp312-abi3 wheel where [tool.nx-wheels] abi3 = "cp313"', (d) => mutate(d, (es) => retag(es, `cp312-abi3-${TAGS.split('-')[2]}`), { fixRecord: true, name: (n) => withTags(n, `cp312-abi3-${TAGS.split('-')[2]}`) }), ['TAGS_IDENTIFIER_MISMATCH'], {}, (t: string) => `${t}\n[tool.nx-wheels]\nabi3 = "cp313"\n`],
+  ['a musllinux wheel beside the manylinux one (identifier not selected): WHEEL_EXTRA on it only', async (d) => {
+    copyReal(d);
+    const musl = `cp313-cp313-musllinux_1_2_x86_64`;
+    await mutate(d, (es) => retag(es, musl), { fixRecord: true, name: (n) => withTags(n, musl) });
+  }, ['WHEEL_EXTRA']],
   ['wheel too large', (d) => copyReal(d), ['WHEEL_TOO_LARGE'], { maxSize: 1000 }],
   ['tag differs from pyproject', (d) => copyReal(d), ['VERSION_MISMATCH_TAG'], { tag: 'v0.2.0' }],
   ['tag v0.1.0-rc1 means 0.1.0rc1, not 0.1.0', (d) => copyReal(d), ['VERSION_MISMATCH_TAG'], { env: { GITHUB_REF_NAME: 'v0.1.0-rc1', GITHUB_REF_TYPE: 'tag' } }],

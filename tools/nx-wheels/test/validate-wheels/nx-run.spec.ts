@@ -39,3 +39,29 @@ test('swapping a wheel in --wheelDir gives the new verdict on the same command (
   expect(out).not.toMatch(/existing outputs match the cache|\[local cache\]|read the output from the cache/);
   expect(existsSync(join(dir, 'SHA256SUMS'))).toBe(false);
 }, 10 * 60_000);
+
+test.each([
+  [['--maxSize=-5'], 'BAD_OPTION_MAX_SIZE: option maxSize: "-5" is not a positive number of bytes'],
+  [['--platforms=bogus'], 'BAD_OPTION_PLATFORMS: option platforms: "bogus" is not one of linux, windows, host, release'],
+  [['--platforms=linux,macos'], 'BAD_OPTION_PLATFORMS: option platforms: "macos" is not one of linux, windows, host, release'],
+  [['--wheelDir=does/not/exist'], 'WHEELHOUSE_NOT_FOUND: does/not/exist is not a directory'],
+])('option error %j is one line with its code, no schema dump', (extra, line) => {
+  const r = nx(ws, ['run', 'python:validate-wheels', '--exclude-task-dependencies', '--externalChecks=false', '--outputStyle=stream', ...extra]);
+  const out = r.stdout + r.stderr;
+  expect(r.status).not.toBe(0);
+  expect(out).toContain(`validate-wheels: ${line}`);
+  expect(out).not.toMatch(/Schema|must be one of|oneOf/);
+}, 120_000);
+
+test('a failed run names how many files failed and how many findings are about the directory', async () => {
+  const d = tempDir('quiver-vw-dir2-');
+  try {
+    copyReal(d);
+    await mutate(d, (es) => es, { name: (n) => n.replace('cp313-cp313', 'cp312-cp312') }); // an identifier that is not selected
+    const r = nx(ws, ['run', 'python:validate-wheels', `--wheelDir=${d}`, '--exclude-task-dependencies', '--externalChecks=false', '--outputStyle=stream']);
+    expect(r.status).not.toBe(0);
+    expect(r.stdout + r.stderr).toMatch(/VALIDATION_FAILED: \d+ finding\(s\) failed in .* \(1 file\(s\)\)/);
+  } finally {
+    rmSync(d, { recursive: true, force: true });
+  }
+}, 120_000);

@@ -73,7 +73,9 @@ export function matchIdentifiers(
       (id) =>
         parsed.platformTags.every((t) => {
           const tp = tagPlatform(t);
-          return tp.platform === id.platform && tp.arch === id.arch;
+          // A musllinux wheel is not a near miss of a manylinux identifier (or the reverse): it is another identifier's.
+          const libc = /^musllinux_/.test(t) ? 'musllinux' : /^manylinux/.test(t) ? 'manylinux' : null;
+          return tp.platform === id.platform && tp.arch === id.arch && (libc === null || id.linuxLibc === null || libc === id.linuxLibc);
         }) &&
         (parsed.pythonTags.includes(id.wheelPythonTag) || parsed.abiTags.includes(id.wheelAbiTag)),
     );
