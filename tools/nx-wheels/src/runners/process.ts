@@ -5,6 +5,7 @@
  */
 import { execa } from 'execa';
 import { QuiverError } from '../core/errors';
+import { redactSecrets } from '../core/redact';
 
 /** Options shared by {@link capture} and {@link stream}. */
 export interface RunOptions {
@@ -36,13 +37,13 @@ export interface RunResult {
   seconds: number;
 }
 
-/** Replace every occurrence of each secret (length >= 4) with `***`. */
+/**
+ * Replace every form of each secret (length >= 4) with `***`: the raw value, its URL-encoded and
+ * JSON-escaped forms, base64 of `user:secret` and of the secret at any alignment, and any run of
+ * 16 or more characters of those (core/redact).
+ */
 export function redact(text: string, secrets: readonly string[] = []): string {
-  let out = text;
-  for (const s of secrets) {
-    if (s && s.length >= 4) out = out.split(s).join('***');
-  }
-  return out;
+  return redactSecrets(text, secrets);
 }
 
 async function runChild(
