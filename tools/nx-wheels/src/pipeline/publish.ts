@@ -25,9 +25,9 @@ import { decideAttestations, AttestationsOption } from '../core/publish/attestat
 import { chooseCredentials, Credentials, formatPublisherClaims, noCredentialsError } from '../core/publish/credentials';
 import { IndexEndpoints, resolveEndpoints } from '../core/publish/endpoints';
 import { conflictError, LocalFile, partialReleaseLine, planPublish, PublishPlan, releaseIncompleteError, ReleaseScope } from '../core/publish/plan';
-import { PUBLISH_REPORT_FILE, PublishReport, releaseAgeNote } from '../core/publish/report';
+import { dryRunReportFile, PUBLISH_REPORT_FILE, PublishReport, releaseAgeNote } from '../core/publish/report';
 import { IndexFile } from '../core/publish/simple-index';
-import { backoffMs, readTwineOutcome } from '../core/publish/twine-outcome';
+import { backoffMs, MAX_PAUSE_MS, readUploadAttempt, RESPONSE_MARKER } from '../core/publish/twine-outcome';
 import { DEFAULT_RELEASE_PLATFORMS, PythonProject } from '../core/pyproject';
 import { resolvePlatforms } from '../core/validation/options';
 import { VALIDATION_REPORT_FILE, ValidationReport } from '../core/validation/report';
@@ -36,7 +36,7 @@ import { HttpAuth, HttpPolicy, listProjectFiles, releaseFirstUploadTime } from '
 import { mintTrustedPublishingToken } from '../runners/oidc';
 import { consoleSink, LineSink, redact } from '../runners/process';
 import { stateDir } from '../runners/toolchain';
-import { twineUpload } from '../runners/twine';
+import { twineUploadOne } from '../runners/twine';
 import { sha256File } from './files';
 import { listIdentifiers } from './identifiers';
 import { loadPythonProject } from './project';
@@ -81,10 +81,12 @@ export interface PublishOptions {
   /** validate-wheels' twine/auditwheel checks (default true). */
   externalChecks?: boolean;
   python?: string;
-  /** Retries after a failed attempt (network error, 5xx, 429); default 3. */
+  /** Retries of one file (or one index request) after a failed attempt (network error, 5xx, 429, per-request timeout); default 3. */
   retries?: number;
-  /** Limit for one twine run or HTTP request, in seconds; default 600. */
+  /** Per-request time limit in seconds (one upload attempt of one file, one index request); default 300. */
   timeoutSeconds?: number;
+  /** Time limit of the whole exchange with the index (token, reads, uploads, retries and pauses), in seconds; default 1200. */
+  deadlineSeconds?: number;
   /** Where publish-report.json goes. Default `<wheelDir>/publish-report.json` (validation ignores it). Not with `preflight`. */
   reportFile?: string;
   env?: Record<string, string | undefined>;
@@ -127,11 +129,29 @@ function resolveRetries(v: number | string | undefined): number {
   return n;
 }
 
-function resolveTimeout(v: number | string | undefined): number {
-  if (v === undefined) return 600;
+/** Default per-request time limit (s): a 100 MB wheel at 1 MB/s, with room to spare. */
+export const DEFAULT_TIMEOUT_SECONDS = 300;
+/** Default deadline of the whole exchange with the index (s). */
+export const DEFAULT_DEADLINE_SECONDS = 1200;
+
+function resolveSeconds(v: number | string | undefined, option: 'timeoutSeconds' | 'deadlineSeconds', dflt: number): number {
+  if (v === undefined) return dflt;
   const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new QuiverError('BAD_OPTION_TIMEOUT_SECONDS', `option timeoutSeconds: "${v}" is not a positive number of seconds.`);
+  if (!Number.isFinite(n) || n <= 0) {
+    throw new QuiverError(option === 'timeoutSeconds' ? 'BAD_OPTION_TIMEOUT_SECONDS' : 'BAD_OPTION_DEADLINE_SECONDS', `option ${option}: "${v}" is not a positive number of seconds; e.g. --${option}=${dflt}.`);
+  }
   return n;
+}
+
+/** `e.message` starting with its code (`UPLOAD_FAILED: ...`), as every publish failure is printed and recorded. */
+function withCode(e: QuiverError): string {
+  return e.message.startsWith(`${e.code}:`) ? e.message : `${e.code}: ${e.message}`;
+}
+
+/** The twine wrapper's QUIVER_RESPONSE lines are for the outcome reader, not for people: the retry line says it. */
+function quietResponses(sink: LineSink): LineSink {
+  const keep = (l: string) => !l.includes(RESPONSE_MARKER);
+  return { out: (l) => keep(l) && sink.out(l), err: (l) => keep(l) && sink.err(l) };
 }
 
 const flag = (v: boolean | string | undefined) => v === true || v === 'true';
@@ -193,6 +213,7 @@ interface Run {
   wheelDir: string;
   retries: number;
   timeoutMs: number;
+  deadlineMs: number;
   releasePlatforms: readonly Platform[];
   releasePlatformsSource: string;
   requestedPlatforms: Platform[];
@@ -211,7 +232,8 @@ function resolveRun(o: PublishOptions, sink: LineSink, secrets: string[]): Run {
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(ws, p));
   const endpoints = resolveEndpoints(o);
   const retries = resolveRetries(o.retries);
-  const timeoutMs = resolveTimeout(o.timeoutSeconds) * 1000;
+  const timeoutMs = resolveSeconds(o.timeoutSeconds, 'timeoutSeconds', DEFAULT_TIMEOUT_SECONDS) * 1000;
+  const deadlineMs = resolveSeconds(o.deadlineSeconds, 'deadlineSeconds', DEFAULT_DEADLINE_SECONDS) * 1000;
   const project = loadPythonProject(ws, o.projectRoot, { requireCibuildwheel: false });
   const releasePlatforms = project.nxWheels.releasePlatforms ?? DEFAULT_RELEASE_PLATFORMS;
   const requestedPlatforms = resolvePlatforms(o.platforms, process.platform, releasePlatforms, 'release');
@@ -230,6 +252,7 @@ function resolveRun(o: PublishOptions, sink: LineSink, secrets: string[]): Run {
     wheelDir,
     retries,
     timeoutMs,
+    deadlineMs,
     releasePlatforms,
     releasePlatformsSource: project.nxWheels.releasePlatforms ? `[tool.nx-wheels] release-platforms in ${project.file}` : `the default; set [tool.nx-wheels] release-platforms in ${project.file} to change it`,
     requestedPlatforms,
@@ -325,12 +348,14 @@ function newReport(r: Run, o: { dryRun: boolean; preflight: boolean; credentials
     startedAt: started,
     updatedAt: started,
     error: null,
+    errorCode: null,
     files: [],
   };
 }
 
-function httpPolicy(r: Run): HttpPolicy {
-  return { retries: r.retries, backoffMs: r.o.backoffMs ?? 2000, timeoutMs: Math.min(r.timeoutMs, 120_000), secrets: r.secrets, onRetry: (l) => r.sink.err(`[index] ${l}`) };
+/** The policy of index requests: our retries, the per-request timeout, never past the deadline (`left`: ms remaining). */
+function httpPolicy(r: Run, left?: () => number): HttpPolicy {
+  return { retries: r.retries, backoffMs: r.o.backoffMs ?? 2000, timeoutMs: r.timeoutMs, secrets: r.secrets, onRetry: (l) => r.sink.err(`[index] ${l}`), ...(left ? { left } : {}) };
 }
 
 /** Record the plan's per-file decisions in the report. */
@@ -367,12 +392,18 @@ async function ageNote(r: Run, uploads: number, policy: HttpPolicy, report: Publ
 export async function publish(o: PublishOptions, rawSink: LineSink = consoleSink): Promise<PublishReport> {
   const secrets: string[] = [];
   const sink = redactingSink(rawSink, secrets);
-  const preflight = flag(o.preflight);
-  if (!preflight && o.uploadDir !== undefined) {
-    throw new QuiverError('BAD_OPTION_UPLOAD_DIR', `option uploadDir is the output of --preflight; pass --preflight too, or drop --uploadDir.`);
+  try {
+    const preflight = flag(o.preflight);
+    if (!preflight && o.uploadDir !== undefined) {
+      throw new QuiverError('BAD_OPTION_UPLOAD_DIR', `option uploadDir is the output of --preflight; pass --preflight too, or drop --uploadDir.`);
+    }
+    if (preflight) return await runPreflight(o, sink, secrets);
+    return await runPublish(o, sink, rawSink, secrets);
+  } catch (e) {
+    // Every failure is printed as `<CODE>: <what and the fix>` (docs/publishing.md lists the codes), redacted.
+    if (e instanceof QuiverError) e.message = redact(withCode(e), secrets);
+    throw e;
   }
-  if (preflight) return runPreflight(o, sink, secrets);
-  return runPublish(o, sink, rawSink, secrets);
 }
 
 /** `publish --preflight`: no credentials, nothing uploaded; the plan and the files to upload in uploadDir. */
@@ -412,7 +443,8 @@ async function runPreflight(o: PublishOptions, sink: LineSink, secrets: string[]
   recordPlan(w, plan, 'would-upload', `preflight: in ${r.show(join(uploadDir, 'dist'))}`);
   if (plan.stop?.code === 'INDEX_FILE_CONFLICT') {
     const err = conflictError(plan.stop.file, r.endpoints.indexUrl);
-    report.error = err.message.replace(/nothing further was uploaded/, `nothing was written to ${r.show(uploadDir)}`);
+    report.error = withCode(err).replace(/nothing further was uploaded/, `nothing was written to ${r.show(uploadDir)}`);
+    report.errorCode = err.code;
     w.print();
     w.summary();
     throw new QuiverError(err.code, report.error);
@@ -428,12 +460,24 @@ async function runPreflight(o: PublishOptions, sink: LineSink, secrets: string[]
   return report;
 }
 
-/** `publish`: validate, then upload what the index lacks. */
+/** What reading the index back said about one file. */
+type ReadBack = { state: 'same' } | { state: 'other'; remoteSha256: string | null } | { state: 'absent' } | { state: 'unknown'; reason: string };
+
+/** A file that is not on the index with our bytes, and why. */
+interface FileFailure {
+  file: string;
+  code: string;
+  cause: string;
+}
+
+/** `publish`: validate, then upload what the index lacks, one file at a time, each read back. */
 async function runPublish(o: PublishOptions, sink: LineSink, rawSink: LineSink, secrets: string[]): Promise<PublishReport> {
   const r = resolveRun(o, sink, secrets);
   const { env, endpoints, distribution, wheelDir, show } = r;
   const dryRun = resolveDryRun(o.dryRun, env);
-  const reportFile = o.reportFile ? (isAbsolute(o.reportFile) ? o.reportFile : resolve(r.ws, o.reportFile)) : join(wheelDir, PUBLISH_REPORT_FILE);
+  const realReportFile = o.reportFile ? (isAbsolute(o.reportFile) ? o.reportFile : resolve(r.ws, o.reportFile)) : join(wheelDir, PUBLISH_REPORT_FILE);
+  // A dry run writes beside the real report, never over it (it may record a failed run to finish).
+  const reportFile = dryRun ? dryRunReportFile(realReportFile) : realReportFile;
 
   // Credentials are decided first, so a run without any stops before the (slow) validation.
   const choice = chooseCredentials(env);
@@ -450,11 +494,13 @@ async function runPublish(o: PublishOptions, sink: LineSink, rawSink: LineSink, 
   });
   const w = new PublishReportWriter(report, reportFile, secrets, env, sink);
   const fail = (e: QuiverError): never => {
-    report.error = redact(e.message, secrets);
+    const message = redact(withCode(e), secrets);
+    report.error = message;
+    report.errorCode = e.code;
     w.save();
     w.summary();
     sink.err(`report: ${show(reportFile)}`);
-    throw new PublishFailed(e.code, redact(e.message, secrets), report);
+    throw new PublishFailed(e.code, message, report);
   };
 
   sink.out(`publish ${distribution} ${r.project.version ?? ''} from ${show(wheelDir)} to ${endpoints.repositoryUrl}${dryRun ? ' (dry run: nothing will be uploaded)' : ''}`);
@@ -468,10 +514,19 @@ async function runPublish(o: PublishOptions, sink: LineSink, rawSink: LineSink, 
   report.files = local.map((f) => ({ ...f, status: 'pending', detail: '', attempts: 0 }));
   w.save();
 
+  // From the first request to the index on, the whole run has one deadline.
+  const deadline = Date.now() + r.deadlineMs;
+  const left = () => deadline - Date.now();
+  const deadlineError = (what: string) =>
+    new QuiverError(
+      'PUBLISH_DEADLINE_EXCEEDED',
+      `${what} was still unfinished at the deadline (deadlineSeconds=${r.deadlineMs / 1000}); files not listed in the report as uploaded or skipped are not on the index: re-run to finish (files on the index are skipped), or raise --deadlineSeconds for a slow index.`,
+    );
+
   try {
     // 2. The upload token.
     let creds: Credentials | null = null;
-    const policy = httpPolicy(r);
+    const policy = httpPolicy(r, left);
     if (choice.kind === 'oidc') {
       const minted = await mintTrustedPublishingToken(
         { oidcUrl: endpoints.oidcUrl, requestUrl: choice.requestUrl, requestToken: choice.requestToken, publisherSettingsUrl: publisherSettingsUrl(endpoints, distribution), job: env['GITHUB_JOB'] },
@@ -490,8 +545,11 @@ async function runPublish(o: PublishOptions, sink: LineSink, rawSink: LineSink, 
     const auth: HttpAuth | null = creds ? { username: creds.username, password: creds.password } : null;
     const plan = planPublish({ scope, local, remote: await listProjectFiles(endpoints.indexUrl, distribution, auth, policy) });
     recordPlan(w, plan, dryRun ? 'would-upload' : 'pending', dryRun ? 'dry run' : '');
-    if (plan.stop?.code === 'INDEX_FILE_CONFLICT') fail(conflictError(plan.stop.file, endpoints.indexUrl));
-    let queue = dryRun ? [] : [...plan.uploads];
+    if (plan.stop?.code === 'INDEX_FILE_CONFLICT') {
+      w.entry(plan.stop.file.file).code = 'INDEX_FILE_CONFLICT';
+      fail(conflictError(plan.stop.file, endpoints.indexUrl));
+    }
+    const queue = dryRun ? [] : [...plan.uploads];
     await ageNote(r, plan.uploads.length, policy, report);
     w.save();
 
@@ -502,70 +560,119 @@ async function runPublish(o: PublishOptions, sink: LineSink, rawSink: LineSink, 
       staging = join(stateDir(r.ws), 'tmp', `publish-${process.pid}-${Date.now()}`);
       mkdirSync(staging, { recursive: true });
       for (const f of queue) copyFileSync(join(wheelDir, f), join(staging, f));
-      await signAttestations(toolchain.bin('python'), queue.map((f) => join(staging!, f)), endpoints.known === 'testpypi', secrets, sink);
+      await signAttestations(toolchain.bin('python'), queue.map((f) => join(staging!, f)), endpoints.known === 'testpypi', secrets, sink, env['QUIVER_DEBUG'] === '1');
       uploadDir = staging;
     }
 
-    // 5. Upload what is missing; twine stops at the first failure, which decides what comes next.
+    // 5. Upload what is missing, one file per twine run (twine's own retries off: ours are the only
+    //    ones), and read the index back after every attempt: only the index decides "uploaded".
+    const readBack = async (file: string, sha: string): Promise<ReadBack> => {
+      try {
+        // After the deadline one short read is still made, so the report says what did land.
+        const p = left() > 0 ? policy : { ...policy, retries: 0, timeoutMs: Math.min(r.timeoutMs, 15_000) };
+        const listed = (await listProjectFiles(endpoints.indexUrl, distribution, auth, p)).find((f) => f.filename === file);
+        if (!listed) return { state: 'absent' };
+        return listed.sha256 === sha ? { state: 'same' } : { state: 'other', remoteSha256: listed.sha256 };
+      } catch (e) {
+        if (e instanceof QuiverError) return { state: 'unknown', reason: redact(withCode(e), secrets) };
+        throw e;
+      }
+    };
+    const failures: FileFailure[] = [];
+    const twineSink = quietResponses(sink);
     try {
-      let failures = 0;
-      while (queue.length && creds) {
-        const tw = await twineUpload(
-          toolchain.bin('twine'),
-          queue.map((f) => join(uploadDir, f)),
-          { repositoryUrl: endpoints.repositoryUrl, username: creds.username, password: creds.password, attestations: attest.enabled, timeoutMs: r.timeoutMs, secrets },
-          sink,
-        );
-        const oc = readTwineOutcome(queue, tw.exitCode, `${tw.stdout}\n${tw.stderr}`);
-        for (const u of oc.uploaded) Object.assign(w.entry(u), { status: 'uploaded', detail: '', attempts: w.entry(u).attempts + 1 });
-        if (!oc.failure) {
-          queue = [];
+      for (const name of queue) {
+        if (!creds) break;
+        const entry = w.entry(name);
+        const markFailed = (code: string, cause: string) => {
+          Object.assign(entry, { status: 'failed', code, detail: redact(cause, secrets) });
+          failures.push({ file: name, code, cause: entry.detail });
           w.save();
-          break;
+        };
+        if (left() <= 0) {
+          fail(deadlineError(`uploading ${name}`));
         }
-        if (oc.failedFile) w.entry(oc.failedFile).attempts++;
-        queue = queue.filter((f) => !oc.uploaded.includes(f));
-        const failed = oc.failedFile;
-        const kind = oc.failure.kind;
-        if (failed && (kind === 'exists' || (kind === 'fatal' && oc.failure.status === 400))) {
-          // Same name already there (e.g. an earlier attempt whose response was lost): the same decision, on a fresh listing.
-          const mine = w.entry(failed);
-          const again = planPublish({ scope, local: [mine], remote: await listProjectFiles(endpoints.indexUrl, distribution, auth, policy) }).files[0];
-          if (again.action === 'skip') {
-            Object.assign(mine, { status: mine.attempts > 1 ? 'uploaded' : 'skipped', detail: mine.attempts > 1 ? 'confirmed on the index after a failed response' : 'already on the index with the same sha256' });
-            queue = queue.filter((f) => f !== failed);
+        for (let attempt = 1; ; attempt++) {
+          entry.attempts = attempt;
+          w.save();
+          const budget = Math.min(r.timeoutMs, left());
+          const killedBy = budget < r.timeoutMs ? 'deadline' : 'timeout';
+          const tw = await twineUploadOne(toolchain.bin('python'), join(uploadDir, name), { repositoryUrl: endpoints.repositoryUrl, username: creds.username, password: creds.password, attestations: attest.enabled, timeoutMs: Math.max(1, budget), secrets }, twineSink);
+          const at = readUploadAttempt(tw.exitCode, `${tw.stdout}\n${tw.stderr}`, tw.exitCode === null ? killedBy : null);
+          let back = await readBack(name, entry.sha256);
+          // An index may list a new file a moment late (a CDN in front of its simple pages).
+          for (let i = 1; at.twineOk && back.state === 'absent' && i <= 2 && left() > 0; i++) {
+            await sleep(Math.min(left(), backoffMs(i, o.backoffMs ?? 2000)));
+            back = await readBack(name, entry.sha256);
+          }
+          if (back.state === 'same') {
+            const existed = attempt === 1 && at.failure?.kind === 'exists';
+            Object.assign(entry, {
+              status: existed ? 'skipped' : 'uploaded',
+              code: undefined,
+              detail: existed ? 'already on the index with the same sha256 (read back)' : at.twineOk ? 'read back from the index: same sha256' : `read back from the index: same sha256 (the answer was lost: ${redact(at.failure!.message, secrets)})`,
+            });
             w.save();
+            break;
+          }
+          if (back.state === 'other') {
+            const c = conflictError({ file: name, sha256: entry.sha256, remoteSha256: back.remoteSha256 }, endpoints.indexUrl);
+            markFailed(c.code, `the index has other bytes: sha256 ${back.remoteSha256}`);
+            fail(c);
+          }
+          const unread = back.state === 'unknown' ? `; reading the index back failed: ${back.reason}` : '';
+          if (at.twineOk) {
+            // twine said yes but the index does not show the file with our bytes.
+            markFailed(
+              back.state === 'unknown' ? 'UPLOAD_UNCONFIRMED' : 'UPLOAD_NOT_LISTED',
+              back.state === 'unknown' ? `twine reported success but the index could not be read back (${back.reason})` : `twine reported success but ${endpoints.indexUrl}${distribution}/ does not list the file`,
+            );
+            break;
+          }
+          const f = at.failure!;
+          if (tw.exitCode === null && killedBy === 'deadline') {
+            markFailed('PUBLISH_DEADLINE_EXCEEDED', `${f.message} during attempt ${attempt}${unread}`);
+            fail(deadlineError(`uploading ${name}`));
+          }
+          if (f.kind === 'auth') {
+            markFailed('UPLOAD_AUTH', f.message);
+            fail(new QuiverError('UPLOAD_AUTH', `${endpoints.repositoryUrl} refused the credentials (${redact(f.message, secrets)}) while uploading ${name}; check ${creds.kind === 'oidc' ? 'the trusted publisher' : `${creds.source} (or TWINE_USERNAME/TWINE_PASSWORD)`}; re-run when fixed: files already uploaded are skipped.`));
+          }
+          if (f.kind === 'retryable' && attempt <= r.retries) {
+            const pause = backoffMs(attempt, o.backoffMs ?? 2000, MAX_PAUSE_MS, f.retryAfterSeconds);
+            if (pause >= left()) {
+              markFailed('PUBLISH_DEADLINE_EXCEEDED', `${f.message}; the next attempt (in ${(pause / 1000).toFixed(1)} s) would start after the deadline${unread}`);
+              fail(deadlineError(`uploading ${name}`));
+            }
+            sink.err(`[twine] ${name}: ${redact(f.message, secrets)}; retry ${attempt}/${r.retries} in ${(pause / 1000).toFixed(1)} s${f.retryAfterSeconds ? ` (Retry-After: ${f.retryAfterSeconds} s)` : ''}`);
+            entry.detail = redact(`retrying after: ${f.message}`, secrets);
+            w.save();
+            await sleep(pause);
             continue;
           }
-          if (again.action === 'conflict') {
-            Object.assign(mine, { status: 'failed', detail: `the index has other bytes: sha256 ${again.remoteSha256}` });
-            fail(conflictError(again, endpoints.indexUrl));
-          }
+          if (f.kind === 'retryable') markFailed('UPLOAD_FAILED', `${f.message} (attempt ${attempt} of ${r.retries + 1})${unread}`);
+          else markFailed('UPLOAD_REJECTED', `${f.message}${unread}`);
+          break;
         }
-        if (kind === 'auth') {
-          if (failed) Object.assign(w.entry(failed), { status: 'failed', detail: oc.failure.message });
-          fail(new QuiverError('UPLOAD_AUTH', `${endpoints.repositoryUrl} refused the credentials (${oc.failure.message}) while uploading ${failed ?? 'the first file'}; check ${creds.kind === 'oidc' ? 'the trusted publisher' : `${creds.source} (or TWINE_USERNAME/TWINE_PASSWORD)`}; re-run when fixed: files already uploaded are skipped.`));
-        }
-        if (kind === 'retryable' && failures < r.retries) {
-          failures++;
-          const pause = backoffMs(failures, o.backoffMs ?? 2000);
-          sink.err(`[twine] ${failed ?? 'upload'}: ${oc.failure.message}; retry ${failures}/${r.retries} in ${(pause / 1000).toFixed(1)} s`);
-          if (failed) w.entry(failed).detail = `retrying after: ${oc.failure.message}`;
-          w.save();
-          await sleep(pause);
-          continue;
-        }
-        if (failed) Object.assign(w.entry(failed), { status: 'failed', detail: oc.failure.message });
-        const c = report.files.filter((f) => f.status === 'uploaded').length;
-        fail(
-          new QuiverError(
-            kind === 'retryable' ? 'UPLOAD_FAILED' : 'UPLOAD_REJECTED',
-            `uploading ${failed ?? 'to the index'} failed${kind === 'retryable' ? ` after ${r.retries + 1} attempt(s)` : ''}: ${oc.failure.message}; ${c} file(s) were uploaded (see ${show(reportFile)}); ${kind === 'retryable' ? 're-run to upload the rest (uploaded files are skipped)' : 'fix the cause named by the index, then re-run'}.`,
-          ),
-        );
       }
     } finally {
       if (staging) rmSync(staging, { recursive: true, force: true });
+    }
+    if (failures.length) {
+      const first = failures[0];
+      const done = report.files.filter((f) => f.status === 'uploaded').length;
+      const fix =
+        first.code === 'UPLOAD_REJECTED'
+          ? 'fix the cause named by the index, then re-run (files on the index are skipped)'
+          : first.code === 'UPLOAD_FAILED'
+            ? 'the index kept failing: re-run later to upload the rest (files on the index are skipped), or raise --retries'
+            : 're-run: files on the index with the same sha256 are skipped, the rest is uploaded again';
+      fail(
+        new QuiverError(
+          first.code,
+          `${failures.length} of ${queue.length} file(s) to upload are not on the index with the local bytes: ${failures.map((x) => `${x.file} (${x.code}: ${x.cause})`).join('; ')}; ${done} uploaded (see ${show(reportFile)}); ${fix}.`,
+        ),
+      );
     }
   } catch (e) {
     if (e instanceof PublishFailed) throw e;

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { QuiverError } from '../core/errors';
-import { backoffMs } from '../core/publish/twine-outcome';
+import { backoffMs, MAX_PAUSE_MS, parseRetryAfter } from '../core/publish/twine-outcome';
 import { IndexFile, parseSimplePage, SIMPLE_ACCEPT } from '../core/publish/simple-index';
 import { redact } from './process';
 
@@ -30,6 +30,8 @@ export interface HttpPolicy {
   secrets: string[];
   /** Told about each retry (one line). */
   onRetry?: (message: string) => void;
+  /** Milliseconds left before the run's deadline: no request runs past it and no retry starts after it. */
+  left?: () => number;
 }
 
 /** A buffered response. */
@@ -56,21 +58,23 @@ function networkReason(e: unknown): string {
  */
 export async function httpRequest(url: string, init: RequestInit, policy: HttpPolicy, what: string): Promise<HttpResponse> {
   let lastNetwork = '';
+  const left = () => (policy.left ? policy.left() : Infinity);
   for (let attempt = 0; ; attempt++) {
     let res: Response | null = null;
     try {
-      res = await fetch(url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(policy.timeoutMs) });
+      res = await fetch(url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(Math.max(1, Math.min(policy.timeoutMs, left()))) });
       const body = Buffer.from(await res.arrayBuffer());
       const out = { status: res.status, headers: res.headers, body, url };
       if ((res.status < 500 && res.status !== 429) || attempt >= policy.retries) return out;
-      const ra = Number(res.headers.get('retry-after'));
-      const pause = backoffMs(attempt + 1, policy.backoffMs, 60_000, Number.isFinite(ra) ? ra : null);
+      const pause = backoffMs(attempt + 1, policy.backoffMs, MAX_PAUSE_MS, parseRetryAfter(res.headers.get('retry-after')));
+      if (pause >= left()) return out;
       policy.onRetry?.(`${what}: HTTP ${res.status} from ${redact(url, policy.secrets)}; retry ${attempt + 1}/${policy.retries} in ${(pause / 1000).toFixed(1)} s`);
       await sleep(pause);
     } catch (e) {
       lastNetwork = networkReason(e);
       if (attempt >= policy.retries) break;
       const pause = backoffMs(attempt + 1, policy.backoffMs);
+      if (pause >= left()) break;
       policy.onRetry?.(`${what}: ${lastNetwork} at ${redact(url, policy.secrets)}; retry ${attempt + 1}/${policy.retries} in ${(pause / 1000).toFixed(1)} s`);
       await sleep(pause);
     }
@@ -126,7 +130,8 @@ function authError(status: number, url: string, what: string, secrets: string[])
 export async function listProjectFiles(indexUrl: string, name: string, auth: HttpAuth | null, policy: HttpPolicy): Promise<IndexFile[]> {
   const url = `${indexUrl}${name}/`;
   const what = 'reading the index';
-  const res = await getWithAuth(url, { Accept: SIMPLE_ACCEPT }, auth, policy, what);
+  // no-cache: a listing read back right after an upload must not come from a cache in front of the index.
+  const res = await getWithAuth(url, { Accept: SIMPLE_ACCEPT, 'Cache-Control': 'no-cache' }, auth, policy, what);
   if (res.status === 404 || (res.status >= 300 && res.status < 400)) return [];
   if (res.status === 401 || res.status === 403) throw authError(res.status, url, what, policy.secrets);
   if (res.status !== 200) throw new QuiverError('INDEX_ERROR', `${what}: HTTP ${res.status} from ${redact(url, policy.secrets)}; check option indexUrl, or re-run if the index is having trouble.`);

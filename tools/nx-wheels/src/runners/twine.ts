@@ -17,7 +17,7 @@ export function twineCheck(twine: string, file: string): Promise<RunResult> {
   return capture(twine, ['check', '--strict', file], { env: PLAIN_OUTPUT_ENV, timeoutMs: 120_000 });
 }
 
-/** Options of {@link twineUpload}. */
+/** Options of {@link twineUploadOne}. */
 export interface TwineUploadOptions {
   repositoryUrl: string;
   username: string;
@@ -52,18 +52,61 @@ export function tracebackFilter(sink: LineSink): LineSink {
 }
 
 /**
- * `twine upload --non-interactive --disable-progress-bar --repository-url <url> <files...>`, with
- * the credentials in TWINE_USERNAME/TWINE_PASSWORD and every output line redacted and prefixed.
- * Twine uploads the files in order and stops at the first failure (see core/publish/twine-outcome).
- * @param twine absolute path of the pinned toolchain's twine
- * @throws QuiverError `TOOL_NOT_FOUND` when twine does not exist
+ * Python run instead of `twine` itself so that publish has exactly one retry policy (its own):
+ * twine 7 retries a 5xx answer to an upload up to 5 times inside `Repository.upload` and lets
+ * urllib3 retry failed connections (`make_requests_session`), with no option to turn either off.
+ * This wrapper makes `Repository.upload` send the file once, mounts adapters without retries, and
+ * prints one `QUIVER_RESPONSE {"status", "reason", "retryAfter", "body"}` line per answer (body cut
+ * at 2000 characters; redacted like every line) so the caller sees Retry-After and the index's
+ * reason. Everything else is twine's own `main()`.
  */
-export function twineUpload(twine: string, files: readonly string[], o: TwineUploadOptions, sink: LineSink = consoleSink, prefix = '[twine] '): Promise<RunResult> {
-  const args = ['upload', '--non-interactive', '--disable-progress-bar', '--repository-url', o.repositoryUrl];
+export const TWINE_ONE_ATTEMPT = `
+import json, sys
+import twine.repository as repository
+from requests.adapters import HTTPAdapter
+
+_make_session = repository.make_requests_session
+
+def _session():
+    s = _make_session()
+    for scheme in ("http://", "https://"):
+        s.mount(scheme, HTTPAdapter(max_retries=0))
+    return s
+
+def _upload(self, package, max_redirects=5):
+    resp = self._upload(package)
+    try:
+        body = resp.text[:2000]
+    except Exception:
+        body = ""
+    sys.stderr.write("QUIVER_RESPONSE " + json.dumps({"status": resp.status_code, "reason": resp.reason or "", "retryAfter": resp.headers.get("Retry-After"), "body": body}) + "\\n")
+    sys.stderr.flush()
+    return resp
+
+repository.make_requests_session = _session
+repository.Repository.upload = _upload
+from twine.__main__ import main
+sys.argv[0] = "twine"
+sys.exit(main())
+`;
+
+/**
+ * One upload attempt of one file: `python -c <TWINE_ONE_ATTEMPT> upload --non-interactive
+ * --disable-progress-bar --repository-url <url> <file>` with the pinned twine, its retries off,
+ * the credentials in TWINE_USERNAME/TWINE_PASSWORD (never on the command line), every output line
+ * redacted (every form of the secrets) and prefixed. Read the result with
+ * core/publish/twine-outcome's `readUploadAttempt`.
+ * @param python the toolchain venv's python (the one whose site-packages hold the pinned twine)
+ * @param file absolute path of the distribution (its `.publish.attestation` beside it with `attestations`)
+ * @param o.timeoutMs kill twine after this long (exitCode null)
+ * @throws QuiverError `TOOL_NOT_FOUND` when python does not exist
+ */
+export function twineUploadOne(python: string, file: string, o: TwineUploadOptions, sink: LineSink = consoleSink, prefix = '[twine] '): Promise<RunResult> {
+  const args = ['-c', TWINE_ONE_ATTEMPT, 'upload', '--non-interactive', '--disable-progress-bar', '--repository-url', o.repositoryUrl];
   if (o.attestations) args.push('--attestations');
   return stream(
-    twine,
-    [...args, ...files],
+    python,
+    [...args, file],
     prefix,
     {
       env: {

@@ -5,8 +5,9 @@ import { resolveEndpoints } from '../../src/core/publish/endpoints';
 import { planUploads } from '../../src/core/publish/plan';
 import { releaseAgeNote } from '../../src/core/publish/report';
 import { parseSimplePage } from '../../src/core/publish/simple-index';
-import { backoffMs, readTwineOutcome } from '../../src/core/publish/twine-outcome';
+import { backoffMs, parseRetryAfter, readUploadAttempt } from '../../src/core/publish/twine-outcome';
 import { resolveDryRun } from '../../src/pipeline/publish';
+import { redactSecrets, secretForms } from '../../src/core/redact';
 
 describe('resolveEndpoints', () => {
   test('PyPI by default, TestPyPI, and any other index', () => {
@@ -22,7 +23,7 @@ describe('resolveEndpoints', () => {
     } catch (e) {
       msg = (e as Error).message;
     }
-    expect(msg).toMatch(/contains credentials/);
+    expect(msg).toMatch(/contains credentials.*shell history.*Nx's task header.*revoke that token/);
     expect(msg).not.toContain('pypi-SECRET');
   });
 });
@@ -80,22 +81,41 @@ describe('simple pages (PEP 503 HTML, PEP 691 JSON) and the plan', () => {
   });
 });
 
-describe('twine outcomes and backoff', () => {
-  const files = ['a.whl', 'b.whl', 'c.whl'];
-  test('success, HTTP errors, network errors', () => {
-    expect(readTwineOutcome(files, 0, 'Uploading a.whl\nUploading b.whl\nUploading c.whl\n')).toEqual({ uploaded: files, failedFile: null, failure: null });
-    const s503 = readTwineOutcome(files, 1, 'Uploading a.whl\nUploading b.whl\nWARNING  Error during upload.\nERROR    HTTPError: 503 Service Unavailable from http://x/\n         Service Unavailable\n');
-    expect(s503).toEqual({ uploaded: ['a.whl'], failedFile: 'b.whl', failure: { kind: 'retryable', status: 503, message: 'HTTP 503 Service Unavailable (Service Unavailable)' } });
-    expect(readTwineOutcome(files, 1, 'Uploading a.whl\nERROR    HTTPError: 403 Forbidden from http://x/\n').failure!.kind).toBe('auth');
-    expect(readTwineOutcome(files, 1, 'Uploading a.whl\nERROR    HTTPError: 429 Too Many Requests from http://x/\n').failure!.kind).toBe('retryable');
-    expect(readTwineOutcome(files, 1, 'Uploading a.whl\nERROR    HTTPError: 400 Bad Request from http://x/\n         File already exists.\n').failure!.kind).toBe('exists');
-    expect(readTwineOutcome(files, 1, 'Uploading a.whl\nrequests.exceptions.ConnectionError: Connection aborted.\n').failure!.kind).toBe('retryable');
-    expect(readTwineOutcome(files, 1, 'InvalidDistribution: bad file\n')).toMatchObject({ uploaded: [], failedFile: null, failure: { kind: 'fatal' } });
+describe('upload attempts (one file per twine run, retries off), Retry-After and backoff', () => {
+  const resp = (status: number, extra: Record<string, unknown> = {}) => `[twine] Uploading a.whl\n[twine] QUIVER_RESPONSE ${JSON.stringify({ status, reason: '', retryAfter: null, body: '', ...extra })}\n`;
+  test('success is only twine exit 0; progress lines never count', () => {
+    expect(readUploadAttempt(0, resp(200))).toMatchObject({ twineOk: true, failure: null });
+    // twine prints "Uploading" again on each retry of its own: that says nothing about the index.
+    expect(readUploadAttempt(1, 'Uploading a.whl\nUploading a.whl\nUploading a.whl\n').twineOk).toBe(false);
   });
-  test('exponential backoff, capped, Retry-After honoured', () => {
-    expect([1, 2, 3, 4].map((a) => backoffMs(a, 1000))).toEqual([1000, 2000, 4000, 8000]);
-    expect(backoffMs(10, 1000, 30_000)).toBe(30_000);
-    expect(backoffMs(1, 1000, 60_000, 7)).toBe(7000);
+  test('HTTP answers: 503/429 retryable with Retry-After, 403 auth, 400 exists, other 4xx fatal; the body shown truncated', () => {
+    const s503 = readUploadAttempt(1, resp(503, { reason: 'Service Unavailable', body: 'x'.repeat(500) }));
+    expect(s503.failure).toMatchObject({ kind: 'retryable', status: 503, retryAfterSeconds: null });
+    expect(s503.failure!.message).toMatch(/^HTTP 503 Service Unavailable: x{200}\.\.\. \(300 more characters\)$/);
+    expect(readUploadAttempt(1, resp(429, { retryAfter: '7' })).failure).toMatchObject({ kind: 'retryable', retryAfterSeconds: 7 });
+    expect(readUploadAttempt(1, resp(403)).failure!.kind).toBe('auth');
+    expect(readUploadAttempt(1, resp(400, { reason: 'File already exists.' })).failure!.kind).toBe('exists');
+    expect(readUploadAttempt(1, resp(400, { reason: 'Invalid distribution' })).failure!.kind).toBe('fatal');
+  });
+  test('network errors retryable; a kill names the time limit that fired', () => {
+    expect(readUploadAttempt(1, 'Uploading a.whl\nrequests.exceptions.ConnectionError: Connection aborted.\n').failure!.kind).toBe('retryable');
+    expect(readUploadAttempt(null, '', 'deadline').failure!.message).toMatch(/deadlineSeconds/);
+    expect(readUploadAttempt(null, '', 'timeout').failure!.message).toMatch(/timeoutSeconds/);
+    expect(readUploadAttempt(1, 'InvalidDistribution: bad file\n').failure).toMatchObject({ kind: 'fatal', message: 'InvalidDistribution: bad file' });
+  });
+  test('Retry-After: seconds or an HTTP date', () => {
+    const now = new Date('2026-03-01T00:00:00Z');
+    expect(parseRetryAfter('7', now)).toBe(7);
+    expect(parseRetryAfter('Sun, 01 Mar 2026 00:00:30 GMT', now)).toBe(30);
+    expect(parseRetryAfter('soon', now)).toBeNull();
+    expect(parseRetryAfter(null, now)).toBeNull();
+  });
+  test('exponential backoff with jitter (half to all of it), capped; Retry-After honoured up to the cap', () => {
+    expect([1, 2, 3, 4].map((a) => backoffMs(a, 1000, 60_000, null, () => 1 - 1e-12))).toEqual([1000, 2000, 4000, 8000]);
+    expect([1, 2, 3, 4].map((a) => backoffMs(a, 1000, 60_000, null, () => 0))).toEqual([500, 1000, 2000, 4000]);
+    expect(backoffMs(10, 1000, 30_000, null, () => 1 - 1e-12)).toBe(30_000);
+    expect(backoffMs(1, 1000, 60_000, 7, () => 0)).toBe(7000);
+    expect(backoffMs(1, 1000, 60_000, 3600, () => 0)).toBe(60_000);
   });
 });
 
@@ -127,5 +147,30 @@ describe('14-day rule note and dry-run resolution', () => {
     expect(resolveDryRun(undefined, { NX_DRY_RUN: 'true' })).toBe(true);
     expect(resolveDryRun(false, { NX_DRY_RUN: 'true' })).toBe(false);
     expect(resolveDryRun(undefined, {})).toBe(false);
+  });
+});
+
+describe('redaction of every form of a secret (core/redact)', () => {
+  const secret = 'pypi-AgEIcHlwaS5vcmcCJGNhbmFyeS10b2tlbi1mb3ItdGVzdHM';
+  const basic = Buffer.from(`__token__:${secret}`).toString('base64');
+  test('raw, URL-encoded, JSON-escaped, base64 of user:secret whole and truncated, and at any alignment', () => {
+    const forms = secretForms(secret);
+    expect(forms).toContain(basic.replace(/=+$/, ''));
+    const s = `${secret}/with "quote"`;
+    for (const text of [
+      `token ${secret} end`,
+      `url https://x/?t=${encodeURIComponent(s)}`,
+      `json {"password": ${JSON.stringify(s)}}`,
+      `echo Authorization: Basic ${basic}`,
+      `cut Basic ${basic.slice(0, 70)}`,
+      `tail ${basic.slice(30)}`,
+      ...[0, 1, 2].map((k) => `other user ${Buffer.from(`${'u'.repeat(k + 4)}:${secret}`).toString('base64')}`),
+    ]) {
+      const out = redactSecrets(text, [s, secret]);
+      expect(out).toContain('***');
+      for (const f of secretForms(secret)) for (let i = 0; i + 16 <= f.length; i++) expect(out).not.toContain(f.slice(i, i + 16));
+    }
+    expect(redactSecrets('nothing secret here, sha256 ' + 'ab'.repeat(32), [secret])).toBe('nothing secret here, sha256 ' + 'ab'.repeat(32));
+    expect(redactSecrets('abc abc', ['abc'])).toBe('abc abc'); // too short to redact
   });
 });

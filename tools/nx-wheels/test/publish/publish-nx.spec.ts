@@ -76,7 +76,9 @@ test('nx run python:publish --allowPartial puts the built wheel on the index; nx
   expect(dry.status).toBe(0);
   expect(dry.stdout).toContain('PARTIAL RELEASE');
   expect(indexContents(server.packagesDir)).toEqual({});
-  expect(JSON.parse(readFileSync(reportFile, 'utf8')).files.map((f: { status: string }) => f.status)).toEqual(['would-upload']);
+  // A dry run writes its own report beside the real one, never over it.
+  expect(JSON.parse(readFileSync(join(dir, 'publish-report.dry-run.json'), 'utf8')).files.map((f: { status: string }) => f.status)).toEqual(['would-upload']);
+  expect(existsSync(reportFile)).toBe(false);
 
   const r = nx(WORKSPACE, ['run', 'python:publish', `--repositoryUrl=${server.url}`, `--wheelDir=${wheelDir}`, `--reportFile=${reportFile}`, '--allowPartial', '--skip-nx-cache'], env);
   expect(r.status).toBe(0);

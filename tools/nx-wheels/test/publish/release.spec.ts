@@ -113,7 +113,7 @@ describe('release completeness (real cibuildwheel identifiers for linux and wind
     writeFileSync(pyproject, text + '\n[tool.nx-wheels]\nrelease-platforms = ["linux", "macos"]\n');
     const bad = await run(w, { externalChecks: false }, { PYPI_API_TOKEN: CANARY });
     expect(bad.error?.code).toBe('PYPROJECT_BAD_FIELD');
-    expect(bad.error!.message).toBe('bindings/python/pyproject.toml: [tool.nx-wheels].release-platforms: "macos" is not "linux" or "windows" (the platforms quiver builds); write e.g. release-platforms = ["linux", "windows"].');
+    expect(bad.error!.message).toBe('PYPROJECT_BAD_FIELD: bindings/python/pyproject.toml: [tool.nx-wheels].release-platforms: "macos" is not "linux" or "windows" (the platforms quiver builds); write e.g. release-platforms = ["linux", "windows"].');
     writeFileSync(pyproject, text + '\n[tool.nx-wheels]\nrelease-platforms = ["linux"]\n');
     const ok = await run(w, { externalChecks: false }, { PYPI_API_TOKEN: CANARY });
     expect(ok.error).toBeNull();

@@ -2,8 +2,11 @@
  * Servers for the publish tests:
  *  - a REAL package index: pypiserver (pinned in ./requirements.txt, installed once into
  *    <workspace>/.nx-wheels/test-env), on 127.0.0.1 with a free port and htpasswd auth;
- *  - a fault-injecting HTTP proxy (a STAND-IN) in front of it, which records every upload and
- *    can answer 500/429 or drop connections for chosen requests, then forwards to the real index;
+ *  - a fault-injecting HTTP proxy (a STAND-IN) in front of it, which records every request (with
+ *    its arrival time) and can answer 5xx/429 (with Retry-After, or echoing the request's
+ *    Authorization header in the body), drop the connection, stall without answering, or forward
+ *    and then lose the answer, for chosen requests; otherwise it forwards to the real index. It is
+ *    bounded: a stall ends after at most 30 s and the proxy closes itself after 15 minutes;
  *  - a STAND-IN for GitHub's OIDC token endpoint and PyPI's `/_/oidc/audience` and
  *    `/_/oidc/mint-token` (the real ones cannot be reached from here), with the documented bodies.
  */
@@ -110,10 +113,21 @@ export interface SeenRequest {
   status: number;
   /** Whether it reached the real index. */
   forwarded: boolean;
+  /** When the request arrived (ms since the epoch, the proxy's clock). */
+  at: number;
 }
 
-/** What the proxy does with a request: forward it, answer with a fault, or drop the connection. */
-export type FaultAction = { status: number; headers?: Record<string, string>; body?: string } | 'drop' | null;
+/**
+ * What the proxy does with a request: forward it (null); answer with a fault (`echoAuth`: the
+ * body repeats the request's Authorization header, as a careless index or proxy does); drop the
+ * connection; `stall`: hold it unanswered (at most 30 s); `lose`: forward it, let the index store
+ * the file, then drop the connection instead of answering.
+ */
+export type FaultAction = { status: number; headers?: Record<string, string>; body?: string; echoAuth?: boolean } | 'drop' | 'stall' | 'lose' | null;
+
+/** The longest a stalled request is held, and the proxy's whole lifetime (ms): it never outlives a hung test run. */
+const STALL_LIMIT_MS = 30_000;
+const PROXY_LIFETIME_MS = 15 * 60_000;
 
 /** A fault-injecting proxy (stand-in) in front of a real index. */
 export interface FaultProxy {
@@ -146,23 +160,30 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     close: () => new Promise((r) => server.close(() => r()) && server.closeAllConnections()),
   };
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const at = Date.now();
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
       const m = req.method === 'POST' ? /name="content"; filename="([^"]+)"/.exec(body.toString('latin1')) : null;
       const upload = m ? m[1] : null;
-      const seen: SeenRequest = { method: req.method!, path: req.url!, upload, status: 0, forwarded: false };
+      const seen: SeenRequest = { method: req.method!, path: req.url!, upload, status: 0, forwarded: false, at };
       proxy.seen.push(seen);
       const action = proxy.fault({ method: req.method!, path: req.url!, upload, n: upload ? proxy.seen.filter((x) => x.upload).length : 0 });
       if (action === 'drop') {
         req.socket.destroy();
         return;
       }
-      if (action) {
+      if (action === 'stall') {
+        const t = setTimeout(() => req.socket.destroy(), STALL_LIMIT_MS);
+        t.unref();
+        req.socket.once('close', () => clearTimeout(t));
+        return;
+      }
+      if (action && action !== 'lose') {
         seen.status = action.status;
         res.writeHead(action.status, { 'Content-Type': 'text/plain', ...(action.headers ?? {}) });
-        res.end(action.body ?? `stand-in fault ${action.status}`);
+        res.end(action.echoAuth ? `${action.body ?? 'stand-in error'}; request headers: Authorization: ${req.headers.authorization ?? '(none)'}` : (action.body ?? `stand-in fault ${action.status}`));
         return;
       }
       const t = new URL(req.url!, proxy.target);
@@ -172,6 +193,10 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
         ures.on('end', async () => {
           seen.status = ures.statusCode ?? 0;
           seen.forwarded = true;
+          if (action === 'lose') {
+            req.socket.destroy();
+            return;
+          }
           const headers = { ...ures.headers };
           delete headers['transfer-encoding'];
           res.writeHead(ures.statusCode ?? 502, headers);
@@ -185,6 +210,9 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const lifetime = setTimeout(() => void proxy.close(), PROXY_LIFETIME_MS);
+  lifetime.unref();
+  server.once('close', () => clearTimeout(lifetime));
   proxy.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
   return proxy;
 }

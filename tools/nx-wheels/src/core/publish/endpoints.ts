@@ -26,18 +26,24 @@ export const TESTPYPI_UPLOAD_URL = 'https://test.pypi.org/legacy/';
 
 const withSlash = (u: string) => (u.endsWith('/') ? u : u + '/');
 
-function parseUrl(value: string, option: string): URL {
+/** The error code of each URL option (written out, so docs/publishing.md's code table can be checked against the source). */
+const URL_OPTION_CODES = { repositoryUrl: 'BAD_OPTION_REPOSITORY_URL', indexUrl: 'BAD_OPTION_INDEX_URL', oidcUrl: 'BAD_OPTION_OIDC_URL' } as const;
+
+function parseUrl(value: string, option: keyof typeof URL_OPTION_CODES): URL {
+  const code = URL_OPTION_CODES[option];
   let u: URL;
   try {
     u = new URL(value);
   } catch {
-    throw new QuiverError(`BAD_OPTION_${option.replace(/[A-Z]/g, (c) => '_' + c).toUpperCase()}`, `option ${option}: "${value}" is not a URL; e.g. --${option}=https://test.pypi.org/legacy/.`);
+    throw new QuiverError(code, `option ${option}: "${value}" is not a URL; e.g. --${option}=https://test.pypi.org/legacy/.`);
   }
-  const code = `BAD_OPTION_${option.replace(/[A-Z]/g, (c) => '_' + c).toUpperCase()}`;
   if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new QuiverError(code, `option ${option}: "${u.protocol}" URLs are not supported; use an http(s) URL.`);
   if (u.username || u.password) {
     // Credentials in a URL end up in logs and reports: refuse them without echoing the URL.
-    throw new QuiverError(code, `option ${option}: the URL contains credentials; remove them and set PYPI_API_TOKEN (or TWINE_USERNAME/TWINE_PASSWORD) instead.`);
+    throw new QuiverError(
+      code,
+      `option ${option}: the URL contains credentials (not shown), refused: the command line has already exposed them (shell history, CI logs, Nx's task header print it), so revoke that token on the index now and create a new one; pass it as PYPI_API_TOKEN (or TWINE_USERNAME/TWINE_PASSWORD), never in a URL.`,
+    );
   }
   return u;
 }

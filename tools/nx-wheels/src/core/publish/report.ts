@@ -8,16 +8,25 @@ import { formatSize, formatTable } from '../build-report';
 /** Default report file name. */
 export const PUBLISH_REPORT_FILE = 'publish-report.json';
 
+/**
+ * Where a dry run writes its report, beside the real one: `publish-report.json` ->
+ * `publish-report.dry-run.json`, so a dry run never replaces the record of a real (e.g. failed) run.
+ */
+export function dryRunReportFile(reportFile: string): string {
+  return /\.json$/i.test(reportFile) ? reportFile.replace(/\.json$/i, '.dry-run.json') : `${reportFile}.dry-run.json`;
+}
+
 /** Status of one file. */
 export type FileStatus =
   /** Not tried yet (a run that stopped earlier). */
   | 'pending'
-  /** Uploaded by this run. */
+  /** Uploaded by this run: the index lists it afterwards with our sha256 (read back). */
   | 'uploaded'
   /** Already on the index with the same sha256. */
   | 'skipped'
   /** Dry run or preflight: would be uploaded. */
   | 'would-upload'
+  /** Not on the index with our bytes after this run: `code` and `detail` say why. */
   | 'failed';
 
 /** One file in the report. */
@@ -30,6 +39,8 @@ export interface PublishedFile {
   detail: string;
   /** Upload attempts made by this run. */
   attempts: number;
+  /** For `failed`: the documented error code (docs/publishing.md), e.g. `UPLOAD_FAILED`. */
+  code?: string;
 }
 
 /** `publish-report.json` (version 1). */
@@ -57,8 +68,10 @@ export interface PublishReport {
   notes: string[];
   startedAt: string;
   updatedAt: string;
-  /** The error that stopped the run, when one did (one line, redacted). */
+  /** The error that stopped the run, when one did (one line starting with its code, redacted). */
   error: string | null;
+  /** The code of `error` (docs/publishing.md), or null. */
+  errorCode: string | null;
   files: PublishedFile[];
 }
 
@@ -71,6 +84,7 @@ export function countStatuses(files: readonly PublishedFile[]): Record<FileStatu
 
 /** Whether a report is complete and error-free. */
 export function isComplete(r: Pick<PublishReport, 'files' | 'error' | 'dryRun'>): boolean {
+  // ok only when nothing stopped the run and every file is on the index with our bytes (or would be).
   return r.error === null && r.files.every((f) => f.status === 'uploaded' || f.status === 'skipped' || (r.dryRun && f.status === 'would-upload'));
 }
 
@@ -94,7 +108,7 @@ export function releaseAgeNote(firstUploadTime: string | null, now: Date, filesT
 
 /** The terminal table: file, size, sha256, status, detail. */
 export function formatPublishTable(r: PublishReport): string {
-  const rows = r.files.map((f) => [f.file, formatSize(f.size), f.sha256, f.status, f.detail]);
+  const rows = r.files.map((f) => [f.file, formatSize(f.size), f.sha256, f.status, f.code ? `${f.code}: ${f.detail}` : f.detail]);
   return formatTable(['file', 'size', 'sha256', 'status', 'detail'], rows);
 }
 
@@ -120,7 +134,7 @@ export function formatPublishMarkdown(r: PublishReport): string {
     '',
     '| file | sha256 | status | detail |',
     '|---|---|---|---|',
-    ...r.files.map((f) => `| \`${md(f.file)}\` | \`${f.sha256}\` | ${f.status} | ${md(f.detail)} |`),
+    ...r.files.map((f) => `| \`${md(f.file)}\` | \`${f.sha256}\` | ${f.status} | ${md(f.code ? `${f.code}: ${f.detail}` : f.detail)} |`),
   ];
   for (const n of r.notes) lines.push('', `> ${md(n)}`);
   if (r.error) lines.push('', `**Error:** ${md(r.error)}`);
