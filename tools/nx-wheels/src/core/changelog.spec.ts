@@ -44,3 +44,31 @@ describe('changelog sections', () => {
     expect(findChangelogSection(TEXT, '1.4.0')).toBeNull();
   });
 });
+
+describe('conventional-changelog headings', () => {
+  // The shape conventional-changelog / standard-version / release-please write.
+  const CC = `# Changelog
+
+## [1.3.0](https://github.com/quiver-dev/quiver/compare/v1.2.3...v1.3.0) (2026-03-01)
+
+### Features
+
+* **python:** search mode ([abc1234](https://github.com/quiver-dev/quiver/commit/abc1234))
+
+### [1.2.3](https://github.com/quiver-dev/quiver/compare/v1.2.2...v1.2.3) (2026-02-01)
+
+### Bug Fixes
+
+* off by one
+`;
+
+  it('reads ## [X.Y.Z](compare-url) (date) and the ### form of patch releases', () => {
+    expect(listChangelogSections(CC).map((s) => s.normalizedVersion)).toEqual(['1.3.0', '1.2.3']);
+    expect(findChangelogSection(CC, '1.3.0')!.body).toBe('### Features\n\n* **python:** search mode ([abc1234](https://github.com/quiver-dev/quiver/commit/abc1234))');
+    expect(findChangelogSection(CC, '1.2.3')!.body).toBe('### Bug Fixes\n\n* off by one');
+  });
+
+  it('a ### subsection that is not a linked version does not end a section', () => {
+    expect(findChangelogSection(CC, '1.3.0')!.body).toContain('### Features');
+  });
+});

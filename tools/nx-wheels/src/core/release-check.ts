@@ -62,16 +62,53 @@ export interface ReleaseCheckResult {
   notes: string[];
 }
 
-/** The highest `<prefix><PEP 440 version>` tag; other tags are ignored. */
-export function latestReleaseTag(tags: readonly string[], prefix: string): { tag: string; version: string } | null {
-  let best: { tag: string; version: string } | null = null;
+/** A release tag and the normalized PEP 440 version it names. */
+export interface ReleaseTag {
+  tag: string;
+  version: string;
+}
+
+/**
+ * The release tags among `tags`, highest PEP 440 version first. A release tag is `<prefix>` followed
+ * by a PEP 440 version that starts with a digit and has no local label (`v1.4.0`, `v1.4.0rc1`,
+ * `v1.4.0-rc.1`, `v1!2.0`); every other tag (`vendor-import`, `vNext`, `vscode-x`, `v1.2.3+local`,
+ * `latest`) is ignored. This is the one tag rule of the plugin: validate-release (branch mode) and
+ * `nx release` (current version from git tags, changelog start) both use it. Pure.
+ */
+export function releaseTags(tags: readonly string[], prefix: string): ReleaseTag[] {
+  const out: ReleaseTag[] = [];
   for (const t of tags) {
     if (!t.startsWith(prefix)) continue;
-    const v = normalizeVersion(t.slice(prefix.length));
-    if (!v || !/^\d/.test(t.slice(prefix.length))) continue;
-    if (!best || compareVersions(v, best.version) > 0) best = { tag: t, version: v };
+    const rest = t.slice(prefix.length);
+    if (!/^\d/.test(rest) || rest.includes('+')) continue;
+    const v = normalizeVersion(rest);
+    if (v) out.push({ tag: t, version: v });
   }
-  return best;
+  return out.sort((a, b) => compareVersions(b.version, a.version) || a.tag.localeCompare(b.tag));
+}
+
+/** Options of {@link latestReleaseTag}. */
+export interface LatestReleaseTagOptions {
+  /** Only final releases (no a/b/rc/dev): the previous final release of a final release's changelog. */
+  finalOnly?: boolean;
+  /** Only versions lower than this one (PEP 440). */
+  below?: string;
+}
+
+/** The highest release tag (see {@link releaseTags}), or `null` when there is none. */
+export function latestReleaseTag(tags: readonly string[], prefix: string, opts: LatestReleaseTagOptions = {}): ReleaseTag | null {
+  for (const t of releaseTags(tags, prefix)) {
+    if (opts.finalOnly && isPrerelease(t.version)) continue;
+    if (opts.below && compareVersions(t.version, opts.below) >= 0) continue;
+    return t;
+  }
+  return null;
+}
+
+/** The local label of a PEP 440 version (`2.1.0+local` -> `local`), or `null`. */
+function localLabel(version: string): string | null {
+  const i = version.indexOf('+');
+  return i < 0 ? null : version.slice(i + 1);
 }
 
 /**
@@ -93,6 +130,10 @@ export function checkRelease(i: ReleaseCheckInput): ReleaseCheckResult {
       if (!isQuiverError(e)) throw e;
       fail(e.code, e.message);
     }
+  }
+  if (version && localLabel(version) !== null) {
+    fail('VERSION_LOCAL', `${i.pyprojectFile} [project].version ${version} has a local label (+${localLabel(version)}), which PyPI and every package index refuse; set version = "${version.split('+')[0]}" (nx release ${version.split('+')[0]}).`);
+    version = null;
   }
 
   let tag: string | null = null;

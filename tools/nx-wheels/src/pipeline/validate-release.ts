@@ -3,7 +3,7 @@
  * {@link checkRelease}, and write the outputs a release workflow needs (release notes file,
  * `$GITHUB_STEP_SUMMARY`, `$GITHUB_OUTPUT` with the finding codes).
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative } from 'node:path';
 import { QuiverError } from '../core/errors';
 import { checkRelease, ReleaseCheckResult, renderReleaseSummary } from '../core/release-check';
@@ -68,13 +68,30 @@ export function githubOutputLines(result: ReleaseCheckResult, tagPrefix: string,
   return out;
 }
 
-function readIfExists(file: string): string | null {
-  return existsSync(file) ? readFileSync(file, 'utf8') : null;
+/**
+ * The text of `file`, or `null` when it does not exist.
+ * @param shown the path as messages show it
+ * @param fix what to do when the path cannot be read as a file
+ * @throws QuiverError `FILE_UNREADABLE` (a directory, no permission...) naming the file and `fix`
+ */
+function readIfExists(file: string, shown: string, fix: string): string | null {
+  if (!existsSync(file)) return null;
+  try {
+    if (statSync(file).isDirectory()) {
+      throw new QuiverError('FILE_UNREADABLE', `${shown} is a directory, not a file; ${fix}`);
+    }
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    if (e instanceof QuiverError) throw e;
+    const err = e as NodeJS.ErrnoException;
+    throw new QuiverError('FILE_UNREADABLE', `${shown} cannot be read (${err.code ?? err.message}); ${fix}`);
+  }
 }
 
 /**
  * Run the release checks.
- * @throws QuiverError `BAD_OPTION` for an unknown mode; git errors from runners/git
+ * @throws QuiverError `BAD_OPTION` for an unknown mode; `FILE_UNREADABLE` when pyproject.toml or the
+ *   changelog exists but cannot be read as a file (a directory, no permission); git errors from runners/git
  *   (`NOT_A_GIT_REPO`, `GIT_FAILED`) in branch mode. Check failures are in `result.failures`.
  */
 export async function validateRelease(o: ValidateReleaseOptions): Promise<ValidateReleaseOutcome> {
@@ -100,9 +117,9 @@ export async function validateRelease(o: ValidateReleaseOptions): Promise<Valida
   const result = checkRelease({
     mode: effective,
     pyprojectFile: shown(pyprojectPath),
-    pyprojectText: readIfExists(pyprojectPath),
+    pyprojectText: readIfExists(pyprojectPath, shown(pyprojectPath), 'make it the project\'s pyproject.toml file (with [project].version).'),
     changelogFile: shown(changelogPath),
-    changelogText: readIfExists(changelogPath),
+    changelogText: readIfExists(changelogPath, shown(changelogPath), `make it a Markdown file with a "## <version>" section per release, or point --changelog at the changelog file.`),
     tag: found?.tag ?? null,
     tagSource: found?.source,
     tags,
@@ -112,8 +129,13 @@ export async function validateRelease(o: ValidateReleaseOptions): Promise<Valida
   let notesFile: string | null = null;
   if (result.section) {
     notesFile = abs(o.notesFile ?? join('dist', o.projectRoot, 'release-notes.md'));
-    mkdirSync(dirname(notesFile), { recursive: true });
-    writeFileSync(notesFile, result.section.body + '\n');
+    try {
+      mkdirSync(dirname(notesFile), { recursive: true });
+      writeFileSync(notesFile, result.section.body + '\n');
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      throw new QuiverError('FILE_UNWRITABLE', `${shown(notesFile)} cannot be written (${err.code ?? err.message}); remove what is in the way or pass --notesFile=<path of a file to create>.`);
+    }
   }
   const summary = renderReleaseSummary(result, o.projectName);
   if (env['GITHUB_STEP_SUMMARY']) appendFileSync(env['GITHUB_STEP_SUMMARY'], summary + '\n');

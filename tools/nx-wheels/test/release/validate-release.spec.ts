@@ -1,5 +1,5 @@
 /** validate-release against real git repositories (no mocked git). */
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { validateRelease } from '../../src/pipeline/validate-release';
 import { commitAll, git, PYPROJECT, tempRepo, write } from './git-fixture';
@@ -178,5 +178,46 @@ describe('validate-release, branch mode', () => {
     write(dir, `${ROOT}/pyproject.toml`, PYPROJECT('1.0.0'));
     await expect(run(dir)).rejects.toThrow(/not inside a git repository|not a git repository/i);
     expect(existsSync(join(dir, 'dist'))).toBe(false);
+  });
+});
+
+describe('validate-release: heading styles, local versions, file-system errors (docs/release-guide.md "Release rules")', () => {
+  it('rule 6: accepts the conventional-changelog heading ## [1.2.3](compare-url) (date) and writes its notes', async () => {
+    const dir = repo('1.2.3', '# Changelog\n\n## [1.2.3](https://github.com/quiver-dev/quiver/compare/v1.2.2...v1.2.3) (2026-02-01)\n\n### Bug Fixes\n\n* off by one\n\n## [1.2.2](https://github.com/quiver-dev/quiver/compare/v1.2.1...v1.2.2) (2026-01-01)\n\n* older\n');
+    dirs.push(dir);
+    git(dir, 'tag', 'v1.2.3');
+    const { result, notesFile } = await run(dir, { tag: 'v1.2.3' });
+    expect(result.failures).toEqual([]);
+    expect(readFileSync(notesFile!, 'utf8')).toBe('### Bug Fixes\n\n* off by one\n');
+  });
+
+  it('rule 3: a local version (+local) fails with VERSION_LOCAL, one line with the fix', async () => {
+    const dir = repo('2.1.0+local', '## 2.1.0+local\n\n- x\n');
+    dirs.push(dir);
+    git(dir, 'tag', 'v2.0.0');
+    const { result } = await run(dir);
+    expect(result.failures).toEqual([
+      { code: 'VERSION_LOCAL', message: 'bindings/python/pyproject.toml [project].version 2.1.0+local has a local label (+local), which PyPI and every package index refuse; set version = "2.1.0" (nx release 2.1.0).' },
+    ]);
+  });
+
+  it('rule 6: a CHANGELOG.md that is a directory names the file and the fix; nothing is written', async () => {
+    const dir = tempRepo();
+    dirs.push(dir);
+    write(dir, `${ROOT}/pyproject.toml`, PYPROJECT('1.3.0'));
+    mkdirSync(join(dir, ROOT, 'CHANGELOG.md'));
+    write(dir, `${ROOT}/CHANGELOG.md/keep`, '');
+    commitAll(dir, 'feat: initial');
+    await expect(run(dir, { tag: 'v1.3.0' })).rejects.toThrow(
+      'bindings/python/CHANGELOG.md is a directory, not a file; make it a Markdown file with a "## <version>" section per release, or point --changelog at the changelog file.',
+    );
+    expect(existsSync(join(dir, 'dist'))).toBe(false);
+  });
+
+  it('rule 6: a notes file path that cannot be created names it and --notesFile', async () => {
+    const dir = repo('1.4.0rc1');
+    dirs.push(dir);
+    write(dir, 'dist', 'a file where a directory is needed');
+    await expect(run(dir, { tag: 'v1.4.0rc1' })).rejects.toThrow(/^dist\/bindings\/python\/release-notes\.md cannot be written \((ENOTDIR|EEXIST)\); remove what is in the way or pass --notesFile=<path of a file to create>\.$/);
   });
 });
