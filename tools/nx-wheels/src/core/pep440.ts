@@ -167,8 +167,10 @@ export function semverToPep440(semver: string): string | null {
 /**
  * Read a version the user typed (`nx release 1.3.0-rc.1`, `nx release 1.3.0rc1`): SemVer
  * pre-release spellings are translated with {@link semverToPep440}, anything else must be PEP 440.
+ * The result is written with at least three release numbers ({@link padRelease}: `2.2` -> `2.2.0`).
  * @returns the normalized PEP 440 version
- * @throws QuiverError `PEP440_INVALID` naming both accepted spellings
+ * @throws QuiverError `PEP440_INVALID` naming both accepted spellings; `PEP440_LOCAL` for a local
+ *   version (`2.1.0+local`), which no package index accepts
  */
 export function parseExplicitVersion(input: string): string {
   const v = input.trim().replace(/^[vV](?=\d)/, '');
@@ -182,7 +184,26 @@ export function parseExplicitVersion(input: string): string {
   if (!n) {
     throw new QuiverError('PEP440_INVALID', `version "${input}" is neither PEP 440 (1.3.0rc1, 1.3.0.post1) nor SemVer (1.3.0-rc.1); give a version such as 1.3.0 or 1.3.0rc1.`);
   }
-  return n;
+  const plus = n.indexOf('+');
+  if (plus >= 0) {
+    throw new QuiverError('PEP440_LOCAL', `version "${input}" has a local label (+${n.slice(plus + 1)}), which PyPI and every package index refuse; release ${padRelease(n.slice(0, plus))} instead (nx release ${padRelease(n.slice(0, plus))}).`);
+  }
+  return padRelease(n);
+}
+
+/**
+ * Write the release segment with at least three numbers, the form the release tags take
+ * (`v{version}` must match the release workflow's `v*.*.*` trigger): `2.2` -> `2.2.0`, `2` ->
+ * `2.0.0`, `1!2.0rc1` -> `1!2.0.0rc1`, `2.2.post1` -> `2.2.0.post1`. PEP 440 compares release
+ * segments zero-padded, so the version is the same one. Longer segments (`1.2.3.4`) are kept.
+ * @param version a normalized PEP 440 version
+ */
+export function padRelease(version: string): string {
+  const m = /^(\d+!)?(\d+(?:\.\d+)*)(.*)$/s.exec(version);
+  if (!m) return version;
+  const parts = m[2].split('.');
+  while (parts.length < 3) parts.push('0');
+  return `${m[1] ?? ''}${parts.join('.')}${m[3]}`;
 }
 
 /** Options of {@link bumpVersion}. */

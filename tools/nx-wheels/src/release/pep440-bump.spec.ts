@@ -69,7 +69,11 @@ describe('PEP 440 <-> SemVer', () => {
     expect(parseExplicitVersion('1.4.0-rc.1')).toBe('1.4.0rc1');
     expect(parseExplicitVersion('v1.4.0rc1')).toBe('1.4.0rc1');
     expect(parseExplicitVersion('1.2.0.post1')).toBe('1.2.0.post1');
-    expect(parseExplicitVersion('1!2.0')).toBe('1!2.0');
+    expect(parseExplicitVersion('1!2.0')).toBe('1!2.0.0');
+    expect(parseExplicitVersion('2.2')).toBe('2.2.0');
+    expect(parseExplicitVersion('2.2rc1')).toBe('2.2.0rc1');
+    expect(parseExplicitVersion('1.2.3.4')).toBe('1.2.3.4');
+    expect(() => parseExplicitVersion('2.1.0+local')).toThrow('version "2.1.0+local" has a local label (+local), which PyPI and every package index refuse; release 2.1.0 instead (nx release 2.1.0).');
     expect(() => parseExplicitVersion('1.4.0-1')).toThrow(/pre-release part/);
     expect(() => parseExplicitVersion('banana')).toThrow(/neither PEP 440/);
   });

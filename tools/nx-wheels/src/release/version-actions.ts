@@ -11,20 +11,41 @@
  *   what Nx puts in the changelog heading and the tag (`v{version}` -> `v1.3.0rc1`);
  * - `currentVersionResolver: "registry"` asks the index's JSON API
  *   (`currentVersionResolverMetadata.registry`, default https://pypi.org/pypi);
- * - with `currentVersionResolver: "git-tag"`, makes the `git` Nx spawns sort PEP 440 tags
- *   correctly (see git-tag-sort.ts; `versionActionsOptions.pep440TagSort: false` turns it off).
+ * - with `currentVersionResolver: "git-tag"`, only release tags count: `v` + a PEP 440 version, in
+ *   PEP 440 order (stray `vendor-import`, `vNext` are ignored), the rule validate-release uses
+ *   (see nx-hooks.ts, loaded with this module);
+ * - 0.x policy (https://peps.python.org/pep-0440/ says nothing; this follows python-semantic-release's
+ *   `major_on_zero = false` and commitizen's `major_version_zero`): a relative specifier typed on the
+ *   command line is never adjusted (`nx release minor` on 0.1.0 gives 0.2.0, `major` gives 1.0.0);
+ *   from conventional commits `feat:` is minor and `fix:` patch as on 1.x, and a breaking change on
+ *   0.x is `versionActionsOptions.zeroMajorBreaking` (`"minor"`, the default: 0.1.0 -> 0.2.0;
+ *   `"major"`: 0.1.0 -> 1.0.0). Nx's `adjustSemverBumpsForZeroMajorVersion` must be false (nx.json
+ *   says so); when true it still applies, to conventional-commit bumps only. The log line names the
+ *   bump applied;
+ * - refuses local versions (`2.1.0+local`: package indexes refuse them) and writes versions with
+ *   three release numbers (`nx release 2.2` gives 2.2.0 and the tag `v2.2.0`, which the release
+ *   workflow's `v*.*.*` trigger matches);
+ * - before writing anything, checks that Nx's changelog step will leave a section for the new
+ *   version (changelog-guard.ts).
  */
 import { join } from 'node:path';
 import type { ProjectGraph, Tree } from '@nx/devkit';
 import { VersionActions } from 'nx/release';
 import { QuiverError } from '../core/errors';
-import { bumpVersion, isBumpKeyword, isPrerelease, normalizeVersion, parseExplicitVersion, preidToPhase } from '../core/pep440';
+import { BumpKeyword, bumpVersion, isBumpKeyword, isPrerelease, normalizeVersion, padRelease, parseExplicitVersion, preidToPhase } from '../core/pep440';
 import { readPyProjectText, requireStaticVersion } from '../core/pyproject';
-import { pep440TagSortEnv } from './git-tag-sort';
+import { assertChangelogSectionWillExist } from './changelog-guard';
+import { versionTitle, VersionTitleOptions } from './changelog-renderer';
+import { installReleaseHooks, releaseState } from './nx-hooks';
 import { setProjectVersion } from './pyproject-version';
 import { DEFAULT_JSON_API, latestIndexVersion } from './registry';
 
 const MANIFEST = 'pyproject.toml';
+
+installReleaseHooks();
+
+/** Reasons under which the specifier was typed by the user: never adjusted. */
+const USER_REASONS = new Set(['USER_SPECIFIER', 'PROMPTED_USER_SPECIFIER']);
 
 /** Why Nx asked for a new version (the `newVersionInputReason` values Nx 24 passes). */
 const REASON_TEXT: Record<string, string> = {
@@ -38,8 +59,11 @@ const REASON_TEXT: Record<string, string> = {
 
 /** Options under `release.version.versionActionsOptions` in nx.json. */
 export interface PyprojectVersionActionsOptions {
-  /** Add PEP 440 `versionsort.suffix` entries for the git processes Nx runs (default true). */
-  pep440TagSort?: boolean;
+  /**
+   * What a breaking change (`feat!:`, `BREAKING CHANGE:`) does on 0.x when the bump comes from
+   * conventional commits: `"minor"` (default; 0.1.0 -> 0.2.0) or `"major"` (0.1.0 -> 1.0.0).
+   */
+  zeroMajorBreaking?: 'minor' | 'major';
   /** JSON API base used when `currentVersionResolverMetadata.registry` is not set. */
   registry?: string;
 }
@@ -65,9 +89,12 @@ export default class PyprojectVersionActions extends VersionActions {
   override async init(tree: Tree): Promise<void> {
     await super.init(tree);
     this.excludeManifestsFromFormatting = true;
-    if (this.actionOptions.pep440TagSort !== false) Object.assign(process.env, pep440TagSortEnv(process.env));
+    const z = this.actionOptions.zeroMajorBreaking;
+    if (z !== undefined && z !== 'minor' && z !== 'major') {
+      throw new QuiverError('BAD_OPTION', `nx.json release.version.versionActionsOptions.zeroMajorBreaking is "${String(z)}"; use "minor" (a breaking change on 0.x gives 0.(x+1).0) or "major" (it gives 1.0.0).`);
+    }
     for (const m of this.manifestsToUpdate) {
-      if (tree.exists(m.manifestPath)) this.readVersion(tree, m.manifestPath);
+      if (tree.exists(m.manifestPath)) releaseState.diskVersion = this.readVersion(tree, m.manifestPath);
     }
   }
 
@@ -123,6 +150,7 @@ export default class PyprojectVersionActions extends VersionActions {
     const why = REASON_TEXT[newVersionInputReason] ?? '';
     if (!isBumpKeyword(newVersionInput)) {
       const newVersion = parseExplicitVersion(newVersionInput);
+      releaseState.newVersion = newVersion;
       const shown = newVersion === newVersionInput ? '' : ` (PEP 440 form of "${newVersionInput}")`;
       return { newVersion, logText: `❓ Applied explicit version ${newVersion}${shown}${why}` };
     }
@@ -130,13 +158,44 @@ export default class PyprojectVersionActions extends VersionActions {
       throw new QuiverError('RELEASE_NO_CURRENT_VERSION', `project "${this.projectGraphNode.name}": no current version to apply "${newVersionInput}" to; set [project].version in ${this.manifestPath()} or give an explicit version (nx release 1.2.3).`);
     }
     const current = normalizeVersion(currentVersion) ?? currentVersion;
-    let bump = newVersionInput;
-    if (newVersionInputReason === 'CONVENTIONAL_COMMITS' && isPrerelease(current) && !bump.startsWith('pre')) bump = 'prerelease';
-    const newVersion = bumpVersion(current, bump, preidToPhase(preid), {
-      adjustZeroMajor: this.finalConfigForProject.adjustSemverBumpsForZeroMajorVersion,
-    });
-    const detail = bump === newVersionInput ? '' : ` (as "prerelease": ${current} is a pre-release)`;
-    return { newVersion, logText: `❓ Applied "${newVersionInput}"${detail}${preid ? ` with preid ${preid}` : ''}${why} to ${current} to get new version ${newVersion}` };
+    const byUser = USER_REASONS.has(newVersionInputReason);
+    let bump: BumpKeyword = newVersionInput;
+    const notes: string[] = [];
+    if (newVersionInputReason === 'CONVENTIONAL_COMMITS' && isPrerelease(current) && !bump.startsWith('pre')) {
+      bump = 'prerelease';
+      notes.push(`${current} is a pre-release`);
+    }
+    const zeroMajor = /^(\d+!)?0\./.test(current);
+    if (zeroMajor && !byUser && bump === 'major' && (this.actionOptions.zeroMajorBreaking ?? 'minor') === 'minor') {
+      bump = 'minor';
+      notes.push('breaking change on 0.x, versionActionsOptions.zeroMajorBreaking "minor"');
+    }
+    const adjustZeroMajor = !byUser && this.finalConfigForProject.adjustSemverBumpsForZeroMajorVersion === true;
+    if (zeroMajor && adjustZeroMajor && ['major', 'minor', 'premajor', 'preminor'].includes(bump)) {
+      const was = bump;
+      bump = ({ major: 'minor', minor: 'patch', premajor: 'preminor', preminor: 'prepatch' } as Record<string, BumpKeyword>)[bump];
+      notes.push(`"${was}" lowered on 0.x by adjustSemverBumpsForZeroMajorVersion`);
+    }
+    const newVersion = bumpVersion(current, bump, preidToPhase(preid));
+    releaseState.newVersion = newVersion;
+    const asked = bump === newVersionInput ? '' : ` (asked "${newVersionInput}": ${notes.join('; ')})`;
+    return { newVersion, logText: `❓ Applied "${bump}"${asked}${preid ? ` with preid ${preid}` : ''}${why} to ${current} to get new version ${newVersion}` };
+  }
+
+  /**
+   * The release group's project changelog will get a section for `version`
+   * ({@link assertChangelogSectionWillExist}); nothing to check when project changelogs are off.
+   */
+  private checkChangelog(tree: Tree, version: string): void {
+    const cfg = (this.releaseGroup as { changelog?: unknown }).changelog as { file?: string | false; renderOptions?: VersionTitleOptions } | false | undefined;
+    if (!cfg || typeof cfg !== 'object' || !cfg.file) return;
+    const root = this.projectGraphNode.data.root;
+    const file = cfg.file
+      .replace(/\{projectRoot\}/g, root)
+      .replace(/\{projectName\}/g, this.projectGraphNode.name)
+      .replace(/\{workspaceRoot\}\/?/g, '');
+    const text = tree.exists(file) ? tree.read(file, 'utf-8') : null;
+    assertChangelogSectionWillExist(text, version, versionTitle(version, cfg.renderOptions ?? {}, new Date().toISOString().slice(0, 10)), file);
   }
 
   /**
@@ -144,7 +203,8 @@ export default class PyprojectVersionActions extends VersionActions {
    * @throws QuiverError from {@link setProjectVersion}
    */
   async updateProjectVersion(tree: Tree, newVersion: string): Promise<string[]> {
-    const version = normalizeVersion(newVersion) ?? parseExplicitVersion(newVersion);
+    const version = parseExplicitVersion(newVersion);
+    this.checkChangelog(tree, version);
     const logs: string[] = [];
     for (const m of this.manifestsToUpdate) {
       const text = tree.read(m.manifestPath, 'utf-8');

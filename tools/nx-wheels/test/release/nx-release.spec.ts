@@ -8,6 +8,8 @@ import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { findChangelogSection } from '../../src/core/changelog';
+import { parseExplicitVersion } from '../../src/core/pep440';
+import { validateRelease } from '../../src/pipeline/validate-release';
 import { commitAll, git, GIT_ENV, PYPROJECT, write } from './git-fixture';
 
 const MAIN = resolve(__dirname, '../../../..');
@@ -15,7 +17,15 @@ const NX = join(MAIN, 'node_modules/nx/dist/bin/nx.js');
 const PY = 'bindings/python/pyproject.toml';
 const CL = 'bindings/python/CHANGELOG.md';
 
-function workspace(pyproject: string): string {
+/** Options of {@link workspace}. */
+interface WorkspaceOptions {
+  /** Initial bindings/python/CHANGELOG.md (default `## 1.2.3` with one entry). */
+  changelog?: string;
+  /** Add the C++ library project `quiver` (libs/quiver) that python's CMakeLists.txt builds, and a docs/ folder. */
+  quiver?: boolean;
+}
+
+function workspace(pyproject: string, o: WorkspaceOptions = {}): string {
   const dir = mkdtempSync(join(tmpdir(), 'quiver-nx-release-'));
   const nxJson = JSON.parse(readFileSync(join(MAIN, 'nx.json'), 'utf8'));
   write(dir, 'nx.json', JSON.stringify({ release: nxJson.release, plugins: nxJson.plugins }, null, 2));
@@ -25,7 +35,14 @@ function workspace(pyproject: string): string {
   symlinkSync(join(MAIN, 'node_modules'), join(dir, 'node_modules'));
   symlinkSync(join(MAIN, 'tools'), join(dir, 'tools'));
   write(dir, PY, pyproject);
-  write(dir, CL, '## 1.2.3\n\n- first\n');
+  write(dir, CL, o.changelog ?? '## 1.2.3\n\n- first\n');
+  if (o.quiver) {
+    write(dir, 'libs/quiver/project.json', JSON.stringify({ name: 'quiver', projectType: 'library' }));
+    write(dir, 'libs/quiver/src/core.cpp', 'int f() { return 1; }\n');
+    write(dir, 'bindings/python/CMakeLists.txt', 'cmake_minimum_required(VERSION 3.15)\nadd_subdirectory(../../libs/quiver quiver)\n');
+    write(dir, 'docs/guide.md', '# Guide\n');
+    write(dir, 'README.md', '# quiver\n');
+  }
   git(dir, 'init', '-q', '-b', 'main');
   commitAll(dir, 'chore: initial');
   return dir;
@@ -40,10 +57,14 @@ function nx(dir: string, ...args: string[]) {
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
-function change(dir: string, message: string) {
-  write(dir, `bindings/python/src/m${Date.now()}${Math.random()}.py`, 'x = 1\n');
+/** Commit `message` with a new file under `where` (default the python project's src/). */
+function change(dir: string, message: string, where = 'bindings/python/src') {
+  write(dir, `${where}/m${Date.now()}${Math.random()}.py`, 'x = 1\n');
   commitAll(dir, message);
 }
+
+/** Lines of nx's output that nx-wheels or Nx wrote as errors/log: the output without colour codes. */
+const text = (r: { out: string; err: string }) => (r.out + r.err).replace(/\x1b\[[0-9;]*m/g, '');
 
 const version = (dir: string) => /^version\s*=\s*'([^']*)'/m.exec(readFileSync(join(dir, PY), 'utf8'))![1];
 
@@ -144,3 +165,182 @@ describe('nx release with the pyproject VersionActions', () => {
     expect(readFileSync(join(dir, PY), 'utf8')).toContain('dynamic = ["version"]');
   });
 });
+
+/** State that must not change when nx release refuses: HEAD, tags, a clean working tree. */
+function snapshot(dir: string) {
+  return { head: git(dir, 'rev-parse', 'HEAD'), tags: git(dir, 'tag').trim(), status: git(dir, 'status', '--porcelain').trim() };
+}
+
+/** The lines nx-wheels printed for a refused release: exactly one names the problem. */
+function refusal(r: { out: string; err: string }, needle: string): string[] {
+  return text(r).split('\n').filter((l) => l.includes(needle));
+}
+
+describe('nx release: the rules of docs/release-guide.md ("Release rules")', () => {
+  it('rule 1: stray v-tags (vendor-import, vNext, vscode-x, v1.2.3+local) are ignored, as validate-release ignores them', async () => {
+    const dir = workspace(PYPROJECT('1.2.3'));
+    dirs.push(dir);
+    git(dir, 'tag', 'v1.2.3');
+    for (const t of ['vendor-import', 'vNext', 'vscode-x', 'v1.2.3+local']) git(dir, 'tag', t);
+    // validate-release's branch mode sees the same latest release tag (one shared function).
+    const before = await validateRelease({ workspaceRoot: dir, projectRoot: 'bindings/python', projectName: 'python', env: {} });
+    expect(before.result.latestTag).toBe('v1.2.3');
+    change(dir, 'fix(python): off by one');
+    const r = nx(dir, 'release', '--skip-publish');
+    expect(r.code).toBe(0);
+    expect(text(r)).toContain('Resolved the current version as 1.2.3 from git tag "v1.2.3"');
+    expect(version(dir)).toBe('1.2.4');
+    expect(git(dir, 'tag', '--points-at', 'HEAD').trim()).toBe('v1.2.4');
+    expect(nx(dir, 'run', 'python:validate-release', '--tag=v1.2.4').code).toBe(0);
+  });
+
+  it('rule 2: on 0.x feat is minor, fix is patch, a breaking change is minor; typed specifiers are never adjusted', () => {
+    const dir = workspace(PYPROJECT('0.1.0'), { changelog: '## 0.1.0\n\n- first\n' });
+    dirs.push(dir);
+    git(dir, 'tag', 'v0.1.0');
+    const steps: Array<[string | null, string[], string, string]> = [
+      ['fix(python): off by one', [], '0.1.1', 'Applied "patch" derived from conventional commits to 0.1.0 to get new version 0.1.1'],
+      ['feat(python): search mode', [], '0.2.0', 'Applied "minor" derived from conventional commits to 0.1.1 to get new version 0.2.0'],
+      ['feat(python)!: drop the old API', [], '0.3.0', 'Applied "minor" (asked "major": breaking change on 0.x, versionActionsOptions.zeroMajorBreaking "minor") derived from conventional commits to 0.2.0 to get new version 0.3.0'],
+      ['fix(python): typo', ['minor'], '0.4.0', 'Applied "minor" from the command line to 0.3.0 to get new version 0.4.0'],
+      ['fix(python): another', ['major'], '1.0.0', 'Applied "major" from the command line to 0.4.0 to get new version 1.0.0'],
+    ];
+    for (const [msg, args, to, log] of steps) {
+      if (msg) change(dir, msg);
+      const r = nx(dir, 'release', ...args, '--skip-publish');
+      expect(r.code).toBe(0);
+      expect(text(r)).toContain(log);
+      expect(version(dir)).toBe(to);
+      expect(git(dir, 'tag', '--points-at', 'HEAD').trim()).toBe(`v${to}`);
+    }
+  });
+
+  it('rule 3: a local version is refused with one line and nothing is written, committed or tagged', () => {
+    const dir = workspace(PYPROJECT('2.0.0'));
+    dirs.push(dir);
+    git(dir, 'tag', 'v2.0.0');
+    change(dir, 'feat(python): x');
+    const before = snapshot(dir);
+    const r = nx(dir, 'release', '2.1.0+local', '--skip-publish');
+    expect(r.code).not.toBe(0);
+    expect(refusal(r, 'local label')).toEqual([
+      expect.stringContaining('version "2.1.0+local" has a local label (+local), which PyPI and every package index refuse; release 2.1.0 instead (nx release 2.1.0).'),
+    ]);
+    expect(snapshot(dir)).toEqual(before);
+  });
+
+  it('rule 3: nx release 2.2 writes and tags 2.2.0, which release.yml\'s tag trigger matches', () => {
+    const dir = workspace(PYPROJECT('2.1.0'));
+    dirs.push(dir);
+    git(dir, 'tag', 'v2.1.0');
+    change(dir, 'feat(python): x');
+    const r = nx(dir, 'release', '2.2', '--skip-publish');
+    expect(r.code).toBe(0);
+    expect(version(dir)).toBe('2.2.0');
+    const tag = git(dir, 'tag', '--points-at', 'HEAD').trim();
+    expect(tag).toBe('v2.2.0');
+    expect(findChangelogSection(readFileSync(join(dir, CL), 'utf8'), '2.2.0')).not.toBeNull();
+    expect(releaseWorkflowFires(tag)).toBe(true);
+  });
+
+  it('rule 3: the tags nx release makes are the tags release.yml fires on (trigger read from the workflow)', () => {
+    const nxJson = JSON.parse(readFileSync(join(MAIN, 'nx.json'), 'utf8'));
+    const pattern: string = nxJson.release.releaseTag.pattern;
+    expect(pattern).toBe('v{version}');
+    // Every form nx release can write (explicit inputs as typed), tagged with nx.json's pattern.
+    for (const input of ['2.2', '2', '0.3.0rc1', '1.4.0-rc.1', '1.2.0.post1', '1.3.0.dev2', '1!2.0', '2.2b1']) {
+      const tag = pattern.replace('{version}', parseExplicitVersion(input));
+      expect([input, releaseWorkflowFires(tag)]).toEqual([input, true]);
+    }
+    // Without the normalization the trigger would not fire: the test can fail.
+    expect(releaseWorkflowFires('v2.2')).toBe(false);
+  });
+
+  it('rule 4: an rc heading edited by hand stops the final release before anything is written; fixed, the final lists everything since the last final', () => {
+    const dir = workspace(PYPROJECT('1.3.0'), { changelog: '## 1.3.0\n\n- first\n' });
+    dirs.push(dir);
+    git(dir, 'tag', 'v1.3.0');
+    change(dir, 'feat(python): rc feature');
+    expect(nx(dir, 'release', 'preminor', '--preid', 'rc', '--skip-publish').code).toBe(0);
+    change(dir, 'fix(python): rc fix');
+    expect(nx(dir, 'release', '--skip-publish').code).toBe(0);
+    expect(version(dir)).toBe('1.4.0rc1');
+    const cl = readFileSync(join(dir, CL), 'utf8');
+    expect(cl).toMatch(/^## v1\.4\.0rc1 \(\d{4}-\d{2}-\d{2}\)$/m);
+
+    // A maintainer "tidies" the rc headings into the style of the older sections.
+    write(dir, CL, cl.replace(/^## v1\.4\.0rc1 \(.*\)$/m, '## 1.4.0rc1').replace(/^## v1\.4\.0rc0 \((.*)\)$/m, '## [1.4.0rc0] - $1'));
+    commitAll(dir, 'docs(python): tidy changelog headings');
+    const before = snapshot(dir);
+    const bad = nx(dir, 'release', '1.4.0', '--skip-publish');
+    expect(bad.code).not.toBe(0);
+    expect(refusal(bad, 'CHANGELOG_NO_SECTION')).toEqual([
+      expect.stringContaining('bindings/python/CHANGELOG.md:1: nx release reads the heading "## 1.4.0rc1" as version 1.4.0 and would write no 1.4.0 section (the tag\'s release would then fail on CHANGELOG_NO_SECTION); write that heading "## v1.4.0rc1" (how nx release writes pre-release headings), then run nx release again. Nothing was written, committed or tagged.'),
+    ]);
+    expect(snapshot(dir)).toEqual(before);
+
+    // The fix the line names (and the same for the rc0 heading), then the final release.
+    write(dir, CL, readFileSync(join(dir, CL), 'utf8').replace('## 1.4.0rc1', '## v1.4.0rc1'));
+    commitAll(dir, 'docs(python): heading fix');
+    const again = nx(dir, 'release', '1.4.0', '--skip-publish');
+    expect(refusal(again, 'nx release reads the heading')).toEqual([expect.stringContaining('"## [1.4.0rc0] - ')]);
+    write(dir, CL, readFileSync(join(dir, CL), 'utf8').replace(/^## \[1\.4\.0rc0\] - (.*)$/m, '## v1.4.0rc0 ($1)'));
+    commitAll(dir, 'docs(python): heading fix');
+    const ok = nx(dir, 'release', '1.4.0', '--skip-publish');
+    expect(ok.code).toBe(0);
+    expect(git(dir, 'tag', '--points-at', 'HEAD').trim()).toBe('v1.4.0');
+    const section = findChangelogSection(readFileSync(join(dir, CL), 'utf8'), '1.4.0')!;
+    expect(section.body).toContain('rc feature');
+    expect(section.body).toContain('rc fix');
+    expect(section.body).not.toContain('version bump only');
+    expect(nx(dir, 'run', 'python:validate-release', '--tag=v1.4.0').code).toBe(0);
+  });
+
+  it('rule 4: a final release with nothing to list since the last final release is refused before the commit and the tag', () => {
+    const dir = workspace(PYPROJECT('1.3.0'), { changelog: '## 1.3.0\n\n- first\n', quiver: true });
+    dirs.push(dir);
+    git(dir, 'tag', 'v1.3.0');
+    change(dir, 'docs: only docs', 'docs');
+    const head = git(dir, 'rev-parse', 'HEAD');
+    const r = nx(dir, 'release', '1.3.1', '--skip-publish');
+    expect(r.code).not.toBe(0);
+    expect(refusal(r, 'version bump only')).toEqual([expect.stringContaining('python 1.3.1: no commit since the previous final release touches python or its dependencies')]);
+    expect(git(dir, 'rev-parse', 'HEAD')).toBe(head);
+    expect(git(dir, 'tag').trim().split('\n')).toEqual(['v1.3.0']);
+  });
+
+  it('rule 5: the notes list commits touching python or libs/quiver, never docs-only or README-only ones', () => {
+    const dir = workspace(PYPROJECT('1.0.0'), { changelog: '## 1.0.0\n\n- first\n', quiver: true });
+    dirs.push(dir);
+    git(dir, 'tag', 'v1.0.0');
+    change(dir, 'feat: documented search mode', 'docs');
+    write(dir, 'README.md', '# quiver\n\nbetter words\n');
+    commitAll(dir, 'fix: README wording');
+    change(dir, 'fix(quiver): core off by one', 'libs/quiver/src');
+    change(dir, 'fix(python): binding leak');
+    const r = nx(dir, 'release', '--skip-publish');
+    expect(r.code).toBe(0);
+    expect(version(dir)).toBe('1.0.1'); // the docs-only feat: does not make it a minor release
+    const body = findChangelogSection(readFileSync(join(dir, CL), 'utf8'), '1.0.1')!.body;
+    expect(body).toContain('core off by one');
+    expect(body).toContain('binding leak');
+    expect(body).not.toContain('documented search mode');
+    expect(body).not.toContain('README wording');
+  });
+});
+
+/** Does release.yml's `on.push.tags` (GitHub filter patterns, read with the yaml package) match `tag`? */
+function releaseWorkflowFires(tag: string): boolean {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { parse } = require('yaml') as typeof import('yaml');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const picomatch = require('picomatch') as (p: string, o?: object) => (s: string) => boolean;
+  const wf = parse(readFileSync(join(MAIN, '.github/workflows/release.yml'), 'utf8'));
+  const patterns: string[] = wf.on.push.tags;
+  expect(patterns.length).toBeGreaterThan(0);
+  // GitHub: `*` matches any character but `/`; a pattern starting with `!` excludes.
+  const inc = patterns.filter((p) => !p.startsWith('!'));
+  const exc = patterns.filter((p) => p.startsWith('!')).map((p) => p.slice(1));
+  const m = (p: string) => picomatch(p, { dot: true, nobrace: true, noext: true });
+  return inc.some((p) => m(p)(tag)) && !exc.some((p) => m(p)(tag));
+}

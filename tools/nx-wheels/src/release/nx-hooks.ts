@@ -1,0 +1,131 @@
+/**
+ * Where quiver's release rules take over from Nx 24's SemVer-minded `nx release` internals.
+ *
+ * Nx resolves git tags in one function, `getLatestGitTagForPattern` (nx/src/command-line/release/
+ * utils/git): it lists `git tag --sort -v:refname` (git's version sort) and, with
+ * `releaseTag.requireSemver: false` (needed for PEP 440 tags such as `v1.4.0rc1`), takes the first
+ * tag matching `^v(.+)`. A stray `vendor-import` sorts first and Nx reads the version
+ * `endor-import`. The current version (`currentVersionResolver: "git-tag"`), the commit range of
+ * conventional-commit bumps and the changelog's start all come from that function, and Nx offers
+ * no hook for it, so {@link installReleaseHooks} replaces the module exports Nx calls through:
+ *
+ * - `getLatestGitTagForPattern`, for tag patterns `<prefix>{version}`: the highest tag per
+ *   {@link latestReleaseTag} (PEP 440 versions only, PEP 440 order; the rule validate-release uses);
+ * - `resolveChangelogFromSHA` (nx/src/command-line/release/changelog/version-plan-filtering): when
+ *   the version being released is final, the changelog starts at the previous *final* release tag,
+ *   so `1.4.0` after `1.4.0rc0`, `1.4.0rc1` lists everything since `1.3.0`;
+ * - `createChangesFromCommits` (nx/src/command-line/release/changelog/commit-utils): a commit belongs
+ *   to the projects owning the files it touches and to the projects depending on them (a
+ *   `libs/quiver` fix is listed under `python`); a commit touching only files outside every project
+ *   (docs/, README.md) belongs to none (Nx lists it under every project);
+ * - `createFileMapUsingProjectGraph` (nx/src/project-graph/file-map-utils) only records the project
+ *   graph the changelog step uses, for the dependency walk above.
+ *
+ * Each replacement delegates to Nx's own function for cases it does not handle. Exports are
+ * replaced on the module objects Nx itself loaded (same resolved files), once per process.
+ */
+import { isPrerelease, normalizeVersion } from '../core/pep440';
+import { latestReleaseTag } from '../core/release-check';
+
+/** The version the running `nx release` is producing, recorded by the VersionActions. */
+export const releaseState: { newVersion: string | null; diskVersion: string | null } = { newVersion: null, diskVersion: null };
+
+/**
+ * The literal prefix of a tag pattern `<prefix>{version}` (`v{version}` -> `v`), or `null` for
+ * patterns with other placeholders or text after `{version}`.
+ */
+export function tagPrefixOf(pattern: string): string | null {
+  const m = /^([^{}]*)\{version\}$/.exec(pattern);
+  return m ? m[1] : null;
+}
+
+interface Commit {
+  shortHash: string;
+  affectedFiles: string[];
+}
+interface GraphLike {
+  nodes: Record<string, unknown>;
+  dependencies: Record<string, Array<{ target: string }>>;
+}
+
+/**
+ * The projects a commit belongs to: owners of the touched files (`fileToProject`) and every
+ * project depending on an owner, directly or transitively (`graph`). Pure.
+ */
+export function projectsOfCommit(files: readonly string[], fileToProject: Record<string, string>, graph: GraphLike): string[] {
+  const dependents = new Map<string, string[]>();
+  for (const [source, deps] of Object.entries(graph.dependencies)) {
+    for (const d of deps) {
+      if (!dependents.has(d.target)) dependents.set(d.target, []);
+      dependents.get(d.target)!.push(source);
+    }
+  }
+  const out = new Set<string>();
+  const queue = files.map((f) => fileToProject[f]).filter((p): p is string => !!p);
+  while (queue.length) {
+    const p = queue.pop()!;
+    if (out.has(p)) continue;
+    out.add(p);
+    queue.push(...(dependents.get(p) ?? []));
+  }
+  return [...out].sort();
+}
+
+let installed = false;
+let lastGraph: GraphLike | null = null;
+
+type AnyFn = (...args: any[]) => any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** Replace the Nx exports described in the module comment (idempotent). */
+export function installReleaseHooks(): void {
+  if (installed) return;
+  installed = true;
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const git = require('nx/src/command-line/release/utils/git') as Record<string, AnyFn>;
+  const plans = require('nx/src/command-line/release/changelog/version-plan-filtering') as Record<string, AnyFn>;
+  const commitUtils = require('nx/src/command-line/release/changelog/commit-utils') as Record<string, AnyFn>;
+  const fileMapUtils = require('nx/src/project-graph/file-map-utils') as Record<string, AnyFn>;
+  /* eslint-enable @typescript-eslint/no-require-imports */
+
+  const nxLatest = git['getLatestGitTagForPattern'];
+  git['getLatestGitTagForPattern'] = async (pattern: string, data: unknown, resolveTags: AnyFn, options: { checkAllBranchesWhen?: unknown } = {}) => {
+    const prefix = tagPrefixOf(pattern);
+    if (prefix === null) return nxLatest(pattern, data, resolveTags, options);
+    let tags: string[];
+    try {
+      tags = await resolveTags(options.checkAllBranchesWhen);
+    } catch {
+      return null;
+    }
+    const latest = latestReleaseTag(tags, prefix);
+    return latest ? { tag: latest.tag, extractedVersion: latest.version } : null;
+  };
+
+  const nxFrom = plans['resolveChangelogFromSHA'];
+  plans['resolveChangelogFromSHA'] = async (args: { fromRef?: string; tagPattern: string; checkAllBranchesWhen?: unknown; resolveRepositoryTags: AnyFn }) => {
+    const prefix = tagPrefixOf(args.tagPattern);
+    const raw = releaseState.newVersion ?? releaseState.diskVersion;
+    const releasing = raw ? normalizeVersion(raw) : null;
+    if (args.fromRef || prefix === null || !releasing || isPrerelease(releasing)) return nxFrom(args);
+    const tags: string[] = await args.resolveRepositoryTags(args.checkAllBranchesWhen);
+    const previous = latestReleaseTag(tags, prefix, { finalOnly: true, below: releasing });
+    if (!previous) return nxFrom({ ...args, resolveRepositoryTags: async () => [] });
+    return git['getCommitHash'](`refs/tags/${previous.tag}`);
+  };
+
+  const nxFileMap = fileMapUtils['createFileMapUsingProjectGraph'];
+  fileMapUtils['createFileMapUsingProjectGraph'] = async (graph: GraphLike, ...rest: unknown[]) => {
+    lastGraph = graph;
+    return nxFileMap(graph, ...rest);
+  };
+
+  const nxChanges = commitUtils['createChangesFromCommits'];
+  commitUtils['createChangesFromCommits'] = (commits: Commit[], fileMap: unknown, fileToProject: Record<string, string>, conventionalCommits: unknown) => {
+    if (!lastGraph) return nxChanges(commits, fileMap, fileToProject, conventionalCommits);
+    const graph = lastGraph;
+    return commitUtils['filterHiddenChanges'](
+      commits.map((c) => commitUtils['mapCommitToChange'](c, projectsOfCommit(c.affectedFiles, fileToProject, graph))),
+      conventionalCommits,
+    );
+  };
+}
