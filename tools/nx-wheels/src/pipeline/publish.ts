@@ -569,7 +569,7 @@ async function runPublish(o: PublishOptions, sink: LineSink, rawSink: LineSink, 
     const readBack = async (file: string, sha: string): Promise<ReadBack> => {
       try {
         // After the deadline one short read is still made, so the report says what did land.
-        const p = left() > 0 ? policy : { ...policy, retries: 0, timeoutMs: Math.min(r.timeoutMs, 15_000) };
+        const p: HttpPolicy = left() > 0 ? policy : { ...policy, left: undefined, retries: 0, timeoutMs: Math.min(r.timeoutMs, 15_000) };
         const listed = (await listProjectFiles(endpoints.indexUrl, distribution, auth, p)).find((f) => f.filename === file);
         if (!listed) return { state: 'absent' };
         return listed.sha256 === sha ? { state: 'same' } : { state: 'other', remoteSha256: listed.sha256 };

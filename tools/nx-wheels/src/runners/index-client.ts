@@ -53,13 +53,17 @@ function networkReason(e: unknown): string {
 /**
  * One HTTP request with retries on network errors, 5xx and 429. Redirects are not followed
  * (`redirect: manual`): callers decide.
- * @throws QuiverError `INDEX_UNREACHABLE` when every attempt failed at the network level
+ * @throws QuiverError `INDEX_UNREACHABLE` when every attempt failed at the network level,
+ *   `PUBLISH_DEADLINE_EXCEEDED` when `policy.left` says the deadline has passed
  * @returns the last response (which may still be a 5xx/429 after the retries ran out)
  */
 export async function httpRequest(url: string, init: RequestInit, policy: HttpPolicy, what: string): Promise<HttpResponse> {
   let lastNetwork = '';
   const left = () => (policy.left ? policy.left() : Infinity);
   for (let attempt = 0; ; attempt++) {
+    if (left() <= 0) {
+      throw new QuiverError('PUBLISH_DEADLINE_EXCEEDED', `${what}: the deadline (deadlineSeconds) passed before ${redact(url, policy.secrets)} answered; re-run (files on the index are skipped), or raise --deadlineSeconds for a slow index.`);
+    }
     let res: Response | null = null;
     try {
       res = await fetch(url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(Math.max(1, Math.min(policy.timeoutMs, left()))) });
