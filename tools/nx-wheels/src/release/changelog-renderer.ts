@@ -17,7 +17,7 @@
 import DefaultChangelogRenderer from 'nx/release/changelog-renderer';
 import { QuiverError } from '../core/errors';
 import { isPrerelease, isValidVersion } from '../core/pep440';
-import { installReleaseHooks } from './nx-hooks';
+import { installReleaseHooks, releaseState } from './nx-hooks';
 
 installReleaseHooks();
 
@@ -52,7 +52,7 @@ export default class Pep440ChangelogRenderer extends DefaultChangelogRenderer {
     if (this.project && isValidVersion(v) && !isPrerelease(v) && !this.hasDependencyBumps()) {
       throw new QuiverError(
         'CHANGELOG_NOTHING_TO_LIST',
-        `${this.project} ${v}: no commit since the previous final release touches ${this.project} or its dependencies, so its changelog section would say only "version bump only"; release after a fix or feature lands (nothing was committed or tagged; undo the version edit with git checkout -- .).`,
+        `${this.project} ${v}: no commit since the previous final release touches ${this.project} or its dependencies, so its changelog section would say only "version bump only"; release after a fix or feature lands (nothing was committed or tagged; undo the version edit with git checkout -- ${releaseState.manifests.join(' ') || 'pyproject.toml'}).`,
       );
     }
     return super.renderEmptyEntry();

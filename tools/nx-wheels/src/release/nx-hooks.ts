@@ -28,7 +28,7 @@ import { isPrerelease, normalizeVersion } from '../core/pep440';
 import { latestReleaseTag } from '../core/release-check';
 
 /** The version the running `nx release` is producing, recorded by the VersionActions. */
-export const releaseState: { newVersion: string | null; diskVersion: string | null } = { newVersion: null, diskVersion: null };
+export const releaseState: { newVersion: string | null; diskVersion: string | null; manifests: string[] } = { newVersion: null, diskVersion: null, manifests: [] };
 
 /**
  * The literal prefix of a tag pattern `<prefix>{version}` (`v{version}` -> `v`), or `null` for

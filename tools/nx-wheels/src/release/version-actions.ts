@@ -94,7 +94,9 @@ export default class PyprojectVersionActions extends VersionActions {
       throw new QuiverError('BAD_OPTION', `nx.json release.version.versionActionsOptions.zeroMajorBreaking is "${String(z)}"; use "minor" (a breaking change on 0.x gives 0.(x+1).0) or "major" (it gives 1.0.0).`);
     }
     for (const m of this.manifestsToUpdate) {
-      if (tree.exists(m.manifestPath)) releaseState.diskVersion = this.readVersion(tree, m.manifestPath);
+      if (!tree.exists(m.manifestPath)) continue;
+      releaseState.diskVersion = this.readVersion(tree, m.manifestPath);
+      if (!releaseState.manifests.includes(m.manifestPath)) releaseState.manifests.push(m.manifestPath);
     }
   }
 

@@ -304,7 +304,9 @@ describe('nx release: the rules of docs/release-guide.md ("Release rules")', () 
     const head = git(dir, 'rev-parse', 'HEAD');
     const r = nx(dir, 'release', '1.3.1', '--skip-publish');
     expect(r.code).not.toBe(0);
-    expect(refusal(r, 'version bump only')).toEqual([expect.stringContaining('python 1.3.1: no commit since the previous final release touches python or its dependencies')]);
+    expect(refusal(r, 'version bump only')).toEqual([
+      expect.stringContaining('python 1.3.1: no commit since the previous final release touches python or its dependencies, so its changelog section would say only "version bump only"; release after a fix or feature lands (nothing was committed or tagged; undo the version edit with git checkout -- bindings/python/pyproject.toml).'),
+    ]);
     expect(git(dir, 'rev-parse', 'HEAD')).toBe(head);
     expect(git(dir, 'tag').trim().split('\n')).toEqual(['v1.3.0']);
   });
