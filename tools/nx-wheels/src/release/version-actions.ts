@@ -26,7 +26,8 @@
  *   three release numbers (`nx release 2.2` gives 2.2.0 and the tag `v2.2.0`, which the release
  *   workflow's `v*.*.*` trigger matches);
  * - before writing anything, checks that Nx's changelog step will leave a section for the new
- *   version (changelog-guard.ts).
+ *   version (changelog-guard.ts) and, for a final version, that the section will list changes
+ *   (notes-preflight.ts).
  */
 import { join } from 'node:path';
 import type { ProjectGraph, Tree } from '@nx/devkit';
@@ -36,7 +37,8 @@ import { BumpKeyword, bumpVersion, isBumpKeyword, isPrerelease, normalizeVersion
 import { readPyProjectText, requireStaticVersion } from '../core/pyproject';
 import { assertChangelogSectionWillExist } from './changelog-guard';
 import { versionTitle, VersionTitleOptions } from './changelog-renderer';
-import { installReleaseHooks, releaseState } from './nx-hooks';
+import { installReleaseHooks, releaseState, tagPrefixOf } from './nx-hooks';
+import { assertFinalReleaseHasNotes } from './notes-preflight';
 import { setProjectVersion } from './pyproject-version';
 import { DEFAULT_JSON_API, latestIndexVersion } from './registry';
 
@@ -188,7 +190,7 @@ export default class PyprojectVersionActions extends VersionActions {
    * The release group's project changelog will get a section for `version`
    * ({@link assertChangelogSectionWillExist}); nothing to check when project changelogs are off.
    */
-  private checkChangelog(tree: Tree, version: string): void {
+  private async checkChangelog(tree: Tree, version: string): Promise<void> {
     const cfg = (this.releaseGroup as { changelog?: unknown }).changelog as { file?: string | false; renderOptions?: VersionTitleOptions } | false | undefined;
     if (!cfg || typeof cfg !== 'object' || !cfg.file) return;
     const root = this.projectGraphNode.data.root;
@@ -198,6 +200,15 @@ export default class PyprojectVersionActions extends VersionActions {
       .replace(/\{workspaceRoot\}\/?/g, '');
     const text = tree.exists(file) ? tree.read(file, 'utf-8') : null;
     assertChangelogSectionWillExist(text, version, versionTitle(version, cfg.renderOptions ?? {}, new Date().toISOString().slice(0, 10)), file);
+    const prefix = tagPrefixOf(this.releaseGroup.releaseTag?.pattern ?? '');
+    if (prefix === null) return;
+    let conventionalTypes: Record<string, unknown> | undefined;
+    try {
+      conventionalTypes = JSON.parse(tree.read('nx.json', 'utf-8') ?? '{}')?.release?.conventionalCommits?.types;
+    } catch {
+      conventionalTypes = undefined;
+    }
+    await assertFinalReleaseHasNotes({ projectName: this.projectGraphNode.name, version, prefix, conventionalTypes });
   }
 
   /**
@@ -206,7 +217,7 @@ export default class PyprojectVersionActions extends VersionActions {
    */
   async updateProjectVersion(tree: Tree, newVersion: string): Promise<string[]> {
     const version = parseExplicitVersion(newVersion);
-    this.checkChangelog(tree, version);
+    await this.checkChangelog(tree, version);
     const logs: string[] = [];
     for (const m of this.manifestsToUpdate) {
       const text = tree.read(m.manifestPath, 'utf-8');

@@ -296,19 +296,23 @@ describe('nx release: the rules of docs/release-guide.md ("Release rules")', () 
     expect(nx(dir, 'run', 'python:validate-release', '--tag=v1.4.0').code).toBe(0);
   });
 
-  it('rule 4: a final release with nothing to list since the last final release is refused before the commit and the tag', () => {
+  it('rule 4: a final release with nothing to list since the last final release is refused before anything is written', () => {
     const dir = workspace(PYPROJECT('1.3.0'), { changelog: '## 1.3.0\n\n- first\n', quiver: true });
     dirs.push(dir);
     git(dir, 'tag', 'v1.3.0');
-    change(dir, 'docs: only docs', 'docs');
-    const head = git(dir, 'rev-parse', 'HEAD');
+    change(dir, 'feat: documented search mode', 'docs');
+    change(dir, 'chore(python): tidy', 'bindings/python/src');
+    const before = snapshot(dir);
     const r = nx(dir, 'release', '1.3.1', '--skip-publish');
     expect(r.code).not.toBe(0);
     expect(refusal(r, 'version bump only')).toEqual([
-      expect.stringContaining('python 1.3.1: no commit since the previous final release touches python or its dependencies, so its changelog section would say only "version bump only"; release after a fix or feature lands (nothing was committed or tagged; undo the version edit with git checkout -- bindings/python/pyproject.toml).'),
+      expect.stringContaining('python 1.3.1: no commit since the previous final release v1.3.0 touches python or its dependencies with a type changelogs show (feat, fix, perf), so its changelog section would say only "version bump only"; release after a fix or feature lands. Nothing was written, committed or tagged.'),
     ]);
-    expect(git(dir, 'rev-parse', 'HEAD')).toBe(head);
-    expect(git(dir, 'tag').trim().split('\n')).toEqual(['v1.3.0']);
+    expect(snapshot(dir)).toEqual(before);
+    // One fix in the C++ core is enough: it is listed under python.
+    change(dir, 'fix(quiver): core off by one', 'libs/quiver/src');
+    expect(nx(dir, 'release', '1.3.1', '--skip-publish').code).toBe(0);
+    expect(findChangelogSection(readFileSync(join(dir, CL), 'utf8'), '1.3.1')!.body).toContain('core off by one');
   });
 
   it('rule 5: the notes list commits touching python or libs/quiver, never docs-only or README-only ones', () => {
