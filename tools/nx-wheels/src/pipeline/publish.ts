@@ -27,7 +27,7 @@ import { IndexEndpoints, resolveEndpoints } from '../core/publish/endpoints';
 import { conflictError, LocalFile, partialReleaseLine, planPublish, PublishPlan, releaseIncompleteError, ReleaseScope } from '../core/publish/plan';
 import { dryRunReportFile, PUBLISH_REPORT_FILE, PublishReport, releaseAgeNote } from '../core/publish/report';
 import { IndexFile } from '../core/publish/simple-index';
-import { backoffMs, MAX_PAUSE_MS, readUploadAttempt, RESPONSE_MARKER } from '../core/publish/twine-outcome';
+import { ATTEMPT_MARKER, backoffMs, MAX_PAUSE_MS, readTwineRun, RESPONSE_MARKER } from '../core/publish/twine-outcome';
 import { DEFAULT_RELEASE_PLATFORMS, PythonProject } from '../core/pyproject';
 import { resolvePlatforms } from '../core/validation/options';
 import { VALIDATION_REPORT_FILE, ValidationReport } from '../core/validation/report';
@@ -36,7 +36,7 @@ import { HttpAuth, HttpPolicy, listProjectFiles, releaseFirstUploadTime } from '
 import { mintTrustedPublishingToken } from '../runners/oidc';
 import { consoleSink, LineSink, redact } from '../runners/process';
 import { stateDir } from '../runners/toolchain';
-import { twineUploadOne } from '../runners/twine';
+import { twineUploadRun } from '../runners/twine';
 import { sha256File } from './files';
 import { listIdentifiers } from './identifiers';
 import { loadPythonProject } from './project';
@@ -150,7 +150,7 @@ function withCode(e: QuiverError): string {
 
 /** The twine wrapper's QUIVER_RESPONSE lines are for the outcome reader, not for people: the retry line says it. */
 function quietResponses(sink: LineSink): LineSink {
-  const keep = (l: string) => !l.includes(RESPONSE_MARKER);
+  const keep = (l: string) => !l.includes(RESPONSE_MARKER) && !l.includes(ATTEMPT_MARKER);
   return { out: (l) => keep(l) && sink.out(l), err: (l) => keep(l) && sink.err(l) };
 }
 
@@ -549,111 +549,126 @@ async function runPublish(o: PublishOptions, sink: LineSink, rawSink: LineSink, 
       w.entry(plan.stop.file.file).code = 'INDEX_FILE_CONFLICT';
       fail(conflictError(plan.stop.file, endpoints.indexUrl));
     }
-    const queue = dryRun ? [] : [...plan.uploads];
+    const toUpload = dryRun ? [] : [...plan.uploads];
     await ageNote(r, plan.uploads.length, policy, report);
     w.save();
 
     // 4. Attestations are signed on copies in a staging directory, so the wheel directory stays as validated.
     let uploadDir = wheelDir;
     let staging: string | null = null;
-    if (queue.length && attest.enabled) {
+    if (toUpload.length && attest.enabled) {
       staging = join(stateDir(r.ws), 'tmp', `publish-${process.pid}-${Date.now()}`);
       mkdirSync(staging, { recursive: true });
-      for (const f of queue) copyFileSync(join(wheelDir, f), join(staging, f));
-      await signAttestations(toolchain.bin('python'), queue.map((f) => join(staging!, f)), endpoints.known === 'testpypi', secrets, sink, env['QUIVER_DEBUG'] === '1');
+      for (const f of toUpload) copyFileSync(join(wheelDir, f), join(staging, f));
+      await signAttestations(toolchain.bin('python'), toUpload.map((f) => join(staging!, f)), endpoints.known === 'testpypi', secrets, sink, env['QUIVER_DEBUG'] === '1');
       uploadDir = staging;
     }
 
-    // 5. Upload what is missing, one file per twine run (twine's own retries off: ours are the only
-    //    ones), and read the index back after every attempt: only the index decides "uploaded".
-    const readBack = async (file: string, sha: string): Promise<ReadBack> => {
+    // 5. Upload what is missing: twine sends each file once (its own retries off: ours are the
+    //    only ones) and stops at the first failure; after every run the index is read back, and
+    //    only a listing with the local sha256 makes a file "uploaded". The file twine stopped at
+    //    is retried by our policy, files it never reached go into the next run.
+    const readListing = async (): Promise<{ files: Map<string, string | null> } | { unknown: string }> => {
       try {
         // After the deadline one short read is still made, so the report says what did land.
         const p: HttpPolicy = left() > 0 ? policy : { ...policy, left: undefined, retries: 0, timeoutMs: Math.min(r.timeoutMs, 15_000) };
-        const listed = (await listProjectFiles(endpoints.indexUrl, distribution, auth, p)).find((f) => f.filename === file);
-        if (!listed) return { state: 'absent' };
-        return listed.sha256 === sha ? { state: 'same' } : { state: 'other', remoteSha256: listed.sha256 };
+        return { files: new Map((await listProjectFiles(endpoints.indexUrl, distribution, auth, p)).map((f) => [f.filename, f.sha256])) };
       } catch (e) {
-        if (e instanceof QuiverError) return { state: 'unknown', reason: redact(withCode(e), secrets) };
+        if (e instanceof QuiverError) return { unknown: redact(withCode(e), secrets) };
         throw e;
       }
+    };
+    const readBack = (listing: Awaited<ReturnType<typeof readListing>>, file: string, sha: string): ReadBack => {
+      if ('unknown' in listing) return { state: 'unknown', reason: listing.unknown };
+      if (!listing.files.has(file)) return { state: 'absent' };
+      const remote = listing.files.get(file) ?? null;
+      return remote === sha ? { state: 'same' } : { state: 'other', remoteSha256: remote };
     };
     const failures: FileFailure[] = [];
     const twineSink = quietResponses(sink);
     try {
-      for (const name of queue) {
-        if (!creds) break;
-        const entry = w.entry(name);
-        const markFailed = (code: string, cause: string) => {
-          Object.assign(entry, { status: 'failed', code, detail: redact(cause, secrets) });
-          failures.push({ file: name, code, cause: entry.detail });
-          w.save();
-        };
-        if (left() <= 0) {
-          fail(deadlineError(`uploading ${name}`));
+      let queue = [...toUpload];
+      while (queue.length && creds) {
+        if (left() <= 0) fail(deadlineError(`uploading ${queue[0]}`));
+        const tw = await twineUploadRun(
+          toolchain.bin('python'),
+          queue.map((f) => join(uploadDir, f)),
+          { repositoryUrl: endpoints.repositoryUrl, username: creds.username, password: creds.password, attestations: attest.enabled, timeoutMs: Math.max(1, left()), requestTimeoutSeconds: r.timeoutMs / 1000, secrets },
+          twineSink,
+        );
+        const run = readTwineRun(tw.exitCode, `${tw.stdout}\n${tw.stderr}`);
+        for (const f of run.attempted) if (queue.includes(f)) w.entry(f).attempts++;
+        let listing = await readListing();
+        // An index may list a new file a moment late (a CDN in front of its simple pages).
+        const unlisted = (l: typeof listing) => 'files' in l && run.attempted.some((f) => !l.files.has(f));
+        for (let i = 1; run.twineOk && unlisted(listing) && i <= 2 && left() > 0; i++) {
+          await sleep(Math.min(left(), backoffMs(i, o.backoffMs ?? 2000)));
+          listing = await readListing();
         }
-        for (let attempt = 1; ; attempt++) {
-          entry.attempts = attempt;
-          w.save();
-          const budget = Math.min(r.timeoutMs, left());
-          const killedBy = budget < r.timeoutMs ? 'deadline' : 'timeout';
-          const tw = await twineUploadOne(toolchain.bin('python'), join(uploadDir, name), { repositoryUrl: endpoints.repositoryUrl, username: creds.username, password: creds.password, attestations: attest.enabled, timeoutMs: Math.max(1, budget), secrets }, twineSink);
-          const at = readUploadAttempt(tw.exitCode, `${tw.stdout}\n${tw.stderr}`, tw.exitCode === null ? killedBy : null);
-          let back = await readBack(name, entry.sha256);
-          // An index may list a new file a moment late (a CDN in front of its simple pages).
-          for (let i = 1; at.twineOk && back.state === 'absent' && i <= 2 && left() > 0; i++) {
-            await sleep(Math.min(left(), backoffMs(i, o.backoffMs ?? 2000)));
-            back = await readBack(name, entry.sha256);
-          }
+        const next: string[] = [];
+        let pause = 0;
+        for (const name of queue) {
+          const entry = w.entry(name);
+          const tried = run.attempted.includes(name);
+          const stopped = name === run.failedFile;
+          const markFailed = (code: string, cause: string) => {
+            Object.assign(entry, { status: 'failed', code, detail: redact(cause, secrets) });
+            failures.push({ file: name, code, cause: entry.detail });
+          };
+          const back = readBack(listing, name, entry.sha256);
           if (back.state === 'same') {
-            const existed = attempt === 1 && at.failure?.kind === 'exists';
+            const existed = !tried || (stopped && entry.attempts === 1 && run.failure?.kind === 'exists');
             Object.assign(entry, {
               status: existed ? 'skipped' : 'uploaded',
               code: undefined,
-              detail: existed ? 'already on the index with the same sha256 (read back)' : at.twineOk ? 'read back from the index: same sha256' : `read back from the index: same sha256 (the answer was lost: ${redact(at.failure!.message, secrets)})`,
+              detail: existed ? 'already on the index with the same sha256 (read back)' : stopped ? `read back from the index: same sha256 (the answer was lost: ${redact(run.failure!.message, secrets)})` : 'read back from the index: same sha256',
             });
-            w.save();
-            break;
+            continue;
           }
           if (back.state === 'other') {
             const c = conflictError({ file: name, sha256: entry.sha256, remoteSha256: back.remoteSha256 }, endpoints.indexUrl);
             markFailed(c.code, `the index has other bytes: sha256 ${back.remoteSha256}`);
             fail(c);
           }
+          if (!tried) {
+            next.push(name);
+            continue;
+          }
           const unread = back.state === 'unknown' ? `; reading the index back failed: ${back.reason}` : '';
-          if (at.twineOk) {
-            // twine said yes but the index does not show the file with our bytes.
+          if (!stopped) {
+            // twine went past it (the index answered 200) but the index does not show it with our bytes.
             markFailed(
               back.state === 'unknown' ? 'UPLOAD_UNCONFIRMED' : 'UPLOAD_NOT_LISTED',
-              back.state === 'unknown' ? `twine reported success but the index could not be read back (${back.reason})` : `twine reported success but ${endpoints.indexUrl}${distribution}/ does not list the file`,
+              back.state === 'unknown' ? `the index answered 200 but could not be read back (${back.reason})` : `the index answered 200 but ${endpoints.indexUrl}${distribution}/ does not list the file`,
             );
-            break;
+            continue;
           }
-          const f = at.failure!;
-          if (tw.exitCode === null && killedBy === 'deadline') {
-            markFailed('PUBLISH_DEADLINE_EXCEEDED', `${f.message} during attempt ${attempt}${unread}`);
+          const f = run.failure!;
+          if (tw.exitCode === null) {
+            markFailed('PUBLISH_DEADLINE_EXCEEDED', `${f.message} during attempt ${entry.attempts}${unread}`);
             fail(deadlineError(`uploading ${name}`));
           }
           if (f.kind === 'auth') {
             markFailed('UPLOAD_AUTH', f.message);
             fail(new QuiverError('UPLOAD_AUTH', `${endpoints.repositoryUrl} refused the credentials (${redact(f.message, secrets)}) while uploading ${name}; check ${creds.kind === 'oidc' ? 'the trusted publisher' : `${creds.source} (or TWINE_USERNAME/TWINE_PASSWORD)`}; re-run when fixed: files already uploaded are skipped.`));
           }
-          if (f.kind === 'retryable' && attempt <= r.retries) {
-            const pause = backoffMs(attempt, o.backoffMs ?? 2000, MAX_PAUSE_MS, f.retryAfterSeconds);
+          if (f.kind === 'retryable' && entry.attempts <= r.retries) {
+            pause = backoffMs(entry.attempts, o.backoffMs ?? 2000, MAX_PAUSE_MS, f.retryAfterSeconds);
             if (pause >= left()) {
               markFailed('PUBLISH_DEADLINE_EXCEEDED', `${f.message}; the next attempt (in ${(pause / 1000).toFixed(1)} s) would start after the deadline${unread}`);
               fail(deadlineError(`uploading ${name}`));
             }
-            sink.err(`[twine] ${name}: ${redact(f.message, secrets)}; retry ${attempt}/${r.retries} in ${(pause / 1000).toFixed(1)} s${f.retryAfterSeconds ? ` (Retry-After: ${f.retryAfterSeconds} s)` : ''}`);
+            sink.err(`[twine] ${name}: ${redact(f.message, secrets)}; retry ${entry.attempts}/${r.retries} in ${(pause / 1000).toFixed(1)} s${f.retryAfterSeconds ? ` (Retry-After: ${f.retryAfterSeconds} s)` : ''}`);
             entry.detail = redact(`retrying after: ${f.message}`, secrets);
-            w.save();
-            await sleep(pause);
+            next.push(name);
             continue;
           }
-          if (f.kind === 'retryable') markFailed('UPLOAD_FAILED', `${f.message} (attempt ${attempt} of ${r.retries + 1})${unread}`);
+          if (f.kind === 'retryable') markFailed('UPLOAD_FAILED', `${f.message} (attempt ${entry.attempts} of ${r.retries + 1})${unread}`);
           else markFailed('UPLOAD_REJECTED', `${f.message}${unread}`);
-          break;
         }
+        w.save();
+        queue = next;
+        if (pause) await sleep(pause);
       }
     } finally {
       if (staging) rmSync(staging, { recursive: true, force: true });
@@ -670,7 +685,7 @@ async function runPublish(o: PublishOptions, sink: LineSink, rawSink: LineSink, 
       fail(
         new QuiverError(
           first.code,
-          `${failures.length} of ${queue.length} file(s) to upload are not on the index with the local bytes: ${failures.map((x) => `${x.file} (${x.code}: ${x.cause})`).join('; ')}; ${done} uploaded (see ${show(reportFile)}); ${fix}.`,
+          `${failures.length} of ${toUpload.length} file(s) to upload are not on the index with the local bytes: ${failures.map((x) => `${x.file} (${x.code}: ${x.cause})`).join('; ')}; ${done} uploaded (see ${show(reportFile)}); ${fix}.`,
         ),
       );
     }

@@ -25,7 +25,10 @@ export interface TwineUploadOptions {
   password: string;
   /** Upload `<file>.publish.attestation` files beside the dists (PEP 740). */
   attestations?: boolean;
+  /** Kill twine after this many ms. */
   timeoutMs?: number;
+  /** Per-request timeout inside twine, in seconds (default 300). */
+  requestTimeoutSeconds?: number;
   /** Further strings to redact. */
   secrets?: string[];
 }
@@ -55,32 +58,45 @@ export function tracebackFilter(sink: LineSink): LineSink {
  * Python run instead of `twine` itself so that publish has exactly one retry policy (its own):
  * twine 7 retries a 5xx answer to an upload up to 5 times inside `Repository.upload` and lets
  * urllib3 retry failed connections (`make_requests_session`), with no option to turn either off.
- * This wrapper makes `Repository.upload` send the file once, mounts adapters without retries, and
- * prints one `QUIVER_RESPONSE {"status", "reason", "retryAfter", "body"}` line per answer (body cut
- * at 2000 characters; redacted like every line) so the caller sees Retry-After and the index's
- * reason. Everything else is twine's own `main()`.
+ * This wrapper makes `Repository.upload` send each file once, mounts adapters without retries,
+ * gives every request the per-request timeout (`QUIVER_REQUEST_TIMEOUT` seconds: connecting, and
+ * each wait for bytes of the answer), and prints `QUIVER_ATTEMPT {"file"}` before and
+ * `QUIVER_RESPONSE {"file", "status", "reason", "retryAfter", "body"}` after each upload (body cut
+ * at 2000 characters; redacted like every line), so the caller knows which files were tried and
+ * sees Retry-After and the index's reason. Everything else is twine's own `main()`: it uploads the
+ * files in order and stops at the first failure.
  */
-export const TWINE_ONE_ATTEMPT = `
-import json, sys
+export const TWINE_NO_RETRIES = `
+import json, os, sys
 import twine.repository as repository
 from requests.adapters import HTTPAdapter
 
+TIMEOUT = float(os.environ.get("QUIVER_REQUEST_TIMEOUT", "300"))
 _make_session = repository.make_requests_session
+
+def _emit(kind, data):
+    sys.stderr.write(kind + " " + json.dumps(data) + "\\n")
+    sys.stderr.flush()
 
 def _session():
     s = _make_session()
     for scheme in ("http://", "https://"):
         s.mount(scheme, HTTPAdapter(max_retries=0))
+    request = s.request
+    def timed(method, url, **kw):
+        kw.setdefault("timeout", TIMEOUT)
+        return request(method, url, **kw)
+    s.request = timed
     return s
 
 def _upload(self, package, max_redirects=5):
+    _emit("QUIVER_ATTEMPT", {"file": package.basefilename})
     resp = self._upload(package)
     try:
         body = resp.text[:2000]
     except Exception:
         body = ""
-    sys.stderr.write("QUIVER_RESPONSE " + json.dumps({"status": resp.status_code, "reason": resp.reason or "", "retryAfter": resp.headers.get("Retry-After"), "body": body}) + "\\n")
-    sys.stderr.flush()
+    _emit("QUIVER_RESPONSE", {"file": package.basefilename, "status": resp.status_code, "reason": resp.reason or "", "retryAfter": resp.headers.get("Retry-After"), "body": body})
     return resp
 
 repository.make_requests_session = _session
@@ -91,22 +107,24 @@ sys.exit(main())
 `;
 
 /**
- * One upload attempt of one file: `python -c <TWINE_ONE_ATTEMPT> upload --non-interactive
- * --disable-progress-bar --repository-url <url> <file>` with the pinned twine, its retries off,
- * the credentials in TWINE_USERNAME/TWINE_PASSWORD (never on the command line), every output line
- * redacted (every form of the secrets) and prefixed. Read the result with
- * core/publish/twine-outcome's `readUploadAttempt`.
+ * One twine run over `files`, in order, each sent once (see {@link TWINE_NO_RETRIES}):
+ * `python -c <TWINE_NO_RETRIES> upload --non-interactive --disable-progress-bar --repository-url
+ * <url> <files...>` with the pinned twine, the credentials in TWINE_USERNAME/TWINE_PASSWORD (never
+ * on the command line), every output line redacted (every form of the secrets) and prefixed. Read
+ * the result with core/publish/twine-outcome's `readTwineRun`; whether a file is on the index is
+ * for the caller to read back.
  * @param python the toolchain venv's python (the one whose site-packages hold the pinned twine)
- * @param file absolute path of the distribution (its `.publish.attestation` beside it with `attestations`)
- * @param o.timeoutMs kill twine after this long (exitCode null)
+ * @param files absolute paths (with `attestations`, each `<file>.publish.attestation` beside it)
+ * @param o.timeoutMs kill twine after this long (the run's deadline; exitCode null)
+ * @param o.requestTimeoutSeconds the per-request timeout inside twine
  * @throws QuiverError `TOOL_NOT_FOUND` when python does not exist
  */
-export function twineUploadOne(python: string, file: string, o: TwineUploadOptions, sink: LineSink = consoleSink, prefix = '[twine] '): Promise<RunResult> {
-  const args = ['-c', TWINE_ONE_ATTEMPT, 'upload', '--non-interactive', '--disable-progress-bar', '--repository-url', o.repositoryUrl];
+export function twineUploadRun(python: string, files: readonly string[], o: TwineUploadOptions, sink: LineSink = consoleSink, prefix = '[twine] '): Promise<RunResult> {
+  const args = ['-c', TWINE_NO_RETRIES, 'upload', '--non-interactive', '--disable-progress-bar', '--repository-url', o.repositoryUrl];
   if (o.attestations) args.push('--attestations');
   return stream(
     python,
-    [...args, file],
+    [...args, ...files],
     prefix,
     {
       env: {
@@ -114,6 +132,7 @@ export function twineUploadOne(python: string, file: string, o: TwineUploadOptio
         TWINE_USERNAME: o.username,
         TWINE_PASSWORD: o.password,
         TWINE_NON_INTERACTIVE: '1',
+        QUIVER_REQUEST_TIMEOUT: String(o.requestTimeoutSeconds ?? 300),
         // Our options decide where the files go, not a stray twine configuration.
         TWINE_REPOSITORY: undefined,
         TWINE_REPOSITORY_URL: undefined,

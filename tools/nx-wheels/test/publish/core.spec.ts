@@ -5,7 +5,7 @@ import { resolveEndpoints } from '../../src/core/publish/endpoints';
 import { planUploads } from '../../src/core/publish/plan';
 import { releaseAgeNote } from '../../src/core/publish/report';
 import { parseSimplePage } from '../../src/core/publish/simple-index';
-import { backoffMs, parseRetryAfter, readUploadAttempt } from '../../src/core/publish/twine-outcome';
+import { backoffMs, parseRetryAfter, readTwineRun } from '../../src/core/publish/twine-outcome';
 import { resolveDryRun } from '../../src/pipeline/publish';
 import { redactSecrets, secretForms } from '../../src/core/redact';
 
@@ -81,27 +81,28 @@ describe('simple pages (PEP 503 HTML, PEP 691 JSON) and the plan', () => {
   });
 });
 
-describe('upload attempts (one file per twine run, retries off), Retry-After and backoff', () => {
-  const resp = (status: number, extra: Record<string, unknown> = {}) => `[twine] Uploading a.whl\n[twine] QUIVER_RESPONSE ${JSON.stringify({ status, reason: '', retryAfter: null, body: '', ...extra })}\n`;
+describe('twine runs (retries off, each file sent once), Retry-After and backoff', () => {
+  const tried = (file: string, status: number, extra: Record<string, unknown> = {}) =>
+    `[twine] Uploading ${file}\n[twine] QUIVER_ATTEMPT ${JSON.stringify({ file })}\n[twine] QUIVER_RESPONSE ${JSON.stringify({ file, status, reason: '', retryAfter: null, body: '', ...extra })}\n`;
   test('success is only twine exit 0; progress lines never count', () => {
-    expect(readUploadAttempt(0, resp(200))).toMatchObject({ twineOk: true, failure: null });
+    expect(readTwineRun(0, tried('a.whl', 200) + tried('b.whl', 200))).toMatchObject({ twineOk: true, attempted: ['a.whl', 'b.whl'], failedFile: null, failure: null });
     // twine prints "Uploading" again on each retry of its own: that says nothing about the index.
-    expect(readUploadAttempt(1, 'Uploading a.whl\nUploading a.whl\nUploading a.whl\n').twineOk).toBe(false);
+    expect(readTwineRun(1, 'Uploading a.whl\nUploading a.whl\nUploading a.whl\n')).toMatchObject({ twineOk: false, attempted: [], failedFile: null });
   });
-  test('HTTP answers: 503/429 retryable with Retry-After, 403 auth, 400 exists, other 4xx fatal; the body shown truncated', () => {
-    const s503 = readUploadAttempt(1, resp(503, { reason: 'Service Unavailable', body: 'x'.repeat(500) }));
-    expect(s503.failure).toMatchObject({ kind: 'retryable', status: 503, retryAfterSeconds: null });
+  test('the file it stopped at and why: 503/429 retryable with Retry-After, 403 auth, 400 exists, other 4xx fatal; the body shown truncated', () => {
+    const s503 = readTwineRun(1, tried('a.whl', 200) + tried('b.whl', 503, { reason: 'Service Unavailable', body: 'x'.repeat(500) }));
+    expect(s503).toMatchObject({ attempted: ['a.whl', 'b.whl'], failedFile: 'b.whl', failure: { kind: 'retryable', status: 503, retryAfterSeconds: null } });
     expect(s503.failure!.message).toMatch(/^HTTP 503 Service Unavailable: x{200}\.\.\. \(300 more characters\)$/);
-    expect(readUploadAttempt(1, resp(429, { retryAfter: '7' })).failure).toMatchObject({ kind: 'retryable', retryAfterSeconds: 7 });
-    expect(readUploadAttempt(1, resp(403)).failure!.kind).toBe('auth');
-    expect(readUploadAttempt(1, resp(400, { reason: 'File already exists.' })).failure!.kind).toBe('exists');
-    expect(readUploadAttempt(1, resp(400, { reason: 'Invalid distribution' })).failure!.kind).toBe('fatal');
+    expect(readTwineRun(1, tried('a.whl', 429, { retryAfter: '7' })).failure).toMatchObject({ kind: 'retryable', retryAfterSeconds: 7 });
+    expect(readTwineRun(1, tried('a.whl', 403)).failure!.kind).toBe('auth');
+    expect(readTwineRun(1, tried('a.whl', 400, { reason: 'File already exists.' })).failure!.kind).toBe('exists');
+    expect(readTwineRun(1, tried('a.whl', 400, { reason: 'Invalid distribution' })).failure!.kind).toBe('fatal');
   });
-  test('network errors retryable; a kill names the time limit that fired', () => {
-    expect(readUploadAttempt(1, 'Uploading a.whl\nrequests.exceptions.ConnectionError: Connection aborted.\n').failure!.kind).toBe('retryable');
-    expect(readUploadAttempt(null, '', 'deadline').failure!.message).toMatch(/deadlineSeconds/);
-    expect(readUploadAttempt(null, '', 'timeout').failure!.message).toMatch(/timeoutSeconds/);
-    expect(readUploadAttempt(1, 'InvalidDistribution: bad file\n').failure).toMatchObject({ kind: 'fatal', message: 'InvalidDistribution: bad file' });
+  test('network errors and the per-request timeout are retryable; a kill is the deadline', () => {
+    expect(readTwineRun(1, '[twine] QUIVER_ATTEMPT {"file":"a.whl"}\nrequests.exceptions.ConnectionError: Connection aborted.\n')).toMatchObject({ failedFile: 'a.whl', failure: { kind: 'retryable' } });
+    expect(readTwineRun(1, '[twine] QUIVER_ATTEMPT {"file":"a.whl"}\nrequests.exceptions.ReadTimeout: read timed out\n').failure!.message).toMatch(/timeoutSeconds/);
+    expect(readTwineRun(null, '[twine] QUIVER_ATTEMPT {"file":"a.whl"}\n')).toMatchObject({ failedFile: 'a.whl', failure: { message: expect.stringMatching(/deadlineSeconds/) } });
+    expect(readTwineRun(1, 'InvalidDistribution: bad file\n').failure).toMatchObject({ kind: 'fatal', message: 'InvalidDistribution: bad file' });
   });
   test('Retry-After: seconds or an HTTP date', () => {
     const now = new Date('2026-03-01T00:00:00Z');

@@ -1,12 +1,13 @@
 /**
- * Reading one upload attempt: a run of the pinned twine on ONE file with its own retries off
- * (runners/twine), which prints one `QUIVER_RESPONSE {...}` line per HTTP answer it got (status,
- * Retry-After, the start of the body). The attempt's outcome says only whether it failed and
- * whether trying again can help; whether the file is on the index is decided by reading the index
- * back (pipeline/publish), never from twine's progress lines. Also the retry pause. Pure.
+ * Reading one run of the pinned twine with its own retries off (runners/twine), which prints
+ * `QUIVER_ATTEMPT {"file"}` before and `QUIVER_RESPONSE {"file", "status", ...}` after each upload
+ * (status, Retry-After, the start of the body) and stops at the first failure. The run's outcome
+ * says which files were tried, which one it stopped at, why, and whether trying again can help;
+ * whether a file is on the index is decided by reading the index back (pipeline/publish), never
+ * from twine's progress lines. Also the retry pause. Pure.
  */
 
-/** Why an attempt failed. */
+/** Why an upload failed. */
 export type FailureKind =
   /** 5xx, 429, connection refused/reset, per-request timeout: try again after a pause. */
   | 'retryable'
@@ -17,8 +18,9 @@ export type FailureKind =
   /** Anything else (4xx with a reason, invalid distribution). */
   | 'fatal';
 
-/** The index's answer as the twine wrapper reports it. */
+/** The index's answer to one upload as the twine wrapper reports it. */
 export interface UploadResponse {
+  file: string;
   status: number;
   /** The Retry-After header, verbatim, or null. */
   retryAfter: string | null;
@@ -27,17 +29,30 @@ export interface UploadResponse {
   reason: string;
 }
 
-/** The outcome of one attempt. */
-export interface UploadAttempt {
-  /** twine exited 0. */
-  twineOk: boolean;
-  /** The last HTTP answer, when there was one. */
-  response: UploadResponse | null;
-  /** Why it failed, or null when twine exited 0. */
-  failure: { kind: FailureKind; status: number | null; message: string; retryAfterSeconds: number | null } | null;
+/** Why a run stopped, and what may help. */
+export interface UploadFailure {
+  kind: FailureKind;
+  status: number | null;
+  message: string;
+  retryAfterSeconds: number | null;
 }
 
-/** Marker of the wrapper's response lines. */
+/** The outcome of one twine run. */
+export interface TwineRun {
+  /** twine exited 0. */
+  twineOk: boolean;
+  /** Files twine sent (or began to send), in order. */
+  attempted: string[];
+  /** The last answer per file. */
+  responses: Record<string, UploadResponse>;
+  /** The file twine stopped at (the last one tried), or null when it exited 0 or failed before any file. */
+  failedFile: string | null;
+  /** Why it stopped, or null when twine exited 0. */
+  failure: UploadFailure | null;
+}
+
+/** Markers of the wrapper's lines. */
+export const ATTEMPT_MARKER = 'QUIVER_ATTEMPT ';
 export const RESPONSE_MARKER = 'QUIVER_RESPONSE ';
 
 /** Classify an HTTP status. */
@@ -66,42 +81,54 @@ export function truncateBody(body: string, max = 200): string {
   return one.length > max ? `${one.slice(0, max)}... (${one.length - max} more characters)` : one;
 }
 
+function marked<T>(line: string, marker: string): T | null {
+  const at = line.indexOf(marker);
+  if (at < 0) return null;
+  try {
+    return JSON.parse(line.slice(at + marker.length)) as T;
+  } catch {
+    return null;
+  }
+}
+
 /**
- * Interpret one finished twine run over one file.
- * @param exitCode twine's exit code (null when it was killed, e.g. by the time limit)
+ * Interpret one finished twine run.
+ * @param exitCode twine's exit code (null when it was killed: the run's deadline)
  * @param output stdout + stderr (redacted)
- * @param killedBy why it was killed when `exitCode` is null: the per-request timeout or the deadline
  */
-export function readUploadAttempt(exitCode: number | null, output: string, killedBy: 'timeout' | 'deadline' | null = null): UploadAttempt {
-  let response: UploadResponse | null = null;
+export function readTwineRun(exitCode: number | null, output: string): TwineRun {
+  const attempted: string[] = [];
+  const responses: Record<string, UploadResponse> = {};
+  const rest: string[] = [];
   for (const line of output.split(/\r?\n/)) {
-    const at = line.indexOf(RESPONSE_MARKER);
-    if (at < 0) continue;
-    try {
-      const r = JSON.parse(line.slice(at + RESPONSE_MARKER.length)) as Partial<UploadResponse>;
-      if (typeof r.status === 'number') response = { status: r.status, retryAfter: r.retryAfter ?? null, body: String(r.body ?? ''), reason: String(r.reason ?? '') };
-    } catch {
-      // not one of ours
-    }
+    const a = marked<{ file?: string }>(line, ATTEMPT_MARKER);
+    const r = marked<Partial<UploadResponse>>(line, RESPONSE_MARKER);
+    if (a?.file) attempted.push(a.file);
+    else if (r?.file && typeof r.status === 'number') responses[r.file] = { file: r.file, status: r.status, retryAfter: r.retryAfter ?? null, body: String(r.body ?? ''), reason: String(r.reason ?? '') };
+    else if (!line.includes(ATTEMPT_MARKER) && !line.includes(RESPONSE_MARKER)) rest.push(line);
   }
-  if (exitCode === 0) return { twineOk: true, response, failure: null };
-  if (exitCode === null) {
-    const message = killedBy === 'deadline' ? 'stopped at the deadline (deadlineSeconds)' : 'no answer within the per-request timeout (timeoutSeconds)';
-    return { twineOk: false, response, failure: { kind: 'retryable', status: null, message, retryAfterSeconds: null } };
-  }
+  if (exitCode === 0) return { twineOk: true, attempted, responses, failedFile: null, failure: null };
+  const failedFile = attempted.length ? attempted[attempted.length - 1] : null;
+  const fail = (failure: UploadFailure): TwineRun => ({ twineOk: false, attempted, responses, failedFile, failure });
+  if (exitCode === null) return fail({ kind: 'retryable', status: null, message: 'stopped at the deadline (deadlineSeconds)', retryAfterSeconds: null });
+  const response = failedFile ? responses[failedFile] : undefined;
   if (response && response.status !== 200) {
     const body = truncateBody(response.body);
     const message = `HTTP ${response.status}${response.reason ? ` ${response.reason}` : ''}${body ? `: ${body}` : ''}`;
-    return { twineOk: false, response, failure: { kind: classifyStatus(response.status, `${response.reason} ${response.body}`), status: response.status, message, retryAfterSeconds: parseRetryAfter(response.retryAfter) } };
+    return fail({ kind: classifyStatus(response.status, `${response.reason} ${response.body}`), status: response.status, message, retryAfterSeconds: parseRetryAfter(response.retryAfter) });
   }
-  const lines = output.split(/\r?\n/).filter((l) => !l.includes(RESPONSE_MARKER));
-  if (/ConnectionError|ConnectionRefused|Connection refused|Connection aborted|RemoteDisconnected|ConnectionResetError|ReadTimeout|ConnectTimeout|Max retries exceeded|ChunkedEncodingError|ProtocolError/.test(output)) {
-    const last = [...lines].reverse().find((l) => /Error/.test(l))?.trim() ?? 'connection error';
-    return { twineOk: false, response, failure: { kind: 'retryable', status: null, message: `network error: ${last.replace(/^\[[^\]]*\]\s*/, '').slice(0, 300)}`, retryAfterSeconds: null } };
+  const text = rest.join('\n');
+  const strip = (l: string) => l.replace(/^\[[^\]]*\]\s*/, '').trim();
+  if (/ReadTimeout|ConnectTimeout|timed out/.test(text)) {
+    return fail({ kind: 'retryable', status: null, message: 'no answer within the per-request timeout (timeoutSeconds)', retryAfterSeconds: null });
   }
-  const nonEmpty = lines.filter((l) => l.trim());
-  const last = ([...nonEmpty].reverse().find((l) => /ERROR|Error|Exception|Invalid/.test(l)) ?? nonEmpty[nonEmpty.length - 1])?.trim() ?? `twine exited ${exitCode}`;
-  return { twineOk: false, response, failure: { kind: 'fatal', status: null, message: last.replace(/^\[[^\]]*\]\s*/, '').replace(/^ERROR\s+/, '').slice(0, 300), retryAfterSeconds: null } };
+  if (/ConnectionError|ConnectionRefused|Connection refused|Connection aborted|RemoteDisconnected|ConnectionResetError|Max retries exceeded|ChunkedEncodingError|ProtocolError/.test(text)) {
+    const last = [...rest].reverse().find((l) => /Error/.test(l));
+    return fail({ kind: 'retryable', status: null, message: `network error: ${last ? strip(last).slice(0, 300) : 'connection error'}`, retryAfterSeconds: null });
+  }
+  const nonEmpty = rest.filter((l) => l.trim());
+  const last = [...nonEmpty].reverse().find((l) => /ERROR|Error|Exception|Invalid/.test(l)) ?? nonEmpty[nonEmpty.length - 1];
+  return fail({ kind: 'fatal', status: null, message: last ? strip(last).replace(/^ERROR\s+/, '').slice(0, 300) : `twine exited ${exitCode}`, retryAfterSeconds: null });
 }
 
 /** Longest pause before a retry, and the most a Retry-After may ask for (ms). */
