@@ -191,6 +191,22 @@ describe('a file counts as uploaded only when the index lists it with our sha256
     expect(proxy.seen.filter((q) => q.upload).length).toBe(1);
     expect(indexContents(s.packagesDir)).toEqual({});
   });
+
+  test('a stall shorter than the deadline: the per-request timeout ends that attempt, our retry uploads it', async () => {
+    const s = await freshIndex();
+    const w = await publishWorkspace();
+    proxy.fault = (q) => (q.upload && q.n === 1 ? 'stall' : null);
+    const r = await run(w, { timeoutSeconds: 2, deadlineSeconds: 120 });
+    expect(r.error).toBeNull();
+    expect(r.output).toMatch(/no answer within the per-request timeout \(timeoutSeconds\); retry 1\/2/);
+    expect(r.report!.files.map((f) => [f.status, f.attempts])).toEqual([
+      ['uploaded', 2],
+      ['uploaded', 1],
+    ]);
+    const posts = proxy.seen.filter((q) => q.upload === w.files[0]);
+    expect(posts[1].at - posts[0].at).toBeGreaterThanOrEqual(2000);
+    expect(indexContents(s.packagesDir)).toEqual(localContents(w.wheelDir));
+  });
 });
 
 describe('no encoding of a credential leaks', () => {
