@@ -58,6 +58,17 @@ describe('planPublish', () => {
     expect(plan.skips).toEqual(plan.files.filter((f) => f.action === 'skip').map((f) => f.file));
   });
 
+  it.each([
+    ['declared abi3 from cp39: one wheel per platform covers cp39..cp313', { pythonTag: 'cp39', source: 'pyproject.toml [tool.nx-wheels] abi3' }, ['b-1-cp39-abi3-manylinux_2_17_x86_64.manylinux2014_x86_64.whl', 'b-1-cp39-abi3-win_amd64.whl'], null, []],
+    ['declared abi3, the Windows abi3 wheel missing: incomplete, naming every Windows identifier', { pythonTag: 'cp39', source: 's' }, ['b-1-cp39-abi3-manylinux_2_17_x86_64.manylinux2014_x86_64.whl'], 'RELEASE_INCOMPLETE', ['cp39-win_amd64', 'cp310-win_amd64', 'cp311-win_amd64', 'cp312-win_amd64', 'cp313-win_amd64']],
+    ['declared from cp312: the abi3 wheel does not serve cp310/cp311, which then miss', { pythonTag: 'cp312', source: 's' }, ['b-1-cp312-abi3-manylinux_2_28_x86_64.whl', 'b-1-cp312-abi3-win_amd64.whl'], 'RELEASE_INCOMPLETE', ['cp310-manylinux_x86_64', 'cp311-manylinux_x86_64', 'cp310-win_amd64', 'cp311-win_amd64']],
+  ] as const)('stable ABI: %s', (_name, abi3, wheels, stop, missing) => {
+    const expected = ids(...['cp39', 'cp310', 'cp311', 'cp312', 'cp313'].filter((py) => abi3.pythonTag !== 'cp312' || py !== 'cp39').flatMap((py) => [`${py}-manylinux_x86_64`]), ...['cp39', 'cp310', 'cp311', 'cp312', 'cp313'].filter((py) => abi3.pythonTag !== 'cp312' || py !== 'cp39').map((py) => `${py}-win_amd64`));
+    const plan = planPublish({ scope: { releasePlatforms: ['linux', 'windows'], requestedPlatforms: ['linux', 'windows'], expected, wheels: [...wheels], allowPartial: false }, local: [], remote: null });
+    expect(plan.stop?.code ?? null).toBe(stop);
+    expect(plan.release.missing).toEqual(missing);
+  });
+
   it('identifiers given directly (exact) are the whole release: no platform comparison', () => {
     const plan = planPublish({ scope: { releasePlatforms: ['linux', 'windows'], requestedPlatforms: ['linux', 'windows'], expected: ids(LINUX), exact: true, wheels: [LINUX_WHL], allowPartial: false }, local: [local(LINUX_WHL, A)], remote: [] });
     expect(plan.stop).toBeNull();

@@ -100,8 +100,9 @@ export interface PublishPlanInput {
 
 function decideRelease(s: ReleaseScope): ReleaseDecision {
   const parsed = s.wheels.map((file) => ({ file, parsed: parseWheelFilename(file) })).filter((w): w is { file: string; parsed: WheelFilename } => w.parsed !== null);
-  const { assigned } = matchIdentifiers(parsed, s.expected);
-  const have = new Set([...assigned.values()].map((i) => i.id));
+  // A stable-ABI wheel (cpXY-abi3) covers every identifier from cpXY on, as validate-wheels counts it.
+  const { covers } = matchIdentifiers(parsed, s.expected);
+  const have = new Set([...covers.values()].flat().map((i) => i.id));
   const expected = s.expected.map((i) => i.id);
   const present = expected.filter((id) => have.has(id));
   const missing = expected.filter((id) => !have.has(id));
