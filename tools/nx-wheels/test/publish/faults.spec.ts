@@ -12,33 +12,11 @@ import { join } from 'node:path';
 import { isQuiverError } from '../../src/core/errors';
 import { publish, PublishOptions } from '../../src/pipeline/publish';
 import { CANARY, cleanEnv, IDENTIFIERS, indexContents, localContents, publishWorkspace, recordingSink } from './fixtures';
-import { FaultProxy, PypiServer, startFaultProxy, startOidcStandIn, startPypiServer } from './servers';
+import { proxiedIndexes, startOidcStandIn } from './servers';
 
 jest.setTimeout(300_000);
 
-let proxy: FaultProxy;
-const started: PypiServer[] = [];
-
-beforeAll(async () => {
-  const s = await startPypiServer({ password: CANARY });
-  started.push(s);
-  proxy = await startFaultProxy(s.url);
-});
-
-afterAll(async () => {
-  await proxy?.close();
-  for (const s of started) await s.stop();
-});
-
-async function freshIndex(password = CANARY): Promise<PypiServer> {
-  const s = await startPypiServer({ password });
-  started.push(s);
-  proxy.target = s.url;
-  proxy.seen.length = 0;
-  proxy.fault = () => null;
-  proxy.afterUpload = () => undefined;
-  return s;
-}
+const indexes = proxiedIndexes(CANARY);
 
 type Report = {
   ok: boolean;
@@ -55,7 +33,7 @@ async function run(w: { ws: string; projectRoot: string; wheelDir: string }, ext
   let error: Error & { code?: string } | null = null;
   try {
     await publish(
-      { workspaceRoot: w.ws, projectRoot: w.projectRoot, projectName: 'python', wheelDir: w.wheelDir, repositoryUrl: proxy.url, identifiers: IDENTIFIERS, externalChecks: false, backoffMs: 50, retries: 2, reportFile, env: cleanEnv({ PYPI_API_TOKEN: CANARY, GITHUB_STEP_SUMMARY: summary, ...env }), ...extra },
+      { workspaceRoot: w.ws, projectRoot: w.projectRoot, projectName: 'python', wheelDir: w.wheelDir, repositoryUrl: indexes.proxy.url, identifiers: IDENTIFIERS, externalChecks: false, backoffMs: 50, retries: 2, reportFile, env: cleanEnv({ PYPI_API_TOKEN: CANARY, GITHUB_STEP_SUMMARY: summary, ...env }), ...extra },
       sink,
     );
   } catch (e) {
@@ -98,10 +76,10 @@ function expectNoCanary(...texts: string[]): number {
 
 describe('a file counts as uploaded only when the index lists it with our sha256', () => {
   test('persistent 503 for the second of two files: non-zero, the index holds only the first, the report agrees; a dry run after it keeps that report', async () => {
-    const s = await freshIndex();
+    const s = await indexes.fresh();
     const w = await publishWorkspace();
     const [a, b] = w.files;
-    proxy.fault = (q) => (q.upload === b ? { status: 503, body: 'stand-in: service unavailable' } : null);
+    indexes.proxy.fault = (q) => (q.upload === b ? { status: 503, body: 'stand-in: service unavailable' } : null);
     const r = await run(w);
     expect(r.error?.code).toBe('UPLOAD_FAILED');
     expect(r.error!.message).toMatch(/^UPLOAD_FAILED: 1 of 2 file\(s\) to upload are not on the index/);
@@ -114,7 +92,7 @@ describe('a file counts as uploaded only when the index lists it with our sha256
       [b, 'failed', 'UPLOAD_FAILED', 3],
     ]);
     // One retry policy: ours (retries 2 = 3 attempts), not twine's 5 retries on top.
-    expect(proxy.seen.filter((q) => q.upload === b).length).toBe(3);
+    expect(indexes.proxy.seen.filter((q) => q.upload === b).length).toBe(3);
     expect(r.summary).toContain('UPLOAD_FAILED');
     expectNoCanary(r.output, readFileSync(r.reportFile, 'utf8'), r.summary);
 
@@ -123,7 +101,7 @@ describe('a file counts as uploaded only when the index lists it with our sha256
     expect(JSON.parse(readFileSync(join(w.ws, 'out', 'publish-report.dry-run.json'), 'utf8'))).toMatchObject({ dryRun: true, ok: true });
     expect(dry.report).toMatchObject({ dryRun: false, ok: false, errorCode: 'UPLOAD_FAILED' }); // the failed run's report is intact
 
-    proxy.fault = () => null;
+    indexes.proxy.fault = () => null;
     const again = await run(w);
     expect(again.error).toBeNull();
     expect(again.report!.files.map((f) => f.status)).toEqual(['skipped', 'uploaded']);
@@ -131,9 +109,9 @@ describe('a file counts as uploaded only when the index lists it with our sha256
   });
 
   test('persistent 503 for every file: non-zero, nothing on the index, every file failed with its code', async () => {
-    const s = await freshIndex();
+    const s = await indexes.fresh();
     const w = await publishWorkspace();
-    proxy.fault = (q) => (q.upload ? { status: 503 } : null);
+    indexes.proxy.fault = (q) => (q.upload ? { status: 503 } : null);
     const r = await run(w, { retries: 1 });
     expect(r.error?.code).toBe('UPLOAD_FAILED');
     expect(indexContents(s.packagesDir)).toEqual({});
@@ -146,12 +124,12 @@ describe('a file counts as uploaded only when the index lists it with our sha256
   });
 
   test('429 with Retry-After: 2: the next attempt comes at least 2 s later (proxy clock), then it is uploaded', async () => {
-    const s = await freshIndex();
+    const s = await indexes.fresh();
     const w = await publishWorkspace();
-    proxy.fault = (q) => (q.upload && q.n === 1 ? { status: 429, headers: { 'Retry-After': '2' }, body: 'slow down' } : null);
+    indexes.proxy.fault = (q) => (q.upload && q.n === 1 ? { status: 429, headers: { 'Retry-After': '2' }, body: 'slow down' } : null);
     const r = await run(w); // backoffMs 50: only Retry-After can make the pause 2 s
     expect(r.error).toBeNull();
-    const posts = proxy.seen.filter((q) => q.upload === w.files[0]);
+    const posts = indexes.proxy.seen.filter((q) => q.upload === w.files[0]);
     expect(posts.map((q) => q.status)).toEqual([429, 200]);
     expect(posts[1].at - posts[0].at).toBeGreaterThanOrEqual(2000);
     expect(r.output).toMatch(/HTTP 429.*retry 1\/2 in 2\.0 s \(Retry-After: 2 s\)/);
@@ -163,9 +141,9 @@ describe('a file counts as uploaded only when the index lists it with our sha256
   });
 
   test('the answer is lost after the file landed: read back, counted as uploaded once, not sent again', async () => {
-    const s = await freshIndex();
+    const s = await indexes.fresh();
     const w = await publishWorkspace();
-    proxy.fault = (q) => (q.upload && q.n === 1 ? 'lose' : null);
+    indexes.proxy.fault = (q) => (q.upload && q.n === 1 ? 'lose' : null);
     const r = await run(w);
     expect(r.error).toBeNull();
     expect(r.report!.files.map((f) => [f.status, f.attempts])).toEqual([
@@ -173,14 +151,14 @@ describe('a file counts as uploaded only when the index lists it with our sha256
       ['uploaded', 1],
     ]);
     expect(r.report!.files[0].detail).toMatch(/read back from the index: same sha256 \(the answer was lost/);
-    expect(proxy.stored()).toEqual(Object.fromEntries(w.files.map((f) => [f, 1])));
+    expect(indexes.proxy.stored()).toEqual(Object.fromEntries(w.files.map((f) => [f, 1])));
     expect(indexContents(s.packagesDir)).toEqual(localContents(w.wheelDir));
   });
 
   test('a stall past the deadline: PUBLISH_DEADLINE_EXCEEDED naming deadlineSeconds; the first file failed, the second pending, nothing on the index', async () => {
-    const s = await freshIndex();
+    const s = await indexes.fresh();
     const w = await publishWorkspace();
-    proxy.fault = (q) => (q.upload ? 'stall' : null);
+    indexes.proxy.fault = (q) => (q.upload ? 'stall' : null);
     const r = await run(w, { deadlineSeconds: 3, timeoutSeconds: 60 });
     expect(r.error?.code).toBe('PUBLISH_DEADLINE_EXCEEDED');
     expect(r.error!.message).toMatch(/^PUBLISH_DEADLINE_EXCEEDED: uploading .* was still unfinished at the deadline \(deadlineSeconds=3\).*re-run/);
@@ -188,14 +166,14 @@ describe('a file counts as uploaded only when the index lists it with our sha256
       ['failed', 'PUBLISH_DEADLINE_EXCEEDED'],
       ['pending', null],
     ]);
-    expect(proxy.seen.filter((q) => q.upload).length).toBe(1);
+    expect(indexes.proxy.seen.filter((q) => q.upload).length).toBe(1);
     expect(indexContents(s.packagesDir)).toEqual({});
   });
 
   test('a stall shorter than the deadline: the per-request timeout ends that attempt, our retry uploads it', async () => {
-    const s = await freshIndex();
+    const s = await indexes.fresh();
     const w = await publishWorkspace();
-    proxy.fault = (q) => (q.upload && q.n === 1 ? 'stall' : null);
+    indexes.proxy.fault = (q) => (q.upload && q.n === 1 ? 'stall' : null);
     const r = await run(w, { timeoutSeconds: 2, deadlineSeconds: 120 });
     expect(r.error).toBeNull();
     expect(r.output).toMatch(/no answer within the per-request timeout \(timeoutSeconds\); retry 1\/2/);
@@ -203,7 +181,7 @@ describe('a file counts as uploaded only when the index lists it with our sha256
       ['uploaded', 2],
       ['uploaded', 1],
     ]);
-    const posts = proxy.seen.filter((q) => q.upload === w.files[0]);
+    const posts = indexes.proxy.seen.filter((q) => q.upload === w.files[0]);
     expect(posts[1].at - posts[0].at).toBeGreaterThanOrEqual(2000);
     expect(indexContents(s.packagesDir)).toEqual(localContents(w.wheelDir));
   });
@@ -211,10 +189,10 @@ describe('a file counts as uploaded only when the index lists it with our sha256
 
 describe('no encoding of a credential leaks', () => {
   test('an index that echoes the Authorization header in 4xx and 5xx bodies: shown truncated and redacted in output, report and summary', async () => {
-    const s = await freshIndex();
+    const s = await indexes.fresh();
     const w = await publishWorkspace();
     const [a, b] = w.files;
-    proxy.fault = (q) => (q.upload === a ? { status: 400, echoAuth: true, body: 'stand-in: bad upload' } : q.upload === b ? { status: 503, echoAuth: true } : null);
+    indexes.proxy.fault = (q) => (q.upload === a ? { status: 400, echoAuth: true, body: 'stand-in: bad upload' } : q.upload === b ? { status: 503, echoAuth: true } : null);
     const r = await run(w);
     expect(r.error?.code).toBe('UPLOAD_REJECTED');
     expect(r.report!.files.map((f) => f.code)).toEqual(['UPLOAD_REJECTED', 'UPLOAD_FAILED']);
@@ -238,7 +216,7 @@ describe('no encoding of a credential leaks', () => {
 describe('attestations without Sigstore access (trusted publishing: a STAND-IN for GitHub and PyPI)', () => {
   test('--attestations=true fails before uploading with one line and the fix; QUIVER_DEBUG=1 shows the tool output', async () => {
     const minted = `pypi-MINTED-${process.pid}-a77e5d0c`;
-    await freshIndex(minted);
+    await indexes.fresh({ password: minted });
     const oidc = await startOidcStandIn(minted);
     const w = await publishWorkspace();
     try {
@@ -247,7 +225,7 @@ describe('attestations without Sigstore access (trusted publishing: a STAND-IN f
       expect(r.error?.code).toBe('ATTESTATIONS_FAILED');
       expect(r.error!.message).toMatch(/^ATTESTATIONS_FAILED: creating PEP 740 attestations failed .*--attestations=false.*QUIVER_DEBUG=1/);
       expect(r.output).not.toMatch(/Traceback|^\s+File "/m);
-      expect(proxy.seen.filter((q) => q.method === 'POST')).toEqual([]);
+      expect(indexes.proxy.seen.filter((q) => q.method === 'POST')).toEqual([]);
       expect(r.report!.errorCode).toBe('ATTESTATIONS_FAILED');
       const debug = await run(w, { oidcUrl: oidc.indexBase, attestations: true }, { ...env, QUIVER_DEBUG: '1' });
       expect(debug.error?.code).toBe('ATTESTATIONS_FAILED');

@@ -12,44 +12,20 @@ import { join } from 'node:path';
 import { isQuiverError } from '../../src/core/errors';
 import { publish, PublishOptions } from '../../src/pipeline/publish';
 import { CANARY, cleanEnv, filesContaining, IDENTIFIERS, indexContents, localContents, publishWorkspace, recordingSink } from './fixtures';
-import { FaultProxy, freePort, PypiServer, startFaultProxy, startOidcStandIn, startPypiServer } from './servers';
+import { freePort, proxiedIndexes, PypiServer, startOidcStandIn, startPypiServer } from './servers';
 import { buildSdist } from '../../src/runners/native';
 import { ensureWorkspaceToolchain } from '../helpers/toolchain';
 
 jest.setTimeout(300_000);
 
-let server: PypiServer;
-let proxy: FaultProxy;
-const started: PypiServer[] = [];
-
-beforeAll(async () => {
-  server = await startPypiServer({ password: CANARY });
-  started.push(server);
-  proxy = await startFaultProxy(server.url);
-});
-
-afterAll(async () => {
-  await proxy?.close();
-  for (const s of started) await s.stop();
-});
-
-/** A fresh index (its own package directory) behind the shared proxy. */
-async function freshIndex(password = CANARY): Promise<PypiServer> {
-  const s = await startPypiServer({ password });
-  started.push(s);
-  proxy.target = s.url;
-  proxy.seen.length = 0;
-  proxy.fault = () => null;
-  proxy.afterUpload = () => undefined;
-  return s;
-}
+const indexes = proxiedIndexes(CANARY);
 
 async function run(w: { ws: string; projectRoot: string; wheelDir: string }, extra: Partial<PublishOptions> = {}, env: Record<string, string> = { PYPI_API_TOKEN: CANARY }) {
   const sink = recordingSink();
   const reportFile = join(w.ws, 'out', 'publish-report.json');
   try {
     const report = await publish(
-      { workspaceRoot: w.ws, projectRoot: w.projectRoot, projectName: 'python', wheelDir: w.wheelDir, repositoryUrl: proxy.url, identifiers: IDENTIFIERS, externalChecks: false, backoffMs: 200, retries: 2, reportFile, env: cleanEnv(env), ...extra },
+      { workspaceRoot: w.ws, projectRoot: w.projectRoot, projectName: 'python', wheelDir: w.wheelDir, repositoryUrl: indexes.proxy.url, identifiers: IDENTIFIERS, externalChecks: false, backoffMs: 200, retries: 2, reportFile, env: cleanEnv(env), ...extra },
       sink,
     );
     return { report, error: null, sink, reportFile };
@@ -66,24 +42,24 @@ function readReport(file: string) {
 /** The index holds exactly the local wheels, byte-identical, each stored once. */
 function expectComplete(s: PypiServer, wheelDir: string) {
   expect(indexContents(s.packagesDir)).toEqual(localContents(wheelDir));
-  for (const n of Object.values(proxy.stored())) expect(n).toBe(1);
+  for (const n of Object.values(indexes.proxy.stored())) expect(n).toBe(1);
 }
 
 describe('publish with a token to a real pypiserver', () => {
   test('uploads both wheels, skips them on a re-run, pip installs from the index, and the token appears nowhere', async () => {
-    const s = await freshIndex();
+    const s = await indexes.fresh();
     const w = await publishWorkspace();
     const summary = join(w.ws, 'step-summary.md');
     const first = await run(w, {}, { PYPI_API_TOKEN: CANARY, GITHUB_STEP_SUMMARY: summary });
     expect(first.error).toBeNull();
     expect(first.report!.files.map((f) => f.status)).toEqual(['uploaded', 'uploaded']);
     expectComplete(s, w.wheelDir);
-    expect(Object.keys(proxy.stored()).sort()).toEqual(w.files);
+    expect(Object.keys(indexes.proxy.stored()).sort()).toEqual(w.files);
 
     const second = await run(w, {}, { PYPI_API_TOKEN: CANARY, GITHUB_STEP_SUMMARY: summary });
     expect(second.error).toBeNull();
     expect(second.report!.files.map((f) => f.status)).toEqual(['skipped', 'skipped']);
-    expect(proxy.seen.filter((r) => r.upload).length).toBe(2); // none in the second run
+    expect(indexes.proxy.seen.filter((r) => r.upload).length).toBe(2); // none in the second run
     expectComplete(s, w.wheelDir);
 
     const report = readReport(second.reportFile);
@@ -118,14 +94,14 @@ describe('dry run', () => {
     ['option dryRun', { dryRun: true }, {}],
     ['NX_DRY_RUN=true (nx release publish --dry-run)', {}, { NX_DRY_RUN: 'true' }],
   ])('%s: everything but the upload; the index is untouched', async (_n, opts, env) => {
-    const s = await freshIndex();
+    const s = await indexes.fresh();
     const w = await publishWorkspace();
     const r = await run(w, opts, { PYPI_API_TOKEN: CANARY, ...env });
     expect(r.error).toBeNull();
     expect(r.report!.dryRun).toBe(true);
     expect(r.report!.files.map((f) => f.status)).toEqual(['would-upload', 'would-upload']);
-    expect(proxy.seen.some((q) => q.method === 'GET' && q.path.startsWith('/simple/quiverdb/'))).toBe(true); // it did read the index
-    expect(proxy.seen.filter((q) => q.method === 'POST')).toEqual([]);
+    expect(indexes.proxy.seen.some((q) => q.method === 'GET' && q.path.startsWith('/simple/quiverdb/'))).toBe(true); // it did read the index
+    expect(indexes.proxy.seen.filter((q) => q.method === 'POST')).toEqual([]);
     expect(indexContents(s.packagesDir)).toEqual({});
     expect(r.sink.text()).not.toContain(CANARY);
   });
@@ -133,7 +109,7 @@ describe('dry run', () => {
 
 describe('faults, each followed by a re-run with the fault gone', () => {
   test('token missing: stops before anything with one line naming both fixes; in Actions it names the job', async () => {
-    const s = await freshIndex();
+    const s = await indexes.fresh();
     const w = await publishWorkspace();
     const r = await run(w, {}, {});
     expect(r.error?.code).toBe('NO_CREDENTIALS');
@@ -141,14 +117,14 @@ describe('faults, each followed by a re-run with the fault gone', () => {
     expect(r.error!.message).toMatch(/id-token: write.*PYPI_API_TOKEN.*TWINE_USERNAME\/TWINE_PASSWORD/);
     const gha = await run(w, {}, { GITHUB_ACTIONS: 'true', GITHUB_JOB: 'publish-pypi' });
     expect(gha.error!.message).toContain('job "publish-pypi"');
-    expect(proxy.seen).toEqual([]);
+    expect(indexes.proxy.seen).toEqual([]);
     const again = await run(w);
     expect(again.error).toBeNull();
     expectComplete(s, w.wheelDir);
   });
 
   test('wrong password: refused before any upload, names the variables; the right one then uploads', async () => {
-    const s = await freshIndex();
+    const s = await indexes.fresh();
     const w = await publishWorkspace();
     const wrong = 'pypi-WRONG-password-0000';
     const r = await run(w, {}, { PYPI_API_TOKEN: wrong });
@@ -162,20 +138,20 @@ describe('faults, each followed by a re-run with the fault gone', () => {
   });
 
   test('500s within our retries, then success: the upload goes through once', async () => {
-    const s = await freshIndex();
+    const s = await indexes.fresh();
     const w = await publishWorkspace();
-    proxy.fault = (q) => (q.upload && q.n <= 2 ? { status: 500, body: 'stand-in: internal error' } : null);
+    indexes.proxy.fault = (q) => (q.upload && q.n <= 2 ? { status: 500, body: 'stand-in: internal error' } : null);
     const r = await run(w);
     expect(r.error).toBeNull();
     expect(r.report!.files.map((f) => f.status)).toEqual(['uploaded', 'uploaded']);
-    expect(proxy.seen.filter((q) => q.upload && q.status === 500).length).toBe(2); // our retries (2) and no others: twine's are off
+    expect(indexes.proxy.seen.filter((q) => q.upload && q.status === 500).length).toBe(2); // our retries (2) and no others: twine's are off
     expectComplete(s, w.wheelDir);
   });
 
   test('429: backs off (Retry-After) and retries', async () => {
-    const s = await freshIndex();
+    const s = await indexes.fresh();
     const w = await publishWorkspace();
-    proxy.fault = (q) => (q.upload && q.n === 1 ? { status: 429, headers: { 'Retry-After': '1' }, body: 'slow down' } : null);
+    indexes.proxy.fault = (q) => (q.upload && q.n === 1 ? { status: 429, headers: { 'Retry-After': '1' }, body: 'slow down' } : null);
     const r = await run(w);
     expect(r.error).toBeNull();
     expect(r.report!.files.map((f) => [f.status, f.attempts])).toEqual([
@@ -187,10 +163,10 @@ describe('faults, each followed by a re-run with the fault gone', () => {
   });
 
   test('server stopped right after the first upload: nothing can be read back, so nothing counts as uploaded (the report says why); after a restart the re-run completes', async () => {
-    let s = await freshIndex();
+    let s = await indexes.fresh();
     const w = await publishWorkspace();
-    proxy.afterUpload = async () => {
-      proxy.afterUpload = () => undefined;
+    indexes.proxy.afterUpload = async () => {
+      indexes.proxy.afterUpload = () => undefined;
       await s.stop();
     };
     const r = await run(w, { retries: 1 });
@@ -206,8 +182,8 @@ describe('faults, each followed by a re-run with the fault gone', () => {
     expect(Object.keys(indexContents(s.packagesDir))).toEqual([w.files[0]]);
 
     const restarted = await startPypiServer({ password: CANARY, packagesDir: s.packagesDir });
-    started.push(restarted);
-    proxy.target = restarted.url;
+    indexes.stopAtEnd(restarted);
+    indexes.proxy.target = restarted.url;
     s = restarted;
     const again = await run(w);
     expect(again.error).toBeNull();
@@ -216,7 +192,7 @@ describe('faults, each followed by a re-run with the fault gone', () => {
   });
 
   test('same name with different bytes on the index: hard error naming both digests, nothing uploaded', async () => {
-    const s = await freshIndex();
+    const s = await indexes.fresh();
     const w = await publishWorkspace();
     const local = localContents(w.wheelDir);
     const [a, b] = w.files;
@@ -226,7 +202,7 @@ describe('faults, each followed by a re-run with the fault gone', () => {
     expect(r.error?.code).toBe('INDEX_FILE_CONFLICT');
     expect(r.error!.message).toContain(local[a]);
     expect(r.error!.message).toContain(local[b]);
-    expect(proxy.seen.filter((q) => q.method === 'POST')).toEqual([]);
+    expect(indexes.proxy.seen.filter((q) => q.method === 'POST')).toEqual([]);
     expect(readReport(r.reportFile).files.find((f) => f.file === a)!.status).toBe('failed');
     rmSync(join(s.packagesDir, a));
     const again = await run(w);
@@ -235,7 +211,7 @@ describe('faults, each followed by a re-run with the fault gone', () => {
   });
 
   test('network refused: a clear error naming the URL; with the right URL the re-run completes', async () => {
-    const s = await freshIndex();
+    const s = await indexes.fresh();
     const w = await publishWorkspace();
     const dead = `http://127.0.0.1:${await freePort()}/`;
     const r = await run(w, { repositoryUrl: dead, retries: 1 });
@@ -251,7 +227,7 @@ describe('faults, each followed by a re-run with the fault gone', () => {
 describe('trusted publishing (OIDC endpoints: a STAND-IN for GitHub and PyPI)', () => {
   test('invalid-publisher prints the claims; then the minted token uploads, masked in Actions and nowhere else', async () => {
     const minted = `pypi-MINTED-${process.pid}-e4c1a9b7`;
-    const s = await freshIndex(minted);
+    const s = await indexes.fresh({ password: minted });
     const oidc = await startOidcStandIn(minted);
     const w = await publishWorkspace();
     const summary = join(w.ws, 'summary.md');
@@ -263,7 +239,7 @@ describe('trusted publishing (OIDC endpoints: a STAND-IN for GitHub and PyPI)', 
       for (const claim of ['repository=quiver-dev/quiver', 'workflow_ref=quiver-dev/quiver/.github/workflows/release.yml@refs/tags/v0.1.0', 'environment=pypi', 'ref=refs/tags/v0.1.0', 'sub=repo:quiver-dev/quiver:environment:pypi']) {
         expect(r.error!.message).toContain(claim);
       }
-      expect(proxy.seen.filter((q) => q.method === 'POST')).toEqual([]);
+      expect(indexes.proxy.seen.filter((q) => q.method === 'POST')).toEqual([]);
       expect(oidc.calls).toEqual(['/_/oidc/audience', '/github-token', '/_/oidc/mint-token']);
 
       oidc.mint = 'ok';
@@ -285,7 +261,7 @@ describe('trusted publishing (OIDC endpoints: a STAND-IN for GitHub and PyPI)', 
 
 describe('publish with an sdist ([tool.nx-wheels] sdist = true)', () => {
   test('the sdist is validated and uploaded with the wheels, byte-identical', async () => {
-    const s = await freshIndex();
+    const s = await indexes.fresh();
     const w = await publishWorkspace();
     // A real sdist named like the project, built by pypa/build from a minimal source tree.
     const src = mkdtempSync(join(tmpdir(), 'quiver-sdist-src-'));

@@ -23,33 +23,12 @@ import { ensureWorkspaceToolchain } from '../helpers/toolchain';
 import { copyReal, tempWorkspace } from '../validate-wheels/fixtures';
 import { WORKSPACE } from '../helpers/workspace';
 import { CANARY, cleanEnv, filesContaining, indexContents, localContents, recordingSink, sha256, THIRD_PARTY, thirdPartyWorkspace } from './fixtures';
-import { FaultProxy, PypiServer, startFaultProxy, startPypiServer } from './servers';
+import { proxiedIndexes } from './servers';
 
 jest.setTimeout(600_000);
 
-const started: PypiServer[] = [];
-let proxy: FaultProxy;
+const indexes = proxiedIndexes(CANARY, ensureWorkspaceToolchain);
 
-beforeAll(async () => {
-  await ensureWorkspaceToolchain();
-  const s = await startPypiServer({ password: CANARY });
-  started.push(s);
-  proxy = await startFaultProxy(s.url);
-});
-
-afterAll(async () => {
-  await proxy?.close();
-  for (const s of started) await s.stop();
-});
-
-async function freshIndex(o: { publicRead?: boolean } = {}): Promise<PypiServer> {
-  const s = await startPypiServer({ password: CANARY, publicRead: o.publicRead });
-  started.push(s);
-  proxy.target = s.url;
-  proxy.seen.length = 0;
-  proxy.fault = () => null;
-  return s;
-}
 
 /** quiverdb's workspace with only its real Linux wheel (the real pyproject: cp313 linux + windows). */
 function linuxOnlyWorkspace() {
@@ -63,7 +42,7 @@ function linuxOnlyWorkspace() {
 async function run(w: { ws: string; projectRoot: string; wheelDir: string }, extra: Partial<PublishOptions>, env: Record<string, string>) {
   const sink = recordingSink();
   try {
-    const report = await publish({ workspaceRoot: w.ws, projectRoot: w.projectRoot, projectName: 'p', wheelDir: w.wheelDir, repositoryUrl: proxy.url, backoffMs: 200, retries: 1, env: cleanEnv(env), ...extra }, sink);
+    const report = await publish({ workspaceRoot: w.ws, projectRoot: w.projectRoot, projectName: 'p', wheelDir: w.wheelDir, repositoryUrl: indexes.proxy.url, backoffMs: 200, retries: 1, env: cleanEnv(env), ...extra }, sink);
     return { report, error: null, sink };
   } catch (e) {
     if (!isQuiverError(e)) throw e;
@@ -79,20 +58,20 @@ function tree(dir: string): string[] {
 
 describe('release completeness (real cibuildwheel identifiers for linux and windows)', () => {
   test('only the Linux wheel, default options: RELEASE_INCOMPLETE naming cp313-win_amd64 and the fix; nothing read or uploaded', async () => {
-    const s = await freshIndex();
+    const s = await indexes.fresh();
     const w = linuxOnlyWorkspace();
     const r = await run(w, { externalChecks: false, reportFile: join(w.ws, 'out', 'publish-report.json') }, { PYPI_API_TOKEN: CANARY });
     expect(r.error?.code).toBe('RELEASE_INCOMPLETE');
     expect(r.error!.message).not.toContain('\n');
     expect(r.error!.message).toMatch(/^RELEASE_INCOMPLETE: release quiverdb 0\.1\.0 is incomplete in bindings\/python\/wheelhouse: no wheel for cp313-win_amd64; a release is every identifier of linux, windows .*nothing was uploaded: build the missing wheels on their hosts .*--allowPartial to upload only cp313-manylinux_x86_64/);
-    expect(proxy.seen).toEqual([]); // not even read
+    expect(indexes.proxy.seen).toEqual([]); // not even read
     expect(indexContents(s.packagesDir)).toEqual({});
     expect(existsSync(join(w.ws, 'out'))).toBe(false);
     expect(r.sink.text()).not.toContain(CANARY);
   });
 
   test('--allowPartial: the plan starts with PARTIAL RELEASE, the Linux wheel is uploaded, the report says partial', async () => {
-    const s = await freshIndex();
+    const s = await indexes.fresh();
     const w = linuxOnlyWorkspace();
     const r = await run(w, { externalChecks: false, allowPartial: true }, { PYPI_API_TOKEN: CANARY });
     expect(r.error).toBeNull();
@@ -106,7 +85,7 @@ describe('release completeness (real cibuildwheel identifiers for linux and wind
   });
 
   test('[tool.nx-wheels] release-platforms = ["linux"]: the Linux wheel is the whole release; a bad value is one line naming file, field and fix', async () => {
-    const s = await freshIndex();
+    const s = await indexes.fresh();
     const w = linuxOnlyWorkspace();
     const pyproject = join(w.ws, w.projectRoot, 'pyproject.toml');
     const text = readFileSync(pyproject, 'utf8');
@@ -124,7 +103,7 @@ describe('release completeness (real cibuildwheel identifiers for linux and wind
 
 describe('a complete linux + windows release (third-party pair from PyPI, test project of its own)', () => {
   test('default options upload both; the simple page lists their sha256s and pip downloads them back byte-identical', async () => {
-    const s = await freshIndex();
+    const s = await indexes.fresh();
     const w = thirdPartyWorkspace();
     const r = await run(w, {}, { PYPI_API_TOKEN: CANARY });
     expect(r.error).toBeNull();
@@ -174,7 +153,7 @@ describe('publish --preflight (no credentials; anonymous read of an index that, 
   const sumsCheck = (uploadDir: string) => spawnSync('sha256sum', ['-c', '--strict', '../SHA256SUMS'], { cwd: join(uploadDir, 'dist'), encoding: 'utf8' });
 
   test('empty index: dist/ has every file, sha256sum -c --strict passes, uploads=2 in GITHUB_OUTPUT; the canary token is nowhere; then one uploaded: dist/ holds only the rest', async () => {
-    const s = await freshIndex({ publicRead: true });
+    const s = await indexes.fresh({ publicRead: true });
     const w = thirdPartyWorkspace();
     const uploadDir = join(w.ws, 'dist', 'pypi-upload');
     const ghOutput = join(w.ws, 'gh-output');
@@ -195,8 +174,8 @@ describe('publish --preflight (no credentials; anonymous read of an index that, 
     expect(r.sink.text()).toMatch(/2 to upload, 0 skipped .*; nothing was uploaded: 2 file\(s\) in dist\/pypi-upload\/dist/);
     expect(readFileSync(summary, 'utf8')).toContain('(preflight)');
     expect(indexContents(s.packagesDir)).toEqual({});
-    expect(proxy.seen.filter((q) => q.method !== 'GET')).toEqual([]);
-    expect(proxy.seen.every((q) => q.path.startsWith('/simple/'))).toBe(true);
+    expect(indexes.proxy.seen.filter((q) => q.method !== 'GET')).toEqual([]);
+    expect(indexes.proxy.seen.every((q) => q.path.startsWith('/simple/'))).toBe(true);
     // The canary token is in no output and no file (the preflight never needed it).
     expect(r.sink.text()).not.toContain(CANARY);
     expect(filesContaining(w.ws, CANARY)).toEqual([]);
@@ -223,7 +202,7 @@ describe('publish --preflight (no credentials; anonymous read of an index that, 
   });
 
   test('other bytes under the same name on the index: INDEX_FILE_CONFLICT, non-zero, uploadDir not written', async () => {
-    const s = await freshIndex({ publicRead: true });
+    const s = await indexes.fresh({ publicRead: true });
     const w = thirdPartyWorkspace();
     const [linux, win] = w.files;
     writeFileSync(join(s.packagesDir, win), readFileSync(join(w.wheelDir, linux)));
@@ -243,13 +222,13 @@ describe('publish --preflight (no credentials; anonymous read of an index that, 
   });
 
   test('incomplete release: RELEASE_INCOMPLETE, no index read, nothing written; option errors are one line', async () => {
-    await freshIndex({ publicRead: true });
+    await indexes.fresh({ publicRead: true });
     const w = linuxOnlyWorkspace();
     const uploadDir = join(w.ws, 'dist', 'pypi-upload');
     const r = await run(w, { preflight: true, uploadDir, externalChecks: false }, { PYPI_API_TOKEN: CANARY });
     expect(r.error?.code).toBe('RELEASE_INCOMPLETE');
     expect(r.error!.message).toContain('no wheel for cp313-win_amd64');
-    expect(proxy.seen).toEqual([]);
+    expect(indexes.proxy.seen).toEqual([]);
     expect(existsSync(join(w.ws, 'dist'))).toBe(false);
 
     const noDir = await run(w, { preflight: true }, {});

@@ -218,6 +218,58 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
 }
 
 /** The OIDC stand-in's behaviour. */
+/** What {@link proxiedIndexes} gives a test file. */
+export interface ProxiedIndexes {
+  /** The shared fault proxy (available once beforeAll has run). */
+  readonly proxy: FaultProxy;
+  /**
+   * A new, empty index (its own package directory) behind the shared proxy, with the proxy's
+   * faults, upload hook and request records reset.
+   */
+  fresh(o?: { password?: string; publicRead?: boolean }): Promise<PypiServer>;
+  /** Stop `s` (an index the test started itself) in afterAll with the others. */
+  stopAtEnd(s: PypiServer): void;
+}
+
+/**
+ * Jest lifecycle for a file whose tests upload through the fault proxy: beforeAll starts a first
+ * pypiserver (password `password`) and the proxy in front of it (after `setup`, when given);
+ * afterAll closes the proxy and stops every index started. Call it at the top level of the file.
+ */
+export function proxiedIndexes(password: string, setup?: () => Promise<unknown>): ProxiedIndexes {
+  let proxy: FaultProxy | undefined;
+  const started: PypiServer[] = [];
+  beforeAll(async () => {
+    if (setup) await setup();
+    const first = await startPypiServer({ password });
+    started.push(first);
+    proxy = await startFaultProxy(first.url);
+  });
+  afterAll(async () => {
+    await proxy?.close();
+    for (const s of started) await s.stop();
+  });
+  return {
+    get proxy() {
+      if (!proxy) throw new Error('proxiedIndexes: the proxy starts in beforeAll');
+      return proxy;
+    },
+    async fresh(o = {}) {
+      const s = await startPypiServer({ password: o.password ?? password, publicRead: o.publicRead });
+      started.push(s);
+      const p = this.proxy;
+      p.target = s.url;
+      p.seen.length = 0;
+      p.fault = () => null;
+      p.afterUpload = () => undefined;
+      return s;
+    },
+    stopAtEnd(s) {
+      started.push(s);
+    },
+  };
+}
+
 export interface OidcStandIn {
   /** Base URL of the stand-in PyPI (`<url>_/oidc/...`), without trailing slash. */
   indexBase: string;
