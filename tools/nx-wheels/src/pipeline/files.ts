@@ -1,7 +1,15 @@
 /** File helpers for all-or-nothing outputs. */
 import { createHash } from 'node:crypto';
-import { cpSync, createReadStream, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { cpSync, createReadStream, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+
+/** Write a file so that readers see the old or the new content, never a half-written one. */
+export function writeFileAtomic(file: string, text: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
+}
 
 /** sha256 of a file, lower-case hex, streamed. */
 export function sha256File(file: string): Promise<string> {

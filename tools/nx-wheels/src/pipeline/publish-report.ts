@@ -4,18 +4,10 @@
  * `$GITHUB_STEP_SUMMARY`, and the terminal table with its summary line. Every text is redacted of
  * the run's secrets before it is written or printed. The formats are core/publish/report's.
  */
-import { appendFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { appendFileSync } from 'node:fs';
 import { formatCounts, formatPublishMarkdown, formatPublishTable, isComplete, PublishReport } from '../core/publish/report';
 import { LineSink, redact } from '../runners/process';
-
-/** Write a file so that readers see the old or the new content, never a half-written one. */
-export function writeFileAtomic(file: string, text: string): void {
-  mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
-}
+import { writeFileAtomic } from './files';
 
 /** The report of one publish run and where it goes. */
 export class PublishReportWriter {

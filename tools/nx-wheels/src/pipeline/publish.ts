@@ -45,7 +45,6 @@ import { checkUploadDir, PUBLISH_PLAN_FILE, writeUploadDir } from './publish-upl
 import { loadToolchain, Toolchain } from './toolchain';
 import { validateWheels } from './validate-wheels';
 
-export { writeFileAtomic } from './publish-report';
 
 /** Inputs of {@link publish}; mirrors the executor's schema.json. */
 export interface PublishOptions {
