@@ -7,22 +7,36 @@ import { normalizeVersion } from '../pep440';
 import { WheelArchive } from '../wheel-archive';
 import { decodeUtf8 } from './formats';
 import { finding, Finding } from './findings';
+import { CheckName, Code } from './codes';
 import { FamilyResult, WheelContext } from './types';
 
 /** A metadata file of the archive: absent, present but not kept (too large), binary (not UTF-8), or its text. */
-export interface EntryText {
+interface EntryText {
   present: boolean;
   text: string | null;
   binary: boolean;
 }
 
 /** Read an archive entry kept by the archive reader as UTF-8 text. */
-export function entryText(archive: WheelArchive, path: string): EntryText {
+function entryText(archive: WheelArchive, path: string): EntryText {
   if (!archive.entries.some((e) => e.name === path)) return { present: false, text: null, binary: false };
   const bytes = archive.files.get(path);
   if (!bytes) return { present: true, text: null, binary: false };
   const t = decodeUtf8(bytes);
   return { present: true, text: t, binary: t === null };
+}
+
+/**
+ * A dist-info text file for its check family: the text, or the family's whole result when the file
+ * cannot be judged (absent: the `missing` code; not UTF-8: the `invalid` code; present but not kept
+ * by the archive reader: the check is skipped).
+ */
+export function distInfoText(w: WheelContext, path: string, check: CheckName, codes: { missing: Code; invalid: Code }): { text: string } | { result: FamilyResult } {
+  const t = entryText(w.archive, path);
+  if (!t.present) return { result: { findings: [finding(codes.missing, w.file, `${path} is missing`, path)] } };
+  if (t.binary) return { result: { findings: [finding(codes.invalid, w.file, `${path} is not UTF-8 text`, path)] } };
+  if (t.text === null) return { result: { findings: [], skipped: [check] } };
+  return { text: t.text };
 }
 
 /**

@@ -3,7 +3,7 @@ import { isValidProjectName, normalizeName } from '../names';
 import { normalizeVersion } from '../pep440';
 import { header, parseHeaders } from './formats';
 import { finding, Finding } from './findings';
-import { entryText } from './check-dist-info';
+import { distInfoText } from './check-dist-info';
 import { localVersionFinding } from './check-filename';
 import { FamilyResult, WheelContext } from './types';
 
@@ -13,10 +13,8 @@ const METADATA_VERSIONS = new Set(['1.0', '1.1', '1.2', '2.1', '2.2', '2.3', '2.
 export function checkMetadata(w: WheelContext, distInfo: string): FamilyResult {
   const { file, parsed } = w;
   const metaPath = `${distInfo}/METADATA`;
-  const t = entryText(w.archive, metaPath);
-  if (!t.present) return { findings: [finding('METADATA_MISSING', file, `${metaPath} is missing`, metaPath)] };
-  if (t.binary) return { findings: [finding('METADATA_INVALID', file, `${metaPath} is not UTF-8 text`, metaPath)] };
-  if (t.text === null) return { findings: [], skipped: ['METADATA'] };
+  const t = distInfoText(w, metaPath, 'METADATA', { missing: 'METADATA_MISSING', invalid: 'METADATA_INVALID' });
+  if ('result' in t) return t.result;
   const findings: Finding[] = [];
   const { headers } = parseHeaders(t.text);
   const mv = header(headers, 'Metadata-Version');

@@ -6,7 +6,7 @@
 import { ArchiveEntry, WheelArchive } from '../wheel-archive';
 import { decodeUtf8, isCanonicalRecordDigest, parseRecord, splitRecordHash, STRONG_RECORD_ALGORITHMS } from './formats';
 import { finding, Finding } from './findings';
-import { entryText } from './check-dist-info';
+import { distInfoText } from './check-dist-info';
 import { FamilyResult, WheelContext } from './types';
 
 /**
@@ -17,10 +17,8 @@ export function checkRecordFile(w: WheelContext, distInfo: string): FamilyResult
   const { file, archive } = w;
   const recordPath = `${distInfo}/RECORD`;
   const exempt = new Set([recordPath, `${distInfo}/RECORD.jws`, `${distInfo}/RECORD.p7s`]);
-  const t = entryText(archive, recordPath);
-  if (!t.present) return { findings: [finding('RECORD_MISSING', file, `${recordPath} is missing`, recordPath)], verified: 0 };
-  if (t.binary) return { findings: [finding('RECORD_INVALID', file, `${recordPath} is not UTF-8 text`, recordPath)], verified: 0 };
-  if (t.text === null) return { findings: [], skipped: ['RECORD'], verified: 0 };
+  const t = distInfoText(w, recordPath, 'RECORD', { missing: 'RECORD_MISSING', invalid: 'RECORD_INVALID' });
+  if ('result' in t) return { ...t.result, verified: 0 };
   const entryByName = new Map<string, ArchiveEntry>();
   for (const e of archive.entries) if (!entryByName.has(e.name)) entryByName.set(e.name, e);
   const findings: Finding[] = [];

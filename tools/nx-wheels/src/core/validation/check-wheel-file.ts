@@ -1,17 +1,15 @@
 /** The WHEEL check family: `.dist-info/WHEEL` has Wheel-Version 1.x, Root-Is-Purelib, the filename's tags and build tag. */
 import { header, parseHeaders } from './formats';
 import { finding, Finding } from './findings';
-import { entryText } from './check-dist-info';
+import { distInfoText } from './check-dist-info';
 import { FamilyResult, isPure, WheelContext } from './types';
 
 /** @param distInfo the `.dist-info` directory judged */
 export function checkWheelFile(w: WheelContext, distInfo: string): FamilyResult {
   const { file, parsed } = w;
   const wheelPath = `${distInfo}/WHEEL`;
-  const t = entryText(w.archive, wheelPath);
-  if (!t.present) return { findings: [finding('WHEEL_FILE_MISSING', file, `${wheelPath} is missing`, wheelPath)] };
-  if (t.binary) return { findings: [finding('WHEEL_FILE_INVALID', file, `${wheelPath} is not UTF-8 text`, wheelPath)] };
-  if (t.text === null) return { findings: [], skipped: ['WHEEL'] };
+  const t = distInfoText(w, wheelPath, 'WHEEL', { missing: 'WHEEL_FILE_MISSING', invalid: 'WHEEL_FILE_INVALID' });
+  if ('result' in t) return t.result;
   const findings: Finding[] = [];
   const { headers } = parseHeaders(t.text);
   const wv = header(headers, 'Wheel-Version');
