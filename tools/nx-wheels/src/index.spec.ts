@@ -83,3 +83,45 @@ describe('createDependencies', () => {
     expect(deps.find((d) => d.target === 'missing')).toBeUndefined();
   });
 });
+
+describe('one read and parse of each pyproject.toml per graph computation', () => {
+  // Counts real reads of the real files (fs.readFileSync is what readForInference reads with).
+  const fs = require('node:fs') as typeof import('node:fs');
+  const files = ['bindings/python/pyproject.toml', 'bindings/other/pyproject.toml', 'bindings/broken/pyproject.toml', 'pure/pyproject.toml'];
+  const projects = {
+    python: { name: 'python', root: 'bindings/python' },
+    'other-wheels': { name: 'other-wheels', root: 'bindings/other' },
+    quiver: { name: 'quiver', root: 'libs/quiver' },
+  };
+
+  it('createNodes then createDependencies read each pyproject.toml once; a rewrite is read again', async () => {
+    const fresh = mkdtempSync(join(tmpdir(), 'quiver-memo-'));
+    // A fresh copy so no earlier test has memoized these paths.
+    const copy = (f: string) => {
+      mkdirSync(join(fresh, f, '..'), { recursive: true });
+      fs.copyFileSync(join(ws, f), join(fresh, f));
+    };
+    files.forEach(copy);
+    copy('bindings/python/CMakeLists.txt');
+    const spy = jest.spyOn(fs, 'readFileSync');
+    try {
+      const ctx = { workspaceRoot: fresh, nxJsonConfiguration: {}, configFiles: files } as never;
+      await createNodesV2[1](files, {} as never, ctx);
+      await createDependencies({} as never, { workspaceRoot: fresh, projects } as never);
+      const count = (f: string) => spy.mock.calls.filter(([p]) => String(p) === join(fresh, f)).length;
+      for (const f of files) expect([f, count(f)]).toEqual([f, 1]);
+      // Another graph computation after an edit: the edited file is read again, once.
+      const edited = join(fresh, 'bindings/python/pyproject.toml');
+      fs.writeFileSync(edited, fs.readFileSync(join(ws, 'bindings/python/pyproject.toml'), 'utf8').replace('quiverdb', 'quiverdb2'));
+      const before = count('bindings/python/pyproject.toml');
+      const again = await createNodesV2[1](files, {} as never, ctx);
+      await createDependencies({} as never, { workspaceRoot: fresh, projects } as never);
+      expect(count('bindings/python/pyproject.toml') - before).toBe(1);
+      const python = again.flatMap(([, r]) => Object.values(r.projects ?? {})).find((p) => p.root === 'bindings/python');
+      expect(python?.metadata?.description).toBe('Python distribution quiverdb2');
+    } finally {
+      spy.mockRestore();
+      rmSync(fresh, { recursive: true, force: true });
+    }
+  });
+});

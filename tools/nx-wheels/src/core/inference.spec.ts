@@ -1,4 +1,4 @@
-import { cmakeReferencedPaths, inferNamedInputs, inferTargets, pluginInputs, testPaths, WHEEL_PIPELINE_INPUT } from './inference';
+import { cmakeReferencedPaths, HOST_FINGERPRINT_COMMAND, inferNamedInputs, inferTargets, pluginInputs, testPaths, WHEEL_PIPELINE_INPUT } from './inference';
 
 const cibw = { build: ['cp313-manylinux_x86_64'], 'test-command': 'pytest {project}/bindings/python/tests -p no:cacheprovider' };
 
@@ -72,5 +72,47 @@ describe('cmakeReferencedPaths', () => {
       'include(../../cmake/common.cmake)',
     ].join('\n');
     expect(cmakeReferencedPaths(text, 'bindings/python')).toEqual(['cmake/common.cmake', 'libs/quiver']);
+  });
+});
+
+describe('HOST_FINGERPRINT_COMMAND (the one runtime input)', () => {
+  // Runs the real command through a shell, as Nx does, with PATHs made of real interpreters.
+  const { execSync } = require('node:child_process') as typeof import('node:child_process');
+  const fs = require('node:fs') as typeof import('node:fs');
+  const os = require('node:os') as typeof import('node:os');
+  const path = require('node:path') as typeof import('node:path');
+  const nodeDir = path.dirname(process.execPath);
+  const run = (dirs: string[], env: Record<string, string> = {}) =>
+    execSync(HOST_FINGERPRINT_COMMAND, { env: { PATH: [...dirs, nodeDir].join(path.delimiter), HOME: os.homedir(), ...env }, encoding: 'utf8' });
+  let tmp: string;
+  beforeAll(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'quiver-fp-'));
+    const real = execSync('command -v python3', { encoding: 'utf8' }).trim();
+    for (const d of ['a', 'b', 'shims']) fs.mkdirSync(path.join(tmp, d));
+    fs.symlinkSync(fs.realpathSync(real), path.join(tmp, 'a', 'python3'));
+    fs.symlinkSync(process.execPath, path.join(tmp, 'b', 'python3')); // another binary standing as "the host python"
+    fs.writeFileSync(path.join(tmp, 'shims', 'python3'), '#!/bin/sh\nexit 1\n', { mode: 0o755 });
+  });
+  afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  it('is one node process (no python, no shim is run)', () => {
+    const targets = inferTargets({ projectRoot: 'bindings/python', cibuildwheel: cibw, plugin: { kind: 'workspace', root: 'tools/nx-wheels' }, dependencyInput: 'production' });
+    expect(HOST_FINGERPRINT_COMMAND.startsWith('node -e ')).toBe(true);
+    expect(HOST_FINGERPRINT_COMMAND).not.toMatch(/python3? --version|execSync|spawn/);
+    for (const t of ['build-wheels', 'build-wheels-untested', 'test', 'python-toolchain', 'validate-wheels']) {
+      const runtimes = (targets[t].inputs ?? []).filter((x) => typeof x === 'object' && 'runtime' in x);
+      expect([t, runtimes]).toEqual([t, [{ runtime: HOST_FINGERPRINT_COMMAND }]]);
+    }
+  });
+
+  it('changes when the host interpreter changes, when the pyenv version a shim would pick changes, and with CIBW_*', () => {
+    const a = run([path.join(tmp, 'a')]);
+    expect(a).toMatch(new RegExp(`^${process.platform} ${process.arch} `));
+    expect(run([path.join(tmp, 'a')])).toBe(a);
+    expect(run([path.join(tmp, 'b')])).not.toBe(a);
+    const shim = (v: string) => run([path.join(tmp, 'shims')], { PYENV_VERSION: v });
+    expect(shim('3.12.0')).toContain('pyenv 3.12.0');
+    expect(shim('3.12.0')).not.toBe(shim('3.13.0'));
+    expect(run([path.join(tmp, 'a')], { CIBW_BUILD: 'cp313-*' })).toBe(a + 'CIBW_BUILD=cp313-*\n');
   });
 });

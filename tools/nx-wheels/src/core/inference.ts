@@ -60,11 +60,36 @@ export function inferNamedInputs(i: Pick<InferenceInput, 'plugin' | 'lockfiles'>
 export const PLUGIN_PACKAGE = '@quiver/nx-wheels';
 
 /**
- * Command whose output Nx hashes for build tasks: the host facts that change which engine
- * runs and the CIBW_* environment (Nx `runtime` input). Kept dependency-free and fast.
+ * The script of {@link HOST_FINGERPRINT_COMMAND}: one `node` process, no shell-outs, no shims.
+ * Prints the platform, the architecture, whether a docker / podman socket is reachable, the host
+ * interpreter (the first `python3` / `python` on PATH, resolved through symlinks, with its size
+ * and mtime so an in-place upgrade shows), and when that is a pyenv shim the pyenv version that
+ * shim would pick (PYENV_VERSION, else the nearest `.python-version`, else `$PYENV_ROOT/version`)
+ * without running the shim; then every CIBW_* variable (Nx has no wildcard `env` input).
  */
-export const HOST_FINGERPRINT_COMMAND =
-  `node -e "const fs=require('fs');const e=process.env;console.log(process.platform,process.arch,!!e.DOCKER_HOST||fs.existsSync('/var/run/docker.sock'),!!e.CONTAINER_HOST||fs.existsSync('/run/podman/podman.sock'));for(const k of Object.keys(e).sort())if(k.startsWith('CIBW_'))console.log(k+'='+e[k])"`;
+const HOST_FINGERPRINT_SCRIPT = [
+  "const fs=require('fs'),P=require('path'),e=process.env;",
+  "const has=(f)=>{try{return fs.statSync(f).isFile()}catch{return false}};",
+  "const out=[process.platform,process.arch,!!e.DOCKER_HOST||fs.existsSync('/var/run/docker.sock'),!!e.CONTAINER_HOST||fs.existsSync('/run/podman/podman.sock')].join(' ');",
+  'console.log(out);',
+  "for(const n of ['python3','python']){const d=(e.PATH||'').split(P.delimiter).find((d)=>d&&has(P.join(d,n)));if(!d)continue;",
+  'const f=fs.realpathSync(P.join(d,n)),s=fs.statSync(f);console.log(n,f,s.size,s.mtimeMs);',
+  "if(P.basename(d)==='shims'){let v=e.PYENV_VERSION;",
+  "for(let c=process.cwd();!v;c=P.dirname(c)){const t=P.join(c,'.python-version');if(has(t))v=fs.readFileSync(t,'utf8').trim();if(P.dirname(c)===c)break}",
+  "if(!v){const g=P.join(e.PYENV_ROOT||P.join(require('os').homedir(),'.pyenv'),'version');v=has(g)?fs.readFileSync(g,'utf8').trim():'system'}",
+  "console.log('pyenv',v)}break}",
+  "for(const k of Object.keys(e).sort())if(k.startsWith('CIBW_'))console.log(k+'='+e[k]);",
+].join('');
+
+/**
+ * Command whose output Nx hashes for the wheel targets and python-toolchain (Nx `runtime` input):
+ * the host facts that change which engine runs and which interpreter runs the toolchain, and the
+ * CIBW_* environment. The only process any inferred input starts: one `node -e` (Nx runs each
+ * distinct runtime command once per invocation, and every target uses this same string), which
+ * reads PATH, files and the environment itself instead of running `python3 --version` (on pyenv
+ * hosts a shell shim).
+ */
+export const HOST_FINGERPRINT_COMMAND = `node -e "${HOST_FINGERPRINT_SCRIPT}"`;
 
 /**
  * Workspace-relative directories the test-command reads, from its `{project}/...` and
@@ -139,7 +164,7 @@ export function inferTargets(i: InferenceInput): Record<string, TargetConfigurat
       // Cached on the requirements file and the interpreter. No outputs: the venv itself is not
       // cache material (absolute paths); build-wheels re-checks it and re-installs if it is gone.
       cache: true,
-      inputs: [...toolchainInputs(i.plugin), { runtime: 'python3 --version || python --version' }],
+      inputs: [...toolchainInputs(i.plugin), { runtime: HOST_FINGERPRINT_COMMAND }],
       outputs: [],
       metadata: { description: 'Install the pinned Python toolchain venv (.nx-wheels/toolchain); a no-op when its requirements are unchanged.' },
     },

@@ -5,7 +5,7 @@
  * graph's edges (`createDependencies` in index.ts) and for staging the sources a build needs
  * (build-wheels copies the project and these dependencies, transitively).
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { cmakeReferencedPaths } from '../core/inference';
 import { PythonProject, readPyProjectText } from '../core/pyproject';
@@ -17,15 +17,33 @@ export interface InferredPyProject {
   cibuildwheel: Record<string, unknown>;
 }
 
+/** Memo of {@link readForInference}: absolute path -> the file's identity when read, and the result. */
+const inferenceMemo = new Map<string, { key: string; relFile: string; result: InferredPyProject | null }>();
+
 /**
  * Read a pyproject.toml for inference. Returns null when it has no `[tool.cibuildwheel]`. A file
  * that does not parse but has a `[tool.cibuildwheel]` header still counts, so that running a
  * target reports the syntax error as one line (file:line:col) instead of breaking the whole
  * project graph.
+ *
+ * Memoized on the file's size, mtime, ctime and inode (one `stat` per call): createNodes,
+ * createDependencies and source staging all ask for the same files during one graph computation,
+ * and each is read and parsed once; any rewrite of the file (the daemon stays up across edits)
+ * changes its ctime/mtime and so is read again.
  * @param absFile absolute path; @param relFile the workspace-relative path shown in messages
+ * @throws the fs error when the file cannot be read (ENOENT, EACCES)
  */
 export function readForInference(absFile: string, relFile: string): InferredPyProject | null {
-  const text = readFileSync(absFile, 'utf8');
+  const st = statSync(absFile);
+  const key = `${st.size}:${st.mtimeMs}:${st.ctimeMs}:${st.ino}`;
+  const hit = inferenceMemo.get(absFile);
+  if (hit && hit.key === key && hit.relFile === relFile) return hit.result;
+  const result = parseForInference(readFileSync(absFile, 'utf8'), relFile);
+  inferenceMemo.set(absFile, { key, relFile, result });
+  return result;
+}
+
+function parseForInference(text: string, relFile: string): InferredPyProject | null {
   try {
     const p = readPyProjectText(text, relFile, { requireCibuildwheel: false });
     return p.cibuildwheel ? { project: p, cibuildwheel: p.cibuildwheel } : null;
