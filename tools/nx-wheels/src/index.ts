@@ -19,15 +19,19 @@ import {
 } from '@nx/devkit';
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { inferNamedInputs, inferTargets, LOCKFILES, PluginLocation, PLUGIN_PACKAGE } from './core/inference';
+import { inferNamedInputs, inferTargets, LOCKFILES, NxWheelsPluginOptions, PluginLocation, PLUGIN_PACKAGE, resolvePluginOptions } from './core/inference';
 import { PythonProject } from './core/pyproject';
 import { owningProject, readForInference, sourceDependencies } from './pipeline/dependencies';
 
-/** Plugin options in nx.json (none yet; reserved). */
-export type NxWheelsPluginOptions = Record<string, never>;
+export type { NxWheelsPluginOptions } from './core/inference';
 
 const PLUGIN_ROOT = resolve(__dirname, '..');
 const IGNORED = /(^|\/)(node_modules|\.nx-wheels|dist|build|\.venv|wheelhouse)\//;
+
+/** True when a pyproject.toml lies in a directory inference never looks into (also any project's wheel directory). */
+function ignored(rel: string, wheelDir: string): boolean {
+  return IGNORED.test(rel) || rel.includes(`/${wheelDir}/`) || rel.startsWith(`${wheelDir}/`);
+}
 
 /** Where this plugin's files are, relative to the workspace. */
 export function pluginLocation(workspaceRoot: string): PluginLocation {
@@ -46,11 +50,13 @@ function projectNameFor(root: string, p: PythonProject | null): string {
 
 export const createNodesV2: CreateNodesV2<NxWheelsPluginOptions> = [
   '**/pyproject.toml',
-  (files, options, context) =>
-    createNodesFromFiles(
+  (files, options, context) => {
+    // Checked once, before any file: a bad option is one error naming nx.json and the option.
+    const resolved = resolvePluginOptions(options);
+    return createNodesFromFiles(
       (file, _opts, ctx) => {
         const rel = normalizePath(file);
-        if (IGNORED.test(rel)) return {};
+        if (ignored(rel, resolved.wheelDir)) return {};
         const found = readForInference(join(ctx.workspaceRoot, rel), rel);
         if (!found) return {};
         const root = normalizePath(dirname(rel));
@@ -69,6 +75,7 @@ export const createNodesV2: CreateNodesV2<NxWheelsPluginOptions> = [
                 cibuildwheel: found.cibuildwheel,
                 plugin,
                 dependencyInput: 'production' in namedInputs ? 'production' : 'default',
+                options: resolved,
               }),
               metadata: { description: found.project ? `Python distribution ${found.project.name}` : undefined },
             },
@@ -78,7 +85,8 @@ export const createNodesV2: CreateNodesV2<NxWheelsPluginOptions> = [
       files,
       options,
       context,
-    ),
+    );
+  },
 ];
 
 /** Same as {@link createNodesV2} (Nx 22+ reads `createNodes` with this signature). */

@@ -1,4 +1,5 @@
-import { cmakeReferencedPaths, HOST_FINGERPRINT_COMMAND, inferNamedInputs, inferTargets, pluginInputs, testPaths, WHEEL_PIPELINE_INPUT } from './inference';
+import { QuiverError } from './errors';
+import { cmakeReferencedPaths, DEFAULT_TARGET_NAMES, HOST_FINGERPRINT_COMMAND, inferNamedInputs, inferTargets, pluginInputs, resolvePluginOptions, testPaths, WHEEL_PIPELINE_INPUT } from './inference';
 
 const cibw = { build: ['cp313-manylinux_x86_64'], 'test-command': 'pytest {project}/bindings/python/tests -p no:cacheprovider' };
 
@@ -114,5 +115,67 @@ describe('HOST_FINGERPRINT_COMMAND (the one runtime input)', () => {
     expect(shim('3.12.0')).toContain('pyenv 3.12.0');
     expect(shim('3.12.0')).not.toBe(shim('3.13.0'));
     expect(run([path.join(tmp, 'a')], { CIBW_BUILD: 'cp313-*' })).toBe(a + 'CIBW_BUILD=cp313-*\n');
+  });
+});
+
+describe('plugin options (nx.json)', () => {
+  const base = { projectRoot: 'bindings/python', cibuildwheel: cibw, plugin: { kind: 'workspace', root: 'tools/nx-wheels' } as const, dependencyInput: 'production' };
+
+  it('no options: the default target names and wheelhouse, exactly as without options', () => {
+    expect(resolvePluginOptions(undefined)).toEqual({ targetNames: DEFAULT_TARGET_NAMES, wheelDir: 'wheelhouse' });
+    expect(inferTargets({ ...base, options: resolvePluginOptions({}) })).toEqual(inferTargets(base));
+    expect(Object.keys(inferTargets(base)).sort()).toEqual(Object.values(DEFAULT_TARGET_NAMES).sort());
+  });
+
+  it('renamed targets are inferred under their names, and dependsOn follows the renames', () => {
+    const t = inferTargets({
+      ...base,
+      options: resolvePluginOptions({ testTargetName: 'wheel-test', pythonToolchainTargetName: 'py-tools', buildWheelsUntestedTargetName: 'wheels-raw', buildWheelsTargetName: 'wheels' }),
+    });
+    expect(Object.keys(t).sort()).toEqual(['nx-release-publish', 'publish', 'py-tools', 'validate-release', 'validate-wheels', 'wheel-test', 'wheels', 'wheels-raw']);
+    expect(t['wheels'].dependsOn).toEqual(['py-tools']);
+    expect(t['wheels-raw'].dependsOn).toEqual(['py-tools']);
+    expect(t['wheel-test'].dependsOn).toEqual(['wheels-raw', 'py-tools']);
+    expect(t['validate-wheels'].dependsOn).toEqual(['wheels', 'py-tools']);
+    expect(t['wheel-test'].executor).toBe('@quiver/nx-wheels:test-wheels');
+  });
+
+  it('wheelDir moves every output, exclusion and wheel-directory option', () => {
+    const t = inferTargets({ ...base, options: resolvePluginOptions({ wheelDir: 'out/wheels/' }) });
+    expect(t['build-wheels'].outputs).toEqual(['{projectRoot}/out/wheels']);
+    expect(t['build-wheels'].options).toEqual({ outputDir: 'bindings/python/out/wheels' });
+    expect(t['build-wheels'].inputs).toContain('!{projectRoot}/out/wheels/**/*');
+    expect(t['build-wheels'].inputs).not.toContain('!{projectRoot}/wheelhouse/**/*');
+    expect(t['build-wheels-untested'].options).toEqual({ test: false, outputDir: 'dist/bindings/python/out/wheels' });
+    expect(t['test'].options).toEqual({ wheelDir: 'dist/bindings/python/out/wheels' });
+    expect(t['validate-wheels'].options).toEqual({ wheelDir: 'bindings/python/out/wheels' });
+    expect(t['validate-wheels'].outputs).toEqual(['{projectRoot}/out/wheels/validation-report.json', '{projectRoot}/out/wheels/SHA256SUMS']);
+    expect(t['publish'].options).toEqual({ wheelDir: 'bindings/python/out/wheels' });
+    expect(t['nx-release-publish'].options).toEqual({ wheelDir: 'bindings/python/out/wheels' });
+  });
+
+  it.each([
+    [{ buildTargetName: 'b' }, 'nx.json plugins["@quiver/nx-wheels"].options.buildTargetName is not an option of @quiver/nx-wheels; remove it'],
+    [{ testTargetName: 'py:test' }, 'options.testTargetName is "py:test"; give a target name'],
+    [{ testTargetName: 3 }, 'options.testTargetName is 3;'],
+    [{ testTargetName: '' }, 'options.testTargetName is "";'],
+    [{ publishTargetName: 'test' }, 'options.publishTargetName: "test" is also the name of the test target'],
+    [{ wheelDir: '../wheels' }, 'options.wheelDir is "../wheels"; give a directory relative to each project\'s root'],
+    [{ wheelDir: '/tmp/w' }, 'options.wheelDir is "/tmp/w";'],
+    [{ wheelDir: 'w/*' }, 'options.wheelDir is "w/*";'],
+    [{ wheelDir: '.' }, 'options.wheelDir is ".";'],
+    [['x'], 'options must be an object'],
+  ])('rejects %j with one line naming nx.json and the option', (raw, message) => {
+    let err: unknown;
+    try {
+      resolvePluginOptions(raw);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(QuiverError);
+    expect((err as QuiverError).code).toBe('PLUGIN_OPTION_INVALID');
+    expect((err as Error).message).toContain(message);
+    expect((err as Error).message).toContain('nx.json');
+    expect((err as Error).message).not.toContain('\n');
   });
 });

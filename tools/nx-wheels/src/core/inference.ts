@@ -5,7 +5,108 @@
  */
 import { posix } from 'node:path';
 import type { TargetConfiguration } from '@nx/devkit';
+import { QuiverError } from './errors';
 import { CibuildwheelConfig } from './pyproject';
+
+/** The inferred targets, by their key in {@link NxWheelsPluginOptions} (`<key>TargetName`). */
+export const DEFAULT_TARGET_NAMES = {
+  buildWheels: 'build-wheels',
+  buildWheelsUntested: 'build-wheels-untested',
+  test: 'test',
+  validateWheels: 'validate-wheels',
+  publish: 'publish',
+  nxReleasePublish: 'nx-release-publish',
+  validateRelease: 'validate-release',
+  pythonToolchain: 'python-toolchain',
+} as const;
+
+/** One of the inferred targets (see {@link DEFAULT_TARGET_NAMES}). */
+export type TargetKey = keyof typeof DEFAULT_TARGET_NAMES;
+
+/**
+ * The plugin's options in nx.json: `{ "plugin": "@quiver/nx-wheels", "options": { ... } }`.
+ * Every option is optional; docs/plugin-options.md describes them.
+ */
+export interface NxWheelsPluginOptions {
+  /** Name of the build-wheels target. Default `build-wheels`. */
+  buildWheelsTargetName?: string;
+  /** Name of the build-wheels-untested target. Default `build-wheels-untested`. */
+  buildWheelsUntestedTargetName?: string;
+  /** Name of the test target. Default `test`. */
+  testTargetName?: string;
+  /** Name of the validate-wheels target. Default `validate-wheels`. */
+  validateWheelsTargetName?: string;
+  /** Name of the publish target. Default `publish`. */
+  publishTargetName?: string;
+  /** Name of the target `nx release publish` runs. Default `nx-release-publish` (the only name `nx release publish` calls). */
+  nxReleasePublishTargetName?: string;
+  /** Name of the validate-release target. Default `validate-release`. */
+  validateReleaseTargetName?: string;
+  /** Name of the python-toolchain target. Default `python-toolchain`. */
+  pythonToolchainTargetName?: string;
+  /**
+   * The wheel directory, relative to each project's root (posix, no `..`). Default `wheelhouse`.
+   * build-wheels writes it, validate-wheels and publish read it; build-wheels-untested writes
+   * `dist/<projectRoot>/<wheelDir>`.
+   */
+  wheelDir?: string;
+}
+
+/** {@link NxWheelsPluginOptions} with every default filled in. */
+export interface ResolvedPluginOptions {
+  targetNames: Record<TargetKey, string>;
+  wheelDir: string;
+}
+
+/** A target name: letters, digits, `-`, `_`, `.`; no `:` (Nx splits `project:target:configuration` on it). */
+const TARGET_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+
+/**
+ * Check and complete the plugin options from nx.json.
+ * @param raw the `options` object of the plugin's nx.json entry (undefined when there is none)
+ * @throws QuiverError `PLUGIN_OPTION_INVALID`, one line naming nx.json, the option and the fix,
+ *   for an unknown option, a value of the wrong type, a target name Nx cannot address, two
+ *   targets given the same name, or a wheel directory that is absolute, empty or leaves the project.
+ */
+export function resolvePluginOptions(raw: unknown): ResolvedPluginOptions {
+  const where = (k: string) => `nx.json plugins["${PLUGIN_PACKAGE}"].options.${k}`;
+  const fail = (msg: string) => {
+    throw new QuiverError('PLUGIN_OPTION_INVALID', msg);
+  };
+  if (raw === undefined || raw === null) raw = {};
+  if (typeof raw !== 'object' || Array.isArray(raw)) fail(`nx.json plugins["${PLUGIN_PACKAGE}"].options must be an object; see docs/plugin-options.md.`);
+  const o = raw as Record<string, unknown>;
+  const keys = Object.keys(DEFAULT_TARGET_NAMES) as TargetKey[];
+  const known = new Set<string>([...keys.map((k) => `${k}TargetName`), 'wheelDir']);
+  for (const k of Object.keys(o)) {
+    if (!known.has(k)) fail(`${where(k)} is not an option of ${PLUGIN_PACKAGE}; remove it (known: ${[...known].join(', ')}).`);
+  }
+  const targetNames = { ...DEFAULT_TARGET_NAMES } as Record<TargetKey, string>;
+  const owner = new Map<string, string>();
+  for (const k of keys) {
+    const opt = `${k}TargetName`;
+    const v = o[opt];
+    if (v !== undefined) {
+      if (typeof v !== 'string' || !TARGET_NAME.test(v)) {
+        fail(`${where(opt)} is ${JSON.stringify(v)}; give a target name made of letters, digits, "-", "_" or "." (no ":"), e.g. "${DEFAULT_TARGET_NAMES[k]}".`);
+      }
+      targetNames[k] = v as string;
+    }
+    const clash = owner.get(targetNames[k]);
+    if (clash) fail(`${where(opt)}: "${targetNames[k]}" is also the name of the ${clash} target; give each target its own name.`);
+    owner.set(targetNames[k], DEFAULT_TARGET_NAMES[k]);
+  }
+  let wheelDir = 'wheelhouse';
+  if (o['wheelDir'] !== undefined) {
+    const v = o['wheelDir'];
+    const norm = typeof v === 'string' ? posix.normalize(v.replace(/\\/g, '/')).replace(/\/+$/, '') : '';
+    if (typeof v !== 'string' || !norm || norm === '.' || posix.isAbsolute(norm) || /^[A-Za-z]:/.test(norm) || norm === '..' || norm.startsWith('../') || /[*?[\]{}!]/.test(norm)) {
+      fail(`${where('wheelDir')} is ${JSON.stringify(v)}; give a directory relative to each project's root, inside it and without glob characters, e.g. "wheelhouse".`);
+    }
+    wheelDir = norm;
+  }
+  return { targetNames, wheelDir };
+}
 
 /** Where the plugin lives relative to the workspace, for cache inputs. */
 export type PluginLocation =
@@ -25,6 +126,8 @@ export interface InferenceInput {
    * join the {@link WHEEL_PIPELINE_INPUT} named input. Default: none.
    */
   lockfiles?: string[];
+  /** Target names and wheel directory (from {@link resolvePluginOptions}). Default: every default. */
+  options?: ResolvedPluginOptions;
 }
 
 /**
@@ -153,13 +256,17 @@ export function toolchainInputs(plugin: PluginLocation): NonNullable<TargetConfi
 /** The inferred targets of one wheel project (build-wheels, build-wheels-untested and validate-wheels use {@link WHEEL_PIPELINE_INPUT}). */
 export function inferTargets(i: InferenceInput): Record<string, TargetConfiguration> {
   const root = i.projectRoot;
+  const { targetNames: n, wheelDir } = i.options ?? resolvePluginOptions(undefined);
+  const custom = wheelDir !== 'wheelhouse';
+  const wheels = `{projectRoot}/${wheelDir}`;
   const tests = testPaths(root, i.cibuildwheel);
   const testGlobs = tests.map((t) => asGlob(t, root));
-  const sources = [`{projectRoot}/**/*`, `!{projectRoot}/wheelhouse/**/*`, `!{projectRoot}/**/__pycache__/**/*`];
+  const sources = [`{projectRoot}/**/*`, `!${wheels}/**/*`, `!{projectRoot}/**/__pycache__/**/*`];
   const common = [...pluginInputs(i.plugin), { runtime: HOST_FINGERPRINT_COMMAND }, `^${i.dependencyInput}`, WHEEL_PIPELINE_INPUT];
-  const untestedDir = `{workspaceRoot}/dist/{projectRoot}/wheelhouse`;
+  const untestedDir = `{workspaceRoot}/dist/{projectRoot}/${wheelDir}`;
+  const wheelDirOption = custom ? { wheelDir: posix.join(root, wheelDir) } : {};
   return {
-    'python-toolchain': {
+    [n.pythonToolchain]: {
       executor: `${PLUGIN_PACKAGE}:python-toolchain`,
       // Cached on the requirements file and the interpreter. No outputs: the venv itself is not
       // cache material (absolute paths); build-wheels re-checks it and re-installs if it is gone.
@@ -168,40 +275,40 @@ export function inferTargets(i: InferenceInput): Record<string, TargetConfigurat
       outputs: [],
       metadata: { description: 'Install the pinned Python toolchain venv (.nx-wheels/toolchain); a no-op when its requirements are unchanged.' },
     },
-    'build-wheels': {
+    [n.buildWheels]: {
       executor: `${PLUGIN_PACKAGE}:build-wheels`,
-      dependsOn: ['python-toolchain'],
+      dependsOn: [n.pythonToolchain],
       cache: true,
       // It runs the test-command, so the tests are inputs too.
       inputs: [...sources, ...testGlobs, ...common],
-      outputs: ['{projectRoot}/wheelhouse'],
-      options: {},
+      outputs: [wheels],
+      options: custom ? { outputDir: posix.join(root, wheelDir) } : {},
       metadata: {
-        description: 'Build, repair and test the wheels [tool.cibuildwheel] selects, into {projectRoot}/wheelhouse.',
+        description: `Build, repair and test the wheels [tool.cibuildwheel] selects, into ${wheels}.`,
         technologies: ['python', 'cibuildwheel'],
       },
     },
-    'build-wheels-untested': {
+    [n.buildWheelsUntested]: {
       executor: `${PLUGIN_PACKAGE}:build-wheels`,
-      dependsOn: ['python-toolchain'],
+      dependsOn: [n.pythonToolchain],
       cache: true,
       inputs: [...sources, ...testGlobs.map((g) => `!${g}`), ...common],
       outputs: [untestedDir],
-      options: { test: false, outputDir: `dist/${root}/wheelhouse` },
-      metadata: { description: 'Build and repair the wheels without running tests (the test target tests them), into dist/{projectRoot}/wheelhouse.' },
+      options: { test: false, outputDir: `dist/${root}/${wheelDir}` },
+      metadata: { description: `Build and repair the wheels without running tests (the ${n.test} target tests them), into dist/{projectRoot}/${wheelDir}.` },
     },
-    test: {
+    [n.test]: {
       executor: `${PLUGIN_PACKAGE}:test-wheels`,
-      dependsOn: ['build-wheels-untested', 'python-toolchain'],
+      dependsOn: [n.buildWheelsUntested, n.pythonToolchain],
       cache: true,
       inputs: [`{projectRoot}/pyproject.toml`, ...testGlobs, { dependentTasksOutputFiles: '**/*.whl' }, ...pluginInputs(i.plugin), { runtime: HOST_FINGERPRINT_COMMAND }],
       outputs: [],
-      options: { wheelDir: `dist/${root}/wheelhouse` },
-      metadata: { description: 'Run test-command against the wheels of build-wheels-untested, each in a fresh venv.' },
+      options: { wheelDir: `dist/${root}/${wheelDir}` },
+      metadata: { description: `Run test-command against the wheels of ${n.buildWheelsUntested}, each in a fresh venv.` },
     },
-    'validate-wheels': {
+    [n.validateWheels]: {
       executor: `${PLUGIN_PACKAGE}:validate-wheels`,
-      dependsOn: ['build-wheels', 'python-toolchain'],
+      dependsOn: [n.buildWheels, n.pythonToolchain],
       // Never cached: a verdict is only ever about the bytes read in this run. Nx cannot key a
       // cache entry on the files of a directory given with --wheelDir (only on the option's
       // text), so a cached PASS could be replayed for other files; and hashing the wheels for a
@@ -217,28 +324,28 @@ export function inferTargets(i: InferenceInput): Record<string, TargetConfigurat
         { runtime: HOST_FINGERPRINT_COMMAND },
         WHEEL_PIPELINE_INPUT,
       ],
-      outputs: ['{projectRoot}/wheelhouse/validation-report.json', '{projectRoot}/wheelhouse/SHA256SUMS'],
-      options: {},
+      outputs: [`${wheels}/validation-report.json`, `${wheels}/SHA256SUMS`],
+      options: { ...wheelDirOption },
       metadata: {
-        description: 'Prove {projectRoot}/wheelhouse (or --wheelDir) is exactly the release: one wheel per cibuildwheel identifier, names, versions, tags, archive, binaries and RECORD hashes; writes validation-report.json and SHA256SUMS. Not cached: every run reads the files.',
+        description: `Prove ${wheels} (or --wheelDir) is exactly the release: one wheel per cibuildwheel identifier, names, versions, tags, archive, binaries and RECORD hashes; writes validation-report.json and SHA256SUMS. Not cached: every run reads the files.`,
         technologies: ['python'],
       },
     },
     // publish validates the files itself and takes no build dependency: in CI the wheels arrive as artifacts.
-    publish: {
+    [n.publish]: {
       executor: `${PLUGIN_PACKAGE}:publish`,
       cache: false,
-      options: {},
-      metadata: { description: 'Validate, then upload {projectRoot}/wheelhouse to PyPI (or --repositoryUrl) by trusted publishing or PYPI_API_TOKEN; skips files already there, resumable.', technologies: ['python'] },
+      options: { ...wheelDirOption },
+      metadata: { description: `Validate, then upload ${wheels} to PyPI (or --repositoryUrl) by trusted publishing or PYPI_API_TOKEN; skips files already there, resumable.`, technologies: ['python'] },
     },
     // `nx release publish` runs this target (with dryRun / NX_DRY_RUN on --dry-run).
-    'nx-release-publish': {
+    [n.nxReleasePublish]: {
       executor: `${PLUGIN_PACKAGE}:publish`,
       cache: false,
-      options: {},
+      options: { ...wheelDirOption },
       metadata: { description: 'The publish executor as `nx release publish` calls it.' },
     },
-    'validate-release': {
+    [n.validateRelease]: {
       executor: `${PLUGIN_PACKAGE}:validate-release`,
       cache: false,
       options: {},
