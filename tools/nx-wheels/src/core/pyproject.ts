@@ -34,6 +34,11 @@ export interface NxWheelsConfig {
    * configuration declares (see core/validation/abi3).
    */
   abi3?: string;
+  /**
+   * `foreign-binaries`: picomatch globs of archive paths (e.g. `debugpy/_vendored/**\/*.dll`) that
+   * the wheel ships for another platform on purpose; validate-wheels' BINARY_* rules skip them.
+   */
+  foreignBinaries?: string[];
 }
 
 /** What the plugin knows about one Python project. */
@@ -139,6 +144,10 @@ export function readPyProjectText(
   if (abi3 !== undefined && (typeof abi3 !== 'string' || !/^cp3\d+$/.test(abi3))) {
     throw new QuiverError('PYPROJECT_BAD_FIELD', `${file}: [tool.nx-wheels].abi3 must be the oldest CPython of the stable-ABI wheels as a python tag, e.g. abi3 = "cp312".`);
   }
+  const foreignBinaries = nxw['foreign-binaries'];
+  if (foreignBinaries !== undefined && !(Array.isArray(foreignBinaries) && foreignBinaries.every((g) => typeof g === 'string' && g.trim() !== ''))) {
+    throw new QuiverError('PYPROJECT_BAD_FIELD', `${file}: [tool.nx-wheels].foreign-binaries must be a list of globs of paths inside the wheel, e.g. foreign-binaries = ["debugpy/_vendored/**/*.dll"].`);
+  }
   return {
     file,
     name,
@@ -147,7 +156,7 @@ export function readPyProjectText(
     normalizedVersion: version !== null && isValidVersion(version) ? normalizeVersion(version) : null,
     dynamicVersion,
     cibuildwheel: (table(cibw) as CibuildwheelConfig) ?? null,
-    nxWheels: { dependsOn: dependsOn as string[] | undefined, projectName: projectName as string | undefined, sdist: sdist as boolean | undefined, releasePlatforms, ...(abi3 !== undefined ? { abi3: abi3 as string } : {}) },
+    nxWheels: { dependsOn: dependsOn as string[] | undefined, projectName: projectName as string | undefined, sdist: sdist as boolean | undefined, releasePlatforms, ...(abi3 !== undefined ? { abi3: abi3 as string } : {}), ...(foreignBinaries !== undefined ? { foreignBinaries: foreignBinaries as string[] } : {}) },
   };
 }
 
