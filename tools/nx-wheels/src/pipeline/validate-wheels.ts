@@ -214,6 +214,7 @@ export async function validateWheels(o: ValidateWheelsOptions, sink: LineSink = 
     sdist,
     twineStrict: o.twineStrict === true,
     abi3,
+    foreignBinaries: project.nxWheels.foreignBinaries ?? [],
   };
   const outcome = validateFiles(files, expectation, []);
   const report = buildReport(outcome, {

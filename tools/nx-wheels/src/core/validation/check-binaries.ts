@@ -6,6 +6,7 @@
  * format and Apple's mach-o/loader.h). No npm library of those that are kept up reads all three
  * from a few header bytes, so the few fields needed are read here.
  */
+import picomatch from 'picomatch';
 import { BINARY_SUFFIX } from '../wheel-archive';
 import { finding, Finding } from './findings';
 import { FamilyResult, WheelContext } from './types';
@@ -109,18 +110,32 @@ export function expectedBinary(platformTag: string): BinaryExpectation | null {
   return null;
 }
 
-/** The binaries family: suffix and content of every binary against each of the wheel's platform tags. */
-export function checkBinaries(w: WheelContext): FamilyResult {
+/**
+ * The binaries family: suffix and content of every binary against each of the wheel's platform tags.
+ * @param foreignBinaries `[tool.nx-wheels] foreign-binaries`: picomatch globs (POSIX, dot files
+ *   included) of archive paths shipped for another platform on purpose; matching binaries are not judged
+ * @returns the findings, and in `used` the globs that matched a binary of this wheel
+ */
+export function checkBinaries(w: WheelContext, foreignBinaries: readonly string[] = []): FamilyResult & { used: string[] } {
   const { file, parsed, archive } = w;
-  if (!parsed) return { findings: [], skipped: ['binaries'] };
+  if (!parsed) return { findings: [], skipped: ['binaries'], used: [] };
+  const globs = foreignBinaries.map((g) => ({ glob: g, test: picomatch(g, { posix: true, dot: true }) }));
+  const used = new Set<string>();
+  let foreign = 0;
   const expectations = parsed.platformTags.map((t) => ({ tag: t, exp: expectedBinary(t) })).filter((x): x is { tag: string; exp: BinaryExpectation } => x.exp !== null);
-  if (expectations.length === 0) return { findings: [], notes: { binaries: `no binary platform tag (${parsed.platformTags.join('.')})` } };
+  if (expectations.length === 0) return { findings: [], notes: { binaries: `no binary platform tag (${parsed.platformTags.join('.')})` }, used: [] };
   const findings: Finding[] = [];
   let binaries = 0;
   for (const e of archive.entries) {
     if (e.isDirectory || e.error) continue;
     const bySuffix = BINARY_SUFFIX.test(e.name);
     if (!bySuffix && !e.head) continue;
+    const allowed = globs.filter((g) => g.test(e.name));
+    if (allowed.length) {
+      allowed.forEach((g) => used.add(g.glob));
+      foreign++;
+      continue;
+    }
     binaries++;
     const kind = e.head ? readBinaryKind(e.head) : null;
     const reported = new Set<string>();
@@ -145,5 +160,7 @@ export function checkBinaries(w: WheelContext): FamilyResult {
       }
     }
   }
-  return { findings, notes: { binaries: `${binaries} binar${binaries === 1 ? 'y' : 'ies'}, all ${[...new Set(expectations.map((x) => x.exp.label))].join(' / ')}` } };
+  const labels = [...new Set(expectations.map((x) => x.exp.label))].join(' / ');
+  const skippedText = foreign ? `; ${foreign} foreign by [tool.nx-wheels] foreign-binaries, not judged` : '';
+  return { findings, notes: { binaries: `${binaries} binar${binaries === 1 ? 'y' : 'ies'}, all ${labels}${skippedText}` }, used: [...used] };
 }

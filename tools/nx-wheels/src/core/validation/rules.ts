@@ -117,7 +117,9 @@ export function checkWheel(
     result.recordVerified = record.verified;
     add(record);
   }
-  add(checkBinaries(w));
+  const bins = checkBinaries(w, exp.foreignBinaries ?? []);
+  result.foreignBinariesUsed = bins.used;
+  add(bins);
   add(checkTwine(file, exp.twineStrict));
   const audit = checkAuditwheel(file, parsed);
   result.auditwheelTag = audit.consistentTag;
@@ -163,6 +165,10 @@ export function validateFiles(files: readonly InspectedFile[], exp: Expectation,
     });
     return { ...r, identifier, findings, checks };
   });
+  const used = new Set(results.flatMap((r) => r.foreignBinariesUsed ?? []));
+  for (const g of exp.foreignBinaries ?? []) {
+    if (!used.has(g) && wheelFiles.length > 0) wheelhouse.push(finding('FOREIGN_BINARIES_UNUSED', null, `${exp.pyprojectFile} [tool.nx-wheels] foreign-binaries: "${g}" matches no binary in any wheel`, g));
+  }
   const all = [...wheelhouse, ...wheels.flatMap((w) => w.findings)];
   return { projectVersion: config.projectVersion, tagVersion: config.tagVersion, wheelhouseFindings: wheelhouse, wheels, findings: all };
 }

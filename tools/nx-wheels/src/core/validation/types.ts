@@ -33,6 +33,11 @@ export interface Expectation {
   abi3?: Abi3Declaration | null;
   /** twine's --strict-only warnings fail the release (TWINE_CHECK_FAILED) instead of being TWINE_STRICT_WARNING (default false). */
   twineStrict?: boolean;
+  /**
+   * `[tool.nx-wheels] foreign-binaries`: picomatch globs of archive paths shipped for another
+   * platform on purpose (e.g. `debugpy/_vendored/**\/*.dll`); the BINARY_* rules skip them.
+   */
+  foreignBinaries?: readonly string[];
 }
 
 /** One entry of the wheel directory, as the pipeline read it. */
@@ -72,6 +77,8 @@ export interface WheelResult {
   /** Per check: `ok` / `failed` / `skipped` and a short detail for the table. */
   checks: Array<{ check: CheckName; status: 'ok' | 'failed' | 'skipped'; detail: string }>;
   findings: Finding[];
+  /** The foreign-binaries globs that matched a binary of this wheel (skipped by the BINARY_* rules). */
+  foreignBinariesUsed?: string[];
 }
 
 /** Everything the rules found. */
