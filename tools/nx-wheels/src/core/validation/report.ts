@@ -1,9 +1,9 @@
 /**
- * The validate-wheels report: its JSON shape (`validation-report.json`), the per-wheel tables
- * printed on the terminal, the Markdown summary for `$GITHUB_STEP_SUMMARY`, and `SHA256SUMS`.
+ * The validate-wheels report: its JSON shape (`validation-report.json`), the terminal lines
+ * (findings first, one line per wheel), the Markdown summary for `$GITHUB_STEP_SUMMARY`, and `SHA256SUMS`.
  */
-import { formatSize, formatTable } from '../build-report';
-import { Code, CODES } from './codes';
+import { formatSize } from '../build-report';
+import { Code } from './codes';
 import { Finding } from './findings';
 import { ValidationOutcome, WheelResult } from './rules';
 
@@ -114,52 +114,62 @@ export function reportCodes(report: Pick<ValidationReport, 'findings'>): Code[] 
   return [...new Set(report.findings.map((f) => f.code))].sort();
 }
 
-const mark = (status: string) => (status === 'ok' ? 'ok' : status === 'failed' ? 'FAIL' : '-');
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
-function wheelTable(w: ReportedWheel): string {
-  const rows: string[][] = [];
-  for (const c of w.checks) {
-    const fs = w.findings.filter((f) => f.check === c.check);
-    if (fs.length === 0) {
-      rows.push([c.check === 'wheelhouse' ? 'expected' : c.check, mark(c.status), c.status === 'skipped' && !c.detail ? 'not checked' : c.detail]);
-      continue;
-    }
-    fs.forEach((f, i) => rows.push([i === 0 ? (c.check === 'wheelhouse' ? 'expected' : c.check) : '', f.severity === 'error' ? 'FAIL' : 'warn', `${f.code}: ${f.message}`]));
-  }
-  return formatTable(['check', 'result', 'detail'], rows);
+/** One terminal line per finding: result, where, code, what, and the fix beside it. */
+function findingLine(f: Finding): string {
+  const where = f.file ?? 'wheel directory';
+  return `  ${f.severity === 'error' ? 'FAIL' : 'warn'}  ${where}: ${f.code}: ${f.message}  -> fix: ${f.fix}`;
 }
 
-/** The terminal output: a header, one table per wheel, the wheelhouse findings and the fixes. */
+/** One line for a wheel: result, file, identifier it serves, size in bytes, sha256, and what was verified or what failed. */
+function wheelLine(w: ReportedWheel): string {
+  const errors = w.findings.filter((f) => f.severity === 'error');
+  const warnings = w.findings.length - errors.length;
+  const failedChecks = [...new Set(errors.map((f) => f.check))];
+  const served = w.checks.find((c) => c.check === 'wheelhouse')?.detail || w.identifier || 'no identifier';
+  const what = errors.length
+    ? `${plural(errors.length, 'error')} in ${failedChecks.join(', ')}`
+    : `${w.recordVerified} RECORD hashes verified${warnings ? `, ${plural(warnings, 'warning')}` : ''}`;
+  return `  ${w.ok ? 'ok  ' : 'FAIL'}  ${w.file}  ${served}  ${formatSize(w.size)} (${w.size} bytes)  sha256 ${w.sha256 ?? '?'}  ${what}`;
+}
+
+/**
+ * The terminal output: a header; the findings first, errors before warnings, one line each with
+ * its fix beside it; then one line per wheel; then the verdict with counts that say what they
+ * count. The per-check table stays in the JSON report and the step summary.
+ */
 export function formatTerminal(r: ValidationReport): string {
   const out: string[] = [];
   const tag = r.tag ? `, tag ${r.tag.value} (${r.tag.source})` : ', no tag check';
   out.push(`validate-wheels: ${r.distribution} ${r.version ?? '(version ?)'}${tag}`);
-  out.push(`expected ${r.identifiers.length} wheel(s) for ${r.platforms.join(', ')}: ${r.identifiers.join(', ') || '(none)'}; directory ${r.wheelDir}`);
-  for (const w of r.wheels) {
+  out.push(`expected ${plural(r.identifiers.length, 'build identifier')} for ${r.platforms.join(', ')}: ${r.identifiers.join(', ') || '(none)'}; directory ${r.wheelDir}`);
+  const ordered = [...r.findings.filter((f) => f.severity === 'error'), ...r.findings.filter((f) => f.severity !== 'error')];
+  if (ordered.length) {
     out.push('');
-    out.push(`${w.ok ? 'ok  ' : 'FAIL'} ${w.file}  ${formatSize(w.size)}  sha256 ${w.sha256 ?? '?'}`);
-    out.push(wheelTable(w));
+    out.push(`${[r.counts.errors ? plural(r.counts.errors, 'error') : '', r.counts.warnings ? plural(r.counts.warnings, 'warning') : ''].filter(Boolean).join(' and ')}:`);
+    for (const f of ordered) out.push(findingLine(f));
   }
-  if (r.wheelhouse.length) {
+  if (r.wheels.length) {
     out.push('');
-    out.push('wheelhouse:');
-    out.push(formatTable(['result', 'code', 'file', 'detail'], r.wheelhouse.map((f) => [f.severity === 'error' ? 'FAIL' : 'warn', f.code, f.file ?? f.subject ?? '', f.message])));
-  }
-  const codes = reportCodes(r);
-  if (codes.length) {
-    out.push('');
-    out.push('how to fix:');
-    for (const code of codes) {
-      const files = [...new Set(r.findings.filter((f) => f.code === code).map((f) => f.file ?? f.subject ?? 'wheelhouse'))];
-      out.push(`  ${code} (${files.join(', ')}): ${CODES[code].fix}`);
-    }
+    out.push('wheels:');
+    for (const w of [...r.wheels.filter((x) => !x.ok), ...r.wheels.filter((x) => x.ok)]) out.push(wheelLine(w));
   }
   out.push('');
-  out.push(
-    r.ok
-      ? `validate-wheels: PASSED: ${r.wheels.length} wheel(s), every check passed${r.counts.warnings ? ` (${r.counts.warnings} warning(s))` : ''}`
-      : `validate-wheels: FAILED: ${r.counts.errors} error(s)${r.counts.warnings ? `, ${r.counts.warnings} warning(s)` : ''} in ${new Set(r.findings.filter((f) => f.severity === 'error').map((f) => f.file ?? '(wheelhouse)')).size} file(s)`,
-  );
+  if (r.ok) {
+    out.push(`validate-wheels: PASSED: ${plural(r.wheels.length, 'wheel')}, every check passed${r.counts.warnings ? ` (${plural(r.counts.warnings, 'warning')})` : ''}`);
+  } else {
+    const errors = r.findings.filter((f) => f.severity === 'error');
+    const failedWheels = r.wheels.filter((w) => !w.ok).length;
+    const otherFiles = new Set(errors.filter((f) => f.file !== null && !r.wheels.some((w) => w.file === f.file)).map((f) => f.file)).size;
+    const directory = errors.filter((f) => f.file === null).length;
+    const where = [
+      failedWheels ? `${failedWheels} of ${plural(r.wheels.length, 'wheel')} failed` : '',
+      otherFiles ? `${plural(otherFiles, 'other file')}` : '',
+      directory ? `${plural(directory, 'error')} about the directory or configuration` : '',
+    ].filter(Boolean).join('; ');
+    out.push(`validate-wheels: FAILED: ${plural(r.counts.errors, 'error')}${r.counts.warnings ? ` and ${plural(r.counts.warnings, 'warning')}` : ''} (${where})`);
+  }
   return out.join('\n');
 }
 
@@ -176,6 +186,21 @@ export function formatMarkdown(r: ValidationReport): string {
   out.push('|---|---|---|---|---|---|---|');
   for (const w of r.wheels) {
     out.push(`| ${w.ok ? '✅' : '❌'} | \`${md(w.file)}\` | ${md(w.identifier ?? '—')} | ${formatSize(w.size)} | ${md(w.policy || '—')} | ${w.recordVerified} verified | \`${w.sha256 ?? '?'}\` |`);
+  }
+  for (const w of r.wheels) {
+    out.push('');
+    out.push(`<details${w.ok ? '' : ' open'}><summary>${w.ok ? '✅' : '❌'} <code>${md(w.file)}</code>: every check</summary>`);
+    out.push('');
+    out.push('| check | result | detail |');
+    out.push('|---|---|---|');
+    for (const c of w.checks) {
+      const fs = w.findings.filter((f) => f.check === c.check);
+      const name = c.check === 'wheelhouse' ? 'expected' : c.check;
+      if (fs.length === 0) out.push(`| ${name} | ${c.status === 'ok' ? 'ok' : c.status === 'failed' ? 'FAIL' : '—'} | ${md(c.status === 'skipped' && !c.detail ? 'not checked' : c.detail)} |`);
+      else for (const f of fs) out.push(`| ${name} | ${f.severity === 'error' ? 'FAIL' : 'warn'} | \`${f.code}\`: ${md(f.message)} |`);
+    }
+    out.push('');
+    out.push('</details>');
   }
   if (r.findings.length) {
     out.push('');
