@@ -29,7 +29,10 @@ import { dryRunReportFile, PUBLISH_REPORT_FILE, PublishReport, releaseAgeNote } 
 import { IndexFile } from '../core/publish/simple-index';
 import { ATTEMPT_MARKER, backoffMs, MAX_PAUSE_MS, readTwineRun, RESPONSE_MARKER } from '../core/publish/twine-outcome';
 import { DEFAULT_RELEASE_PLATFORMS, PythonProject } from '../core/pyproject';
-import { resolvePlatforms } from '../core/validation/options';
+import { decideReuse, DiskFile, ReuseDecision } from '../core/publish/reuse-validation';
+import { normalizeVersion } from '../core/pep440';
+import { DEFAULT_MAX_SIZE, resolvePlatforms, resolveTag } from '../core/validation/options';
+import { OWN_FILES } from '../core/validation/rules';
 import { VALIDATION_REPORT_FILE, ValidationReport } from '../core/validation/report';
 import { signAttestations } from '../runners/attestations';
 import { HttpAuth, HttpPolicy, listProjectFiles, releaseFirstUploadTime } from '../runners/index-client';
@@ -309,6 +312,50 @@ function checkRelease(r: Run, scope: ReleaseScope, report: PublishReport): Publi
   return plan;
 }
 
+/**
+ * The decision on `<wheelDir>/validation-report.json` (core/publish/reuse-validation), or null when
+ * there is none. The upload set is every file in the wheel directory but quiver's own reports,
+ * each hashed here; a directory or unreadable entry means "validate" (validation reports it).
+ */
+async function reusableValidation(r: Run, selected: string[], env: Record<string, string | undefined>): Promise<ReuseDecision | null> {
+  const file = join(r.wheelDir, VALIDATION_REPORT_FILE);
+  if (!existsSync(file)) return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return { reuse: false, reason: 'the report is not valid JSON' };
+  }
+  const onDisk: DiskFile[] = [];
+  for (const n of readdirSync(r.wheelDir).sort()) {
+    if (OWN_FILES.includes(n)) continue;
+    const path = join(r.wheelDir, n);
+    let size: number;
+    try {
+      const st = statSync(path);
+      if (!st.isFile()) return { reuse: false, reason: `${n} is not a file` };
+      size = st.size;
+    } catch {
+      return { reuse: false, reason: `${n} cannot be read` };
+    }
+    onDisk.push({ file: n, sha256: await sha256File(path), size });
+  }
+  return decideReuse(
+    parsed,
+    {
+      distribution: r.distribution,
+      version: r.project.dynamicVersion || r.project.version === null ? null : normalizeVersion(r.project.version),
+      identifiers: selected,
+      tag: resolveTag(r.o.tag, env)?.value ?? null,
+      maxSize: DEFAULT_MAX_SIZE,
+      externalChecks: r.o.externalChecks !== false,
+      linuxHost: process.platform === 'linux',
+      sdist: r.project.nxWheels.sdist ?? false,
+    },
+    onDisk,
+  );
+}
+
 /** Validate the very files that will be published (only the selected identifiers' wheels are expected). */
 async function validatedFiles(r: Run, toolchain: Toolchain, selected: string[], env: Record<string, string | undefined>, report: PublishReport): Promise<LocalFile[]> {
   const reportPath = r.show(join(r.wheelDir, VALIDATION_REPORT_FILE));
@@ -317,6 +364,15 @@ async function validatedFiles(r: Run, toolchain: Toolchain, selected: string[], 
     report.validation = `${reportPath} (sha256s match the files)`;
     return v.files;
   }
+  const reuse = await reusableValidation(r, selected, env);
+  if (reuse?.reuse) {
+    r.sink.out(
+      `[validate] skipped: ${reportPath} passed${reuse.createdAt ? ` (${reuse.createdAt})` : ''} for exactly these bytes (the sha256 of all ${reuse.files.length} file(s) match) and the same identifiers, version, tag and checks`,
+    );
+    report.validation = `reused ${reportPath} (passed; the sha256 of every file matches)`;
+    return reuse.files;
+  }
+  if (reuse) r.sink.out(`[validate] ${reportPath} not reused: ${reuse.reason}; validating`);
   const v = await validateWheels(
     { workspaceRoot: r.ws, projectRoot: r.o.projectRoot, projectName: r.o.projectName, wheelDir: r.wheelDir, platforms: r.requestedPlatforms, tag: r.o.tag, python: r.o.python, env, identifiers: selected, externalChecks: r.o.externalChecks, toolchain },
     prefixed(r.sink, '[validate] '),
