@@ -165,6 +165,13 @@ export async function validateWheels(o: ValidateWheelsOptions, sink: LineSink = 
   }
   const external = o.externalChecks !== false;
 
+  // Read the directory, while the toolchain is resolved and the identifiers listed.
+  const ignore = [...OWN_FILES, basename(reportFile), basename(sumsFile)];
+  const names = (await readdir(wheelDir)).filter((n) => !ignore.includes(n)).sort();
+  const sdist = o.sdist ?? project.nxWheels.sdist ?? false;
+  const reading = pool(names, o.concurrency ?? 4, (n) => inspectFile(wheelDir, n, sdist));
+  reading.catch(() => undefined); // awaited below; not an unhandled rejection if the toolchain fails first
+
   // The toolchain: cibuildwheel for the identifiers, twine and auditwheel for the external checks.
   const needToolchain = !o.identifiers || (external && !o.tools);
   const toolchain = needToolchain ? (o.toolchain ?? (await loadToolchain(ws, o.python, sink))) : null;
@@ -180,26 +187,33 @@ export async function validateWheels(o: ValidateWheelsOptions, sink: LineSink = 
     for (const platform of platforms) identifiers.push(...(await listIdentifiers(toolchain!.bin('cibuildwheel'), ws, packageDir, platform, env)));
   }
 
-  // Read the directory.
-  const ignore = [...OWN_FILES, basename(reportFile), basename(sumsFile)];
-  const names = (await readdir(wheelDir)).filter((n) => !ignore.includes(n)).sort();
-  const sdist = o.sdist ?? project.nxWheels.sdist ?? false;
-  const files = await pool(names, o.concurrency ?? 4, (n) => inspectFile(wheelDir, n, sdist));
-
-  // External checks, where the pinned tools are present.
+  // External checks, where the pinned tools are present: started with the reading, not after it
+  // (their output is only used for files whose archive turns out readable).
   const tools = o.tools ?? { twine: toolchain ? toolchain.bin('twine') : null, auditwheel: toolchain ? toolchain.bin('auditwheel') : null };
   const status = { twine: 'off (externalChecks=false)', auditwheel: 'off (externalChecks=false)' };
+  const outputs = new Map<string, { twine?: ToolOutput; auditwheel?: ToolOutput }>();
+  let externalRuns: Promise<unknown> = Promise.resolve();
   if (external) {
-    const readable = files.filter((f) => (f.archive && !f.archive.problem) || (f.sdist && !f.sdist.problem));
+    const candidates = names.filter((n) => n.endsWith('.whl') || (sdist && n.endsWith('.tar.gz')));
     const twine = tools.twine && existsSync(tools.twine) ? tools.twine : null;
     const auditwheel = tools.auditwheel && existsSync(tools.auditwheel) && process.platform === 'linux' ? tools.auditwheel : null;
     status.twine = twine ? 'ran' : 'not run: twine is not in the toolchain';
     status.auditwheel = auditwheel ? 'ran' : process.platform !== 'linux' ? 'not run: auditwheel needs a Linux host' : 'not run: auditwheel is not in the toolchain';
-    await pool(readable, o.concurrency ?? 2, async (f) => {
-      const path = join(wheelDir, f.name);
-      if (twine) f.twine = toolOutput(await twineCheck(twine, path));
-      if (auditwheel && isLinuxWheel(f.name)) f.auditwheel = toolOutput(await auditwheelShow(auditwheel, path));
+    externalRuns = pool(candidates, o.concurrency ?? 2, async (n) => {
+      const path = join(wheelDir, n);
+      const out: { twine?: ToolOutput; auditwheel?: ToolOutput } = {};
+      outputs.set(n, out);
+      if (twine) out.twine = toolOutput(await twineCheck(twine, path));
+      if (auditwheel && isLinuxWheel(n)) out.auditwheel = toolOutput(await auditwheelShow(auditwheel, path));
     });
+  }
+  const [files] = await Promise.all([reading, externalRuns]);
+  for (const f of files) {
+    const readable = (f.archive && !f.archive.problem) || (f.sdist && !f.sdist.problem);
+    const out = outputs.get(f.name);
+    if (!readable || !out) continue;
+    if (out.twine) f.twine = out.twine;
+    if (out.auditwheel) f.auditwheel = out.auditwheel;
   }
 
   const abi3 = readAbi3Declaration(abi3Sources(ws, packageDir, project.file));
