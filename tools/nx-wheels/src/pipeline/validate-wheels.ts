@@ -20,9 +20,8 @@ import { Expectation, extraRecordAlgorithms, InspectedFile, OWN_FILES, validateF
 import { readWheelArchive } from '../core/wheel-archive';
 import { readSdistArchive } from '../core/sdist';
 import { parseWheelFilename } from '../core/wheel-filename';
-import { auditwheelShow } from '../runners/auditwheel';
 import { consoleSink, LineSink } from '../runners/process';
-import { twineCheck } from '../runners/twine';
+import { ExternalCheck, runExternalChecks, sharedPython } from '../runners/wheel-checks';
 import { sha256File } from './files';
 import { listIdentifiers } from './identifiers';
 import { loadPythonProject } from './project';
@@ -199,12 +198,19 @@ export async function validateWheels(o: ValidateWheelsOptions, sink: LineSink = 
     const auditwheel = tools.auditwheel && existsSync(tools.auditwheel) && process.platform === 'linux' ? tools.auditwheel : null;
     status.twine = twine ? 'ran' : 'not run: twine is not in the toolchain';
     status.auditwheel = auditwheel ? 'ran' : process.platform !== 'linux' ? 'not run: auditwheel needs a Linux host' : 'not run: auditwheel is not in the toolchain';
-    externalRuns = pool(candidates, o.concurrency ?? 2, async (n) => {
-      const path = join(wheelDir, n);
-      const out: { twine?: ToolOutput; auditwheel?: ToolOutput } = {};
-      outputs.set(n, out);
-      if (twine) out.twine = toolOutput(await twineCheck(twine, path));
-      if (auditwheel && isLinuxWheel(n)) out.auditwheel = toolOutput(await auditwheelShow(auditwheel, path));
+    const checks: ExternalCheck[] = [];
+    for (const n of candidates) {
+      if (twine) checks.push({ tool: 'twine', file: join(wheelDir, n) });
+      if (auditwheel && isLinuxWheel(n)) checks.push({ tool: 'auditwheel', file: join(wheelDir, n) });
+    }
+    const run = { twine, auditwheel };
+    externalRuns = runExternalChecks(sharedPython(run), run, checks).then((results) => {
+      for (const r of results) {
+        const name = basename(r.file);
+        const out = outputs.get(name) ?? {};
+        out[r.tool] = toolOutput(r);
+        outputs.set(name, out);
+      }
     });
   }
   const [files] = await Promise.all([reading, externalRuns]);
