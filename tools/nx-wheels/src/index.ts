@@ -9,14 +9,10 @@
  *   `[tool.nx-wheels].depends-on`, and to the plugin's own project when it lives in the workspace,
  *   so `nx affected` marks the wheel project when any of them changes.
  */
-import {
-  CreateDependencies,
-  CreateNodesV2,
-  DependencyType,
-  RawProjectGraphDependency,
-  createNodesFromFiles,
-  normalizePath,
-} from '@nx/devkit';
+// Types only from @nx/devkit: importing it at run time loads most of Nx (hundreds of ms in every
+// plugin worker, every Nx command). createNodesFromFiles comes from the one light module that has it.
+import type { CreateDependencies, CreateNodesV2, DependencyType, RawProjectGraphDependency } from '@nx/devkit';
+import { createNodesFromFiles } from 'nx/src/project-graph/plugins/utils';
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { inferNamedInputs, inferTargets, LOCKFILES, NxWheelsPluginOptions, PluginLocation, PLUGIN_PACKAGE, resolvePluginOptions } from './core/inference';
@@ -26,6 +22,14 @@ import { owningProject, readForInference, sourceDependencies } from './pipeline/
 export type { NxWheelsPluginOptions } from './core/inference';
 
 const PLUGIN_ROOT = resolve(__dirname, '..');
+/** @nx/devkit's DependencyType values (a string enum), without loading @nx/devkit. */
+const STATIC = 'static' as unknown as DependencyType.static;
+const IMPLICIT = 'implicit' as unknown as DependencyType.implicit;
+
+/** A path with `/` separators and no Windows drive letter (as @nx/devkit's normalizePath). */
+function normalizePath(p: string): string {
+  return p.replace(/^[A-Za-z]:/, '').split('\\').join('/');
+}
 const IGNORED = /(^|\/)(node_modules|\.nx-wheels|dist|build|\.venv|wheelhouse)\//;
 
 /** True when a pyproject.toml lies in a directory inference never looks into (also any project's wheel directory). */
@@ -108,8 +112,8 @@ export const createDependencies: CreateDependencies<NxWheelsPluginOptions> = (_o
   for (const [root, source] of roots) {
     const pyproject = join(ctx.workspaceRoot, root, 'pyproject.toml');
     if (!existsSync(pyproject) || !readForInference(pyproject, normalizePath(join(root, 'pyproject.toml')))) continue;
-    for (const d of sourceDependencies(ctx.workspaceRoot, root, roots)) add({ source, target: d.target, type: DependencyType.static, sourceFile: d.sourceFile });
-    if (pluginProject) add({ source, target: pluginProject, type: DependencyType.implicit });
+    for (const d of sourceDependencies(ctx.workspaceRoot, root, roots)) add({ source, target: d.target, type: STATIC, sourceFile: d.sourceFile });
+    if (pluginProject) add({ source, target: pluginProject, type: IMPLICIT });
   }
   return deps;
 };
