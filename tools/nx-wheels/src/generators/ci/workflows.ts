@@ -1,0 +1,592 @@
+/**
+ * The text of the workflows the `ci` generator writes: `.github/workflows/ci.yml` (affected
+ * checks and wheel builds on pushes and pull requests) and `.github/workflows/release.yml` (a
+ * release tag builds fresh wheels of every wheel project, validates them, asks PyPI what to upload
+ * and publishes each project by trusted publishing). Pure: a {@link CiPlan} in, YAML text out.
+ *
+ * With one wheel project the output is exactly this repository's committed workflows (a test
+ * holds them byte for byte). With several, every project gets its own artifacts
+ * (`<project>-wheels`, `<project>-pypi-upload`), validation steps and `publish-<project>` job; one
+ * release tag releases them all (Nx release group, `projectsRelationship: fixed`).
+ */
+
+/** A platform the workflows build on, with its GitHub-hosted runner. */
+export const RUNNERS = { linux: 'ubuntu-latest', windows: 'windows-latest', macos: 'macos-latest' } as const;
+export type CiPlatform = keyof typeof RUNNERS;
+
+/** One wheel project (a pyproject.toml with [tool.cibuildwheel]). */
+export interface CiProject {
+  /** Nx project name. */
+  name: string;
+  /** Workspace-relative project root (posix). */
+  root: string;
+  /** [project].name: the PyPI distribution. */
+  distribution: string;
+  /** Platforms its [tool.cibuildwheel] build identifiers select (release order: linux, windows, macos). */
+  platforms: CiPlatform[];
+  /** Whether build-wheels also makes an sdist ([tool.nx-wheels].sdist). */
+  sdist: boolean;
+}
+
+/** Everything the workflows depend on. */
+export interface CiPlan {
+  /** The wheel projects, in the order their steps appear (sorted by name). */
+  projects: CiProject[];
+  /** Names of the plugin's inferred targets (plugin options in nx.json). */
+  targets: { buildWheels: string; test: string; validateWheels: string; publish: string; validateRelease: string };
+  /** The wheel directory relative to each project root (plugin option wheelDir). */
+  wheelDir: string;
+  /** The release tag's text before the version (nx.json release.releaseTag.pattern `<prefix>{version}`), e.g. `v`. */
+  tagPrefix: string;
+  /**
+   * Whether the workspace has this repository's CI tools (tools/ci: npm-ci.mjs, the ci:lint
+   * project): the install step is then `node tools/ci/npm-ci.mjs` and tools/ci/** triggers a release
+   * dry run; otherwise `npm ci`.
+   */
+  ciTools: boolean;
+}
+
+const NPM_CI_TOOLS = "      - name: npm ci (+ this host's native packages)\n        run: node tools/ci/npm-ci.mjs\n";
+const NPM_CI = '      - name: npm ci\n        run: npm ci\n';
+
+/** `a`, `a and b`, `a, b and c`. */
+const joinAnd = (xs: string[]) => (xs.length <= 1 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`);
+
+/** A step or job id for a project name: letters, digits, `-` and `_` only. */
+const slug = (name: string) => name.replace(/[^A-Za-z0-9_-]/g, '_');
+
+interface Ctx extends CiPlan {
+  t: CiPlan['targets'];
+  multi: boolean;
+  install: string;
+  matrix: string;
+  platforms: CiPlatform[];
+  dists: string;
+  title: string;
+  ciPaths: string;
+  ciLintComment: string;
+  checkTargets: string;
+}
+
+function context(plan: CiPlan): Ctx {
+  if (plan.projects.length === 0) throw new Error('no wheel projects');
+  const order: CiPlatform[] = ['linux', 'windows', 'macos'];
+  const platforms = order.filter((x) => plan.projects.some((q) => q.platforms.includes(x)));
+  const dists = plan.projects.map((q) => q.distribution);
+  const t = plan.targets;
+  return {
+    ...plan,
+    t,
+    multi: plan.projects.length > 1,
+    install: plan.ciTools ? NPM_CI_TOOLS : NPM_CI,
+    matrix: platforms.map((x) => `          - platform: ${x}\n            os: ${RUNNERS[x]}\n`).join(''),
+    platforms,
+    dists: joinAnd(dists),
+    title: dists.join(' + '),
+    ciPaths: plan.ciTools ? '      - tools/ci/**\n' : '',
+    ciLintComment: plan.ciTools ? '      # lint = actionlint and zizmor over the workflows (project ci, affected when a workflow changes).\n' : '',
+    checkTargets: ['lint', 'typecheck', 'test', ...(t.test !== 'test' ? [t.test] : [])].join(' '),
+  };
+}
+
+/** The upload-artifact `path:` block (with the sdist comment) for some projects' wheel directories. */
+function uploadPaths(p: Ctx, projects: CiProject[]): string {
+  const off = projects.filter((q) => !q.sdist).map((q) => q.distribution);
+  const note = off.length ? ` (off for ${joinAnd(off)})` : '';
+  const lines = projects.flatMap((q) => [`            ${q.root}/${p.wheelDir}/*.whl\n`, `            ${q.root}/${p.wheelDir}/*.tar.gz\n`]);
+  return `          # *.tar.gz: the sdist, when build-wheels' sdist option is on${note}.\n          path: |\n${lines.join('')}`;
+}
+
+/** `if:` for a project's steps in the platform matrix, when it does not build on every platform of it. */
+function platformIf(p: Ctx, q: CiProject): string {
+  if (p.platforms.every((x) => q.platforms.includes(x))) return '';
+  return `        if: ${q.platforms.map((x) => `matrix.platform == '${x}'`).join(' || ')}\n`;
+}
+
+/** ci.yml for the plan. */
+export function renderCiWorkflow(plan: CiPlan): string {
+  const p = context(plan);
+  return `# CI for pushes to main and pull requests. Every step is an Nx target; \`nx affected\` (base/head
+# from nrwl/nx-set-shas) runs only what a change can affect, so a pull request that touches no
+# native or binding code builds no wheels (the workflows, the lockfile and package.json are inputs
+# of the wheel targets, so a change to them does build). Release readiness has its own workflow
+# (release-readiness.yml). Release notes: docs/release-guide.md.
+name: CI
+
+on:
+  push:
+    branches: [main]
+  pull_request:
+
+# Nothing by default; each job asks for what it needs.
+permissions: {}
+
+concurrency:
+  group: ci-\${{ github.event.pull_request.number || github.sha }}
+  cancel-in-progress: \${{ github.event_name == 'pull_request' }}
+
+env:
+  NX_NO_CLOUD: 'true'
+  NX_DAEMON: 'false'
+  NX_TUI: 'false'
+  FORCE_COLOR: '0'
+
+defaults:
+  run:
+    shell: bash
+
+jobs:
+  affected:
+    name: affected projects
+    runs-on: ubuntu-latest
+    timeout-minutes: 15
+    permissions:
+      contents: read
+      actions: read # nx-set-shas looks up the last successful CI run on main
+    outputs:
+      base: \${{ steps.shas.outputs.base }}
+      head: \${{ steps.shas.outputs.head }}
+      wheels: \${{ steps.wheels.outputs.wheels }}
+    steps:
+      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1
+        with:
+          fetch-depth: 0
+          persist-credentials: false
+      - id: shas
+        uses: nrwl/nx-set-shas@afb73a62d26e41464e9254689e1fd6122ee683c1 # v5.0.1
+        with:
+          main-branch-name: main
+      - uses: actions/setup-node@820762786026740c76f36085b0efc47a31fe5020 # v7.0.0
+        with:
+          node-version: 24
+          package-manager-cache: false
+${p.install}      - name: Does the change affect a wheel build?
+        id: wheels
+        run: |
+          projects="$(npx nx show projects --affected --withTarget=${p.t.buildWheels} --sep=' ')"
+          if [ -n "$projects" ]; then wheels=true; else wheels=false; fi
+          echo "wheels=$wheels" >> "$GITHUB_OUTPUT"
+          echo "Affected projects with build-wheels: \${projects:-none} (base $NX_BASE, head $NX_HEAD)" >> "$GITHUB_STEP_SUMMARY"
+
+  checks:
+    name: lint, typecheck, test (affected)
+    needs: affected
+    runs-on: ubuntu-latest
+    timeout-minutes: 60
+    permissions:
+      contents: read
+    env:
+      NX_BASE: \${{ needs.affected.outputs.base }}
+      NX_HEAD: \${{ needs.affected.outputs.head }}
+    steps:
+      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1
+        with:
+          fetch-depth: 0
+          persist-credentials: false
+      - uses: actions/setup-node@820762786026740c76f36085b0efc47a31fe5020 # v7.0.0
+        with:
+          node-version: 24
+          package-manager-cache: false
+      # 3.12 runs the pinned toolchain (python3); 3.13 tests the cp313 wheel on the host.
+      - uses: actions/setup-python@5fda3b95a4ea91299a34e894583c3862153e4b97 # v7.0.0
+        with:
+          python-version: |
+            3.13
+            3.12
+${p.install}${p.ciLintComment}      - name: nx affected -t ${p.checkTargets}
+        run: npx nx affected -t ${p.checkTargets} --parallel=1
+
+  build-wheels:
+    name: build-wheels (\${{ matrix.platform }})
+    needs: affected
+    if: needs.affected.outputs.wheels == 'true'
+    strategy:
+      fail-fast: false
+      matrix:
+        include:
+${p.matrix}    runs-on: \${{ matrix.os }}
+    timeout-minutes: 60
+    permissions:
+      contents: read
+    env:
+      NX_BASE: \${{ needs.affected.outputs.base }}
+      NX_HEAD: \${{ needs.affected.outputs.head }}
+      PLATFORM: \${{ matrix.platform }}
+    steps:
+      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1
+        with:
+          fetch-depth: 0
+          persist-credentials: false
+      - uses: actions/setup-node@820762786026740c76f36085b0efc47a31fe5020 # v7.0.0
+        with:
+          node-version: 24
+          package-manager-cache: false
+      # The toolchain's interpreter; cibuildwheel brings the target CPython itself
+      # (manylinux container on Linux, python.org installer on Windows).
+      - uses: actions/setup-python@5fda3b95a4ea91299a34e894583c3862153e4b97 # v7.0.0
+        with:
+          python-version: '3.12'
+${p.install}      - name: nx affected -t ${p.t.buildWheels} (cibuildwheel)
+        run: npx nx affected -t ${p.t.buildWheels} --engine=cibuildwheel --platform="$PLATFORM"
+      - uses: actions/upload-artifact@bbbca2ddaa5d8feaa63e36b76fdaad77386f024f # v7.0.0
+        with:
+          name: wheels-\${{ matrix.platform }}
+${uploadPaths(p, p.projects)}          if-no-files-found: error
+          retention-days: 7
+
+  # Runs only when every platform built (needs: build-wheels), so a failed platform leaves no
+  # \`wheels\` artifact behind.
+  merge-wheels:
+    name: merge wheels
+    needs: build-wheels
+    runs-on: ubuntu-latest
+    timeout-minutes: 10
+    permissions: {}
+    steps:
+      - uses: actions/upload-artifact/merge@bbbca2ddaa5d8feaa63e36b76fdaad77386f024f # v7.0.0
+        with:
+          name: wheels
+          pattern: wheels-*
+          retention-days: 7
+          delete-merged: true
+`;
+}
+
+/** release.yml for the plan. */
+export function renderReleaseWorkflow(plan: CiPlan): string {
+  const p = context(plan);
+  const t = p.t;
+  const art = (q: CiProject, base: string) => (p.multi ? `${q.name}-${base}` : base);
+  const sid = (q: CiProject, base: string) => (p.multi ? `${base}-${slug(q.name)}` : base);
+  const relDir = (q: CiProject) => (p.multi ? `dist/release/${q.name}` : 'dist/release');
+  const upDir = (q: CiProject) => (p.multi ? `dist/pypi-upload/${q.name}` : 'dist/pypi-upload');
+  const whDir = (q: CiProject) => `${q.root}/${p.wheelDir}`;
+
+  const buildSteps = (p: Ctx) =>
+    '      # Fresh: never a cached or downloaded wheel from another run.\n' +
+    p.projects
+      .map((q) => {
+        const only = platformIf(p, q);
+        return (
+          `      - name: nx run ${q.name}:${t.buildWheels} (cibuildwheel, fresh)\n${only}` +
+          `        run: npx nx run ${q.name}:${t.buildWheels} --engine=cibuildwheel --platform="$PLATFORM" --skip-nx-cache\n` +
+          `      - uses: actions/upload-artifact@bbbca2ddaa5d8feaa63e36b76fdaad77386f024f # v7.0.0\n${only}` +
+          `        with:\n          name: ${art(q, 'wheels')}-\${{ matrix.platform }}\n${uploadPaths(p, [q])}` +
+          '          if-no-files-found: error\n          retention-days: 7\n'
+        );
+      })
+      .join('');
+
+  const mergeSteps = (p: Ctx) =>
+    '      # Kept 14 days, like `pypi-upload`: the GitHub Release job can be re-run on the same bytes.\n' +
+    p.projects
+      .map(
+        (q) =>
+          '      - uses: actions/upload-artifact/merge@bbbca2ddaa5d8feaa63e36b76fdaad77386f024f # v7.0.0\n' +
+          `        with:\n          name: ${art(q, 'wheels')}\n          pattern: ${art(q, 'wheels')}-*\n          retention-days: 14\n          delete-merged: true\n`,
+      )
+      .join('');
+
+  const validateOutputs = (p: Ctx) => {
+    const first = sid(p.projects[0], 'release');
+    return (
+      `    outputs:\n      version: \${{ steps.${first}.outputs.version }}\n      prerelease: \${{ steps.${first}.outputs.prerelease }}\n` +
+      p.projects
+        .map((q) => `      ${sid(q, 'uploads')}: \${{ steps.${sid(q, 'preflight')}.outputs.uploads }}\n      ${sid(q, 'upload-sums')}: \${{ steps.${sid(q, 'fingerprint')}.outputs.sha256 }}\n`)
+        .join('')
+    );
+  };
+
+  const validateSteps = (p: Ctx) => {
+    const perProjectA = (q: CiProject) => `      # Tag == [project].version == CHANGELOG.md section; writes the notes and version/prerelease outputs.
+      - name: nx run ${q.name}:${t.validateRelease} --mode=tag
+        id: ${sid(q, 'release')}
+        if: (github.event_name == 'push' || github.event_name == 'workflow_dispatch') && startsWith(github.ref, 'refs/tags/${p.tagPrefix}')
+        run: npx nx run ${q.name}:${t.validateRelease} --mode=tag --notesFile=${relDir(q)}/release-notes.md
+      - uses: actions/download-artifact@3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c # v8.0.1
+        with:
+          name: ${art(q, 'wheels')}
+          path: ${whDir(q)}
+      # --exclude-task-dependencies: check the downloaded wheels, do not rebuild them here.
+      # The tag comes from GITHUB_REF (none on a pull request: the version is pyproject.toml's).
+      - name: nx run ${q.name}:${t.validateWheels} --platforms=${q.platforms.join(',')}
+        run: >-
+          npx nx run ${q.name}:${t.validateWheels} --platforms=${q.platforms.join(',')} --exclude-task-dependencies --skip-nx-cache
+          --sha256sums=${relDir(q)}/SHA256SUMS --reportFile=${relDir(q)}/validation-report.json
+      # Asks PyPI (read-only, no credentials) which files it already has: identical bytes are skipped,
+      # same name with other bytes fails the release here (INDEX_FILE_CONFLICT), an incomplete set of
+      # wheels fails it (RELEASE_INCOMPLETE). Writes exactly the files to upload to dist/pypi-upload/dist
+      # and their SHA256SUMS. On a pull request the version may already be on PyPI (the rebuilt bytes
+      # then differ), so there it only reports.
+      - name: nx run ${q.name}:${t.publish} --preflight
+        id: ${sid(q, 'preflight')}
+        continue-on-error: \${{ github.event_name == 'pull_request' }}
+        run: npx nx run ${q.name}:${t.publish} --preflight --wheelDir=${whDir(q)} --uploadDir=${upDir(q)} --exclude-task-dependencies
+`;
+    const combine = p.multi
+      ? '      # One SHA256SUMS and one set of release notes for the GitHub Release, from every project\'s.\n' +
+        '      - name: SHA256SUMS and release notes of every project\n' +
+        '        run: |\n' +
+        `          cat ${p.projects.map((q) => `${relDir(q)}/SHA256SUMS`).join(' ')} > dist/release/SHA256SUMS\n` +
+        `          for p in ${p.projects.map((q) => q.name).join(' ')}; do\n` +
+        '            if [ -f "dist/release/$p/release-notes.md" ]; then cat "dist/release/$p/release-notes.md"; echo; fi\n' +
+        '          done > dist/release/release-notes.md\n'
+      : '';
+    const perProjectB = (q: CiProject) => `      # The sha256 of SHA256SUMS travels to the publish job as a job output, outside the artifact:
+      # publish uploads only an artifact whose SHA256SUMS is the one made here.
+      - name: Fingerprint of the ${art(q, 'pypi-upload')} SHA256SUMS
+        id: ${sid(q, 'fingerprint')}
+        if: steps.${sid(q, 'preflight')}.outcome == 'success'
+        working-directory: ${upDir(q)}
+        run: echo "sha256=$(sha256sum SHA256SUMS | cut -c1-64)" >> "$GITHUB_OUTPUT"
+      # What the publish job uploads, and nothing else. Kept 14 days: re-running the publish job
+      # within that time uploads these validated bytes (docs/release-guide.md#recovering).
+      - uses: actions/upload-artifact@bbbca2ddaa5d8feaa63e36b76fdaad77386f024f # v7.0.0
+        if: steps.${sid(q, 'preflight')}.outcome == 'success'
+        with:
+          name: ${art(q, 'pypi-upload')}
+          path: ${upDir(q)}/
+          if-no-files-found: error
+          retention-days: 14
+`;
+    return p.projects.map(perProjectA).join('') + combine + `      - uses: actions/upload-artifact@bbbca2ddaa5d8feaa63e36b76fdaad77386f024f # v7.0.0
+        if: (github.event_name == 'push' || github.event_name == 'workflow_dispatch') && startsWith(github.ref, 'refs/tags/${p.tagPrefix}')
+        with:
+          name: release-metadata
+          path: |
+            dist/release/release-notes.md
+            dist/release/SHA256SUMS
+${p.projects.map((q) => `            ${relDir(q)}/validation-report.json\n`).join('')}          if-no-files-found: error
+          retention-days: 14
+` + p.projects.map(perProjectB).join('');
+  };
+
+  const releaseWheelDownloads = (p: Ctx) =>
+    p.projects
+      .map((q) => `      - uses: actions/download-artifact@3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c # v8.0.1\n        with:\n          name: ${art(q, 'wheels')}\n          path: wheels\n`)
+      .join('');
+
+  const publishJobs = (p: Ctx) =>
+    p.projects
+      .map((q, i) => {
+        const first = i === 0;
+        const jobId = p.multi ? `publish-${slug(q.name)}` : 'publish';
+        const jobName = p.multi ? `publish ${q.distribution} to PyPI` : 'publish to PyPI';
+        return (first ? '' : '\n') + `${first ? '  # Holds the only id-token of the workflow, so it runs nothing of ours: no checkout, no npm, no\n  # pip. Everything that needs the toolchain ran in \`validate\`, without id-token.\n' : ''}  ${jobId}:
+    name: ${jobName}
+    needs: validate
+    if: (github.event_name == 'push' || github.event_name == 'workflow_dispatch') && startsWith(github.ref, 'refs/tags/${p.tagPrefix}')
+    runs-on: ubuntu-latest
+    timeout-minutes: 15
+    environment:
+      name: pypi
+      url: https://pypi.org/project/${q.distribution}/\${{ needs.validate.outputs.version }}/
+    permissions:
+      id-token: write # trusted publishing (OIDC); no API token
+    steps:
+      - uses: actions/download-artifact@3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c # v8.0.1
+        with:
+          name: ${art(q, 'pypi-upload')}
+          path: pypi-upload
+      # The artifact must be exactly what validate made: its SHA256SUMS the one validate
+      # fingerprinted, the same file names in dist/ and in SHA256SUMS, every file's sha256 as listed.
+      - name: Verify pypi-upload against its SHA256SUMS
+        id: verify
+        working-directory: pypi-upload
+        env:
+          EXPECTED_SUMS: \${{ needs.validate.outputs.${sid(q, 'upload-sums')} }}
+        run: |
+          if [ ! -f SHA256SUMS ]; then
+            echo "::error title=pypi-upload::SHA256SUMS is missing from the pypi-upload artifact; re-run all jobs of this workflow run (the validate job writes it)."
+            exit 1
+          fi
+          actual="$(sha256sum SHA256SUMS | cut -c1-64)"
+          if [ -z "$EXPECTED_SUMS" ] || [ "$actual" != "$EXPECTED_SUMS" ]; then
+            echo "::error title=pypi-upload::SHA256SUMS of the pypi-upload artifact has sha256 $actual, but the validate job made one with \${EXPECTED_SUMS:-(no fingerprint)}; re-run all jobs of this workflow run."
+            exit 1
+          fi
+          mkdir -p dist # an empty dist/ (nothing to upload) does not survive the artifact
+          listed="$(sed -E 's/^[0-9a-f]{64} [ *]//' SHA256SUMS | LC_ALL=C sort)"
+          present="$(find dist -mindepth 1 -maxdepth 1 -printf '%f\\n' | LC_ALL=C sort)"
+          if [ "$listed" != "$present" ]; then
+            echo "::error title=pypi-upload::dist/ and SHA256SUMS of the pypi-upload artifact do not name the same files; re-run all jobs of this workflow run so that validate makes the artifact again."
+            diff <(printf '%s\\n' "$listed") <(printf '%s\\n' "$present") || true
+            exit 1
+          fi
+          count=0
+          if [ -n "$present" ]; then
+            count="$(printf '%s\\n' "$present" | grep -c .)"
+            (cd dist && sha256sum -c --strict ../SHA256SUMS)
+          fi
+          echo "count=$count" >> "$GITHUB_OUTPUT"
+          if [ "$count" -eq 0 ]; then
+            echo "Nothing to upload: PyPI already has every file of this release with identical bytes (see the validate job's preflight)." | tee -a "$GITHUB_STEP_SUMMARY"
+          else
+            { echo "Uploading $count file(s) to PyPI:"; echo; sed 's/^/    /' SHA256SUMS; } | tee -a "$GITHUB_STEP_SUMMARY"
+          fi
+      - name: pypa/gh-action-pypi-publish
+        if: steps.verify.outputs.count != '0'
+        uses: pypa/gh-action-pypi-publish@dc37677b2e1c63e2034f94d8a5b11f265b73ba33 # v1.14.2
+        with:
+          packages-dir: pypi-upload/dist/
+          attestations: true
+          print-hash: true
+`;
+      })
+      .join('');
+
+  return `# Release ${p.dists}: a tag ${p.tagPrefix}X.Y.Z (pushed after the release pull request is merged; see
+# docs/release-guide.md) builds fresh wheels on each platform, merges them, proves them in
+# \`validate\` (the tag is on the default branch, validate-release in tag mode, validate-wheels for
+# every platform, and the publish preflight that asks PyPI, read-only, which files to upload), then
+# in parallel creates the GitHub Release and uploads exactly the preflight's files to PyPI by
+# trusted publishing (OIDC; no API token anywhere). The publish job runs none of our code and no
+# npm/pip install: it downloads the \`pypi-upload\` artifact, checks it against its SHA256SUMS and
+# hands it to pypa/gh-action-pypi-publish.
+#
+# A pull request that changes this workflow or tools/ci/** runs it as a dry run: build, merge and
+# validate only (no GitHub Release, no publish). workflow_dispatch: re-run a release by hand
+# (choose the tag under "Use workflow from"); from a branch it is a dry run too.
+name: Release
+
+on:
+  push:
+    tags: ['${p.tagPrefix}*.*.*']
+  pull_request:
+    paths:
+      - .github/workflows/release.yml
+${p.ciPaths}  workflow_dispatch:
+
+# Nothing by default; each job asks for what it needs. Only \`release\` may write to the
+# repository and only \`publish\` may request an OIDC token.
+permissions: {}
+
+concurrency:
+  group: release-\${{ github.ref }}
+  # A newer push to the same pull request replaces its dry run; a tag's release is never cancelled.
+  cancel-in-progress: \${{ github.event_name == 'pull_request' }}
+
+env:
+  NX_NO_CLOUD: 'true'
+  NX_DAEMON: 'false'
+  NX_TUI: 'false'
+  FORCE_COLOR: '0'
+
+defaults:
+  run:
+    shell: bash
+
+jobs:
+  build:
+    name: build (\${{ matrix.platform }})
+    strategy:
+      fail-fast: false
+      matrix:
+        include:
+${p.matrix}    runs-on: \${{ matrix.os }}
+    timeout-minutes: 60
+    permissions:
+      contents: read
+    env:
+      PLATFORM: \${{ matrix.platform }}
+    steps:
+      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1
+        with:
+          persist-credentials: false
+      # No package-manager cache anywhere in this workflow: nothing restored from a cache that
+      # another run could have written reaches a release build (cache poisoning).
+      - uses: actions/setup-node@820762786026740c76f36085b0efc47a31fe5020 # v7.0.0
+        with:
+          node-version: 24
+          package-manager-cache: false
+      - uses: actions/setup-python@5fda3b95a4ea91299a34e894583c3862153e4b97 # v7.0.0
+        with:
+          python-version: '3.12'
+${p.install}${buildSteps(p)}
+  merge:
+    name: merge wheels
+    needs: build
+    runs-on: ubuntu-latest
+    timeout-minutes: 10
+    permissions: {}
+    steps:
+${mergeSteps(p)}
+  validate:
+    name: validate
+    needs: merge
+    runs-on: ubuntu-latest
+    timeout-minutes: 30
+    permissions:
+      contents: read
+${validateOutputs(p)}    steps:
+      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1
+        with:
+          fetch-depth: 0 # the default-branch guard needs the history of origin/<default branch>
+          persist-credentials: false
+      # A release is made from a reviewed commit: the tag must point at a commit of the default branch.
+      - name: The tag's commit is on the default branch
+        id: on-default-branch
+        if: (github.event_name == 'push' || github.event_name == 'workflow_dispatch') && startsWith(github.ref, 'refs/tags/${p.tagPrefix}')
+        env:
+          DEFAULT_BRANCH: \${{ github.event.repository.default_branch }}
+          TAG: \${{ github.ref_name }}
+        run: |
+          if ! git rev-parse -q --verify "refs/remotes/origin/$DEFAULT_BRANCH" >/dev/null; then
+            echo "::error title=Release guard::origin/$DEFAULT_BRANCH is not in the checkout; the validate job's actions/checkout needs fetch-depth: 0."
+            exit 1
+          fi
+          if ! git merge-base --is-ancestor "$GITHUB_SHA" "origin/$DEFAULT_BRANCH"; then
+            echo "::error title=Release guard::tag $TAG points at $GITHUB_SHA, which is not on $DEFAULT_BRANCH; delete the tag (git push --delete origin $TAG) and tag the merged release commit on $DEFAULT_BRANCH (docs/release-guide.md#cutting-a-release)."
+            exit 1
+          fi
+          echo "tag $TAG: $GITHUB_SHA is on $DEFAULT_BRANCH" | tee -a "$GITHUB_STEP_SUMMARY"
+      - uses: actions/setup-node@820762786026740c76f36085b0efc47a31fe5020 # v7.0.0
+        with:
+          node-version: 24
+          package-manager-cache: false
+      - uses: actions/setup-python@5fda3b95a4ea91299a34e894583c3862153e4b97 # v7.0.0
+        with:
+          python-version: '3.12'
+${p.install}${validateSteps(p)}
+  release:
+    name: GitHub Release
+    needs: validate
+    if: (github.event_name == 'push' || github.event_name == 'workflow_dispatch') && startsWith(github.ref, 'refs/tags/${p.tagPrefix}')
+    runs-on: ubuntu-latest
+    timeout-minutes: 10
+    permissions:
+      contents: write # gh release create / upload
+    steps:
+${releaseWheelDownloads(p)}      - uses: actions/download-artifact@3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c # v8.0.1
+        with:
+          name: release-metadata
+          path: release
+      # gh (preinstalled on GitHub-hosted runners) instead of a third-party action: no extra code
+      # runs with contents: write. Re-running updates the assets of an existing release.
+      - name: gh release create
+        env:
+          GH_TOKEN: \${{ github.token }}
+          GH_REPO: \${{ github.repository }}
+          TAG: \${{ github.ref_name }}
+          VERSION: \${{ needs.validate.outputs.version }}
+          PRERELEASE: \${{ needs.validate.outputs.prerelease }}
+        run: |
+          set -euo pipefail
+          shopt -s nullglob
+          assets=(wheels/*.whl wheels/*.tar.gz release/SHA256SUMS)
+          if gh release view "$TAG" >/dev/null 2>&1; then
+            gh release upload "$TAG" "\${assets[@]}" --clobber
+            exit 0
+          fi
+          # The version's CHANGELOG.md section; GitHub's generated notes when it is empty.
+          if grep -q '[^[:space:]]' release/release-notes.md; then
+            notes=(--notes-file release/release-notes.md)
+          else
+            notes=(--generate-notes)
+          fi
+          pre=()
+          if [ "$PRERELEASE" = true ]; then pre=(--prerelease --latest=false); fi
+          gh release create "$TAG" --verify-tag --title "${p.title} $VERSION" "\${notes[@]}" "\${pre[@]}" "\${assets[@]}"
+
+${publishJobs(p)}`;
+}

@@ -1,0 +1,218 @@
+/**
+ * The ci generator: this repository's workflows are its output (byte for byte, read from the real
+ * workspace through Nx's file-system tree); two wheel projects each get artifacts, validation and a
+ * publish job, and the result passes actionlint and zizmor (the pinned tools of `nx run ci:lint`);
+ * the multi-project step that combines SHA256SUMS runs with real bash; bad input is one line.
+ */
+import { addProjectConfiguration, readNxJson, type Tree, updateNxJson } from '@nx/devkit';
+import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import bindingGenerator from '../../src/generators/binding/generator';
+import ciGenerator, { CiGeneratorError, ciWorkflows, WORKFLOW_FILES } from '../../src/generators/ci/generator';
+import { envName, type Job, needs, runStepScript, steps, uses, type Workflow } from '../workflows/load';
+import { WORKSPACE } from '../helpers/workspace';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { FsTree } = require('nx/src/generators/tree') as typeof import('nx/src/generators/tree');
+
+describe('ci generator on this workspace', () => {
+  it('reproduces .github/workflows/ci.yml and release.yml byte for byte', () => {
+    const tree = new FsTree(WORKSPACE, false);
+    const files = ciWorkflows(tree);
+    expect(Object.keys(files).sort()).toEqual([WORKFLOW_FILES.ci, WORKFLOW_FILES.release]);
+    for (const [f, text] of Object.entries(files)) expect({ f, text }).toEqual({ f, text: readFileSync(join(WORKSPACE, f), 'utf8') });
+    // Running it changes nothing, and --check passes.
+    ciGenerator(tree);
+    expect(tree.listChanges()).toEqual([]);
+    expect(() => ciGenerator(tree, { check: true })).not.toThrow();
+  });
+});
+
+/** A workspace with the real bindings/python pyproject and a second binding made by the binding generator. */
+function twoProjects(): Tree {
+  const tree = createTreeWithEmptyWorkspace();
+  const nxJson = readNxJson(tree)!;
+  updateNxJson(tree, { ...nxJson, plugins: ['@quiver/nx-wheels'], release: { projects: ['python'], projectsRelationship: 'fixed', releaseTag: { pattern: 'v{version}' } } });
+  tree.write('bindings/python/pyproject.toml', readFileSync(join(WORKSPACE, 'bindings/python/pyproject.toml'), 'utf8'));
+  addProjectConfiguration(tree, 'mylib', { root: 'libs/mylib' });
+  tree.write('libs/mylib/CMakeLists.txt', 'add_library(mylib STATIC a.cpp)\nadd_library(mylib::mylib ALIAS mylib)\n');
+  bindingGenerator(tree, { name: 'mylib-py', library: 'mylib' });
+  // A pyproject.toml without [tool.cibuildwheel] is not a wheel project.
+  tree.write('tools/lint/pyproject.toml', '[tool.ruff]\nline-length = 100\n');
+  return tree;
+}
+
+const yaml = (tree: Tree, f: string) => parse(tree.read(f, 'utf-8')!) as Workflow;
+const PROJECTS = [
+  { name: 'mylib-py', dist: 'mylib-py', wheelhouse: 'bindings/mylib-py/wheelhouse' },
+  { name: 'python', dist: 'quiverdb', wheelhouse: 'bindings/python/wheelhouse' },
+];
+
+describe('ci generator with two wheel projects (python + a generated binding)', () => {
+  let tree: Tree;
+  let ci: Workflow;
+  let rel: Workflow;
+  beforeAll(() => {
+    tree = twoProjects();
+    ciGenerator(tree);
+    ci = yaml(tree, WORKFLOW_FILES.ci);
+    rel = yaml(tree, WORKFLOW_FILES.release);
+  });
+
+  it('ci.yml: build-wheels via nx affected uploads the wheels of both projects', () => {
+    const up = uses(ci.jobs['build-wheels'], 'actions/upload-artifact')[0];
+    expect(String(up.with!['path']).trim().split('\n')).toEqual(PROJECTS.flatMap((p) => [`${p.wheelhouse}/*.whl`, `${p.wheelhouse}/*.tar.gz`]));
+    expect(steps(ci.jobs['build-wheels']).map((s) => s.run).filter(Boolean)).toContain('npx nx affected -t build-wheels --engine=cibuildwheel --platform="$PLATFORM"');
+    // Not this repository: plain npm ci, no ci:lint comment.
+    expect(tree.read(WORKFLOW_FILES.ci, 'utf-8')).not.toContain('tools/ci');
+    expect(steps(ci.jobs['checks']).map((s) => s.run)).toContain('npm ci');
+  });
+
+  it('release.yml: each project is built fresh per platform and uploaded as its own artifact, merged into <project>-wheels', () => {
+    const build = rel.jobs['build'];
+    const runsOf = steps(build).map((s) => s.run).filter(Boolean);
+    for (const p of PROJECTS) {
+      expect(runsOf).toContain(`npx nx run ${p.name}:build-wheels --engine=cibuildwheel --platform="$PLATFORM" --skip-nx-cache`);
+      const up = uses(build, 'actions/upload-artifact').find((s) => s.with!['name'] === `${p.name}-wheels-\${{ matrix.platform }}`)!;
+      expect(String(up.with!['path']).trim().split('\n')).toEqual([`${p.wheelhouse}/*.whl`, `${p.wheelhouse}/*.tar.gz`]);
+      expect(up.with!['if-no-files-found']).toBe('error');
+      const merged = uses(rel.jobs['merge'], 'actions/upload-artifact/merge').find((s) => s.with!['name'] === `${p.name}-wheels`)!;
+      expect(merged.with).toEqual({ name: `${p.name}-wheels`, pattern: `${p.name}-wheels-*`, 'retention-days': 14, 'delete-merged': true });
+    }
+    // `python-wheels-*` cannot take `mylib-py`'s artifacts and the other way round.
+    expect(build.strategy!.matrix!.include).toEqual([{ platform: 'linux', os: 'ubuntu-latest' }, { platform: 'windows', os: 'windows-latest' }]);
+  });
+
+  it('validate: each project downloads its wheels into its own wheelhouse, validate-release, validate-wheels, the preflight, its own pypi-upload artifact', () => {
+    const v = rel.jobs['validate'];
+    const runsOf = steps(v).map((s) => s.run ?? '');
+    for (const p of PROJECTS) {
+      expect(uses(v, 'actions/download-artifact').map((s) => s.with)).toContainEqual({ name: `${p.name}-wheels`, path: p.wheelhouse });
+      expect(runsOf).toContain(`npx nx run ${p.name}:validate-release --mode=tag --notesFile=dist/release/${p.name}/release-notes.md`);
+      expect(runsOf.find((r) => r.startsWith(`npx nx run ${p.name}:validate-wheels --platforms=linux,windows --exclude-task-dependencies`))).toContain(`--sha256sums=dist/release/${p.name}/SHA256SUMS`);
+      const preflight = steps(v).find((s) => s.id === `preflight-${p.name}`)!;
+      expect(preflight.run).toBe(`npx nx run ${p.name}:publish --preflight --wheelDir=${p.wheelhouse} --uploadDir=dist/pypi-upload/${p.name} --exclude-task-dependencies`);
+      const upload = uses(v, 'actions/upload-artifact').find((s) => s.with!['name'] === `${p.name}-pypi-upload`)!;
+      expect(upload.if).toBe(`steps.preflight-${p.name}.outcome == 'success'`);
+      expect(upload.with!['path']).toBe(`dist/pypi-upload/${p.name}/`);
+      expect(v.outputs![`upload-sums-${p.name}`]).toBe(`\${{ steps.fingerprint-${p.name}.outputs.sha256 }}`);
+    }
+    const meta = uses(v, 'actions/upload-artifact').find((s) => s.with!['name'] === 'release-metadata')!;
+    expect(String(meta.with!['path']).trim().split('\n')).toEqual(['dist/release/release-notes.md', 'dist/release/SHA256SUMS', 'dist/release/mylib-py/validation-report.json', 'dist/release/python/validation-report.json']);
+  });
+
+  it('the step that combines both projects\' SHA256SUMS and release notes works (real bash)', () => {
+    const step = steps(rel.jobs['validate']).find((s) => s.name === 'SHA256SUMS and release notes of every project')!;
+    const dir = mkdtempSync(join(tmpdir(), 'ci-combine-'));
+    try {
+      for (const [p, sum, notes] of [['python', 'a'.repeat(64) + '  quiverdb-1.0.0.whl\n', '## 1.0.0\n- q\n'], ['mylib-py', 'b'.repeat(64) + '  mylib_py-1.0.0.whl\n', null]] as const) {
+        mkdirSync(join(dir, 'dist/release', p), { recursive: true });
+        writeFileSync(join(dir, 'dist/release', p, 'SHA256SUMS'), sum);
+        if (notes) writeFileSync(join(dir, 'dist/release', p, 'release-notes.md'), notes);
+      }
+      const r = runStepScript(step, dir, {});
+      expect(r.status).toBe(0);
+      expect(readFileSync(join(dir, 'dist/release/SHA256SUMS'), 'utf8')).toBe(`${'b'.repeat(64)}  mylib_py-1.0.0.whl\n${'a'.repeat(64)}  quiverdb-1.0.0.whl\n`);
+      expect(readFileSync(join(dir, 'dist/release/release-notes.md'), 'utf8')).toBe('## 1.0.0\n- q\n\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('one publish job per project: its artifact, its SHA256SUMS fingerprint, its PyPI page; only they get id-token, only release writes contents', () => {
+    const ids = Object.keys(rel.jobs).sort();
+    expect(ids).toEqual(['build', 'merge', 'publish-mylib-py', 'publish-python', 'release', 'validate']);
+    for (const p of PROJECTS) {
+      const job = rel.jobs[`publish-${p.name}`];
+      expect(needs(job)).toEqual(['validate']);
+      expect(job.permissions).toEqual({ 'id-token': 'write' });
+      expect(job.environment).toEqual({ name: 'pypi', url: `https://pypi.org/project/${p.dist}/\${{ needs.validate.outputs.version }}/` });
+      expect(uses(job, 'actions/download-artifact').map((s) => s.with)).toEqual([{ name: `${p.name}-pypi-upload`, path: 'pypi-upload' }]);
+      expect(steps(job).find((s) => s.id === 'verify')!.env).toEqual({ EXPECTED_SUMS: `\${{ needs.validate.outputs.upload-sums-${p.name} }}` });
+      expect(uses(job, 'pypa/gh-action-pypi-publish')).toHaveLength(1);
+    }
+    for (const [id, job] of Object.entries(rel.jobs) as Array<[string, Job]>) {
+      const writes = Object.entries((job.permissions ?? {}) as Record<string, string>).filter(([, x]) => x === 'write').map(([k]) => k);
+      expect({ id, writes }).toEqual({ id, writes: id === 'release' ? ['contents'] : id.startsWith('publish-') ? ['id-token'] : [] });
+      if (!id.startsWith('publish-')) expect(envName(job)).toBeUndefined();
+    }
+    expect(uses(rel.jobs['release'], 'actions/download-artifact').map((s) => s.with!['name']).sort()).toEqual(['mylib-py-wheels', 'python-wheels', 'release-metadata']);
+    expect(tree.read(WORKFLOW_FILES.release, 'utf-8')).toContain('--title "mylib-py + quiverdb $VERSION"');
+  });
+
+  it('every action is pinned to a full commit SHA', () => {
+    for (const f of Object.values(WORKFLOW_FILES)) {
+      const lines = tree.read(f, 'utf-8')!.split('\n').filter((l) => /^\s*(-\s+)?uses:/.test(l));
+      expect(lines.length).toBeGreaterThan(0);
+      for (const l of lines) expect(l).toMatch(/uses: [\w.-]+\/[\w./-]+@[0-9a-f]{40} # v\d/);
+    }
+  });
+
+  it('actionlint and zizmor (pinned, as nx run ci:lint runs them) find nothing in the generated workflows', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ci-gen-'));
+    try {
+      mkdirSync(join(dir, '.github/workflows'), { recursive: true });
+      for (const f of Object.values(WORKFLOW_FILES)) writeFileSync(join(dir, f), tree.read(f, 'utf-8')!);
+      const files = Object.values(WORKFLOW_FILES).map((f) => join(dir, f));
+      const lint = spawnSync('node', ['tools/ci/actionlint.mjs', ...files], { cwd: WORKSPACE, encoding: 'utf8' });
+      expect({ status: lint.status, out: lint.stdout + lint.stderr }).toEqual({ status: 0, out: expect.stringContaining('no findings') });
+      const z = spawnSync('node', ['tools/ci/zizmor.mjs', join(dir, '.github/workflows')], { cwd: WORKSPACE, encoding: 'utf8' });
+      expect({ status: z.status, out: z.stdout + z.stderr }).toEqual({ status: 0, out: expect.any(String) });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a project that releases only linux builds only in the linux leg of the matrix', () => {
+    const t = twoProjects();
+    t.write('bindings/mylib-py/pyproject.toml', t.read('bindings/mylib-py/pyproject.toml', 'utf-8')!.replace('[tool.cibuildwheel]', '[tool.nx-wheels]\nrelease-platforms = ["linux"]\n\n[tool.cibuildwheel]'));
+    ciGenerator(t);
+    const w = yaml(t, WORKFLOW_FILES.release);
+    const mine = steps(w.jobs['build']).filter((s) => s.run?.includes('mylib-py:') || s.with?.['name'] === 'mylib-py-wheels-${{ matrix.platform }}');
+    expect(mine).toHaveLength(2);
+    for (const s of mine) expect(s.if).toBe("matrix.platform == 'linux'");
+    expect(steps(w.jobs['validate']).map((s) => s.run ?? '')).toContainEqual(expect.stringMatching(/^npx nx run mylib-py:validate-wheels --platforms=linux /));
+  });
+});
+
+describe('ci generator: bad input is one line, nothing written', () => {
+  const expectFailure = (tree: Tree, message: RegExp, options = {}) => {
+    const before = tree.listChanges().map((c) => c.path);
+    let error: unknown;
+    try {
+      ciGenerator(tree, options);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(CiGeneratorError);
+    expect((error as Error).message.split('\n')).toHaveLength(1);
+    expect((error as Error).message).toMatch(message);
+    expect(tree.listChanges().map((c) => c.path)).toEqual(before);
+  };
+
+  it('no wheel project', () => {
+    expectFailure(createTreeWithEmptyWorkspace(), /^ci: no wheel project in this workspace \(no pyproject\.toml with a \[tool\.cibuildwheel\] table\); add one with nx g @quiver\/nx-wheels:binding/);
+  });
+
+  it('a per-project tag pattern', () => {
+    const tree = twoProjects();
+    updateNxJson(tree, { ...readNxJson(tree)!, release: { releaseTag: { pattern: '{projectName}@{version}' } } });
+    expectFailure(tree, /^ci: nx\.json release\.releaseTag\.pattern is "\{projectName\}@\{version\}"; .* use such a pattern\.$/);
+  });
+
+  it('a bad plugin option (the plugin\'s own check, as one line)', () => {
+    const tree = twoProjects();
+    updateNxJson(tree, { ...readNxJson(tree)!, plugins: [{ plugin: '@quiver/nx-wheels', options: { buildWheelsTargetName: 'a:b' } }] });
+    expectFailure(tree, /^ci: .*buildWheelsTargetName/);
+  });
+
+  it('--check on stale workflows names them', () => {
+    const tree = twoProjects();
+    tree.write(WORKFLOW_FILES.ci, 'name: CI\n');
+    expectFailure(tree, /^ci: \.github\/workflows\/ci\.yml and \.github\/workflows\/release\.yml differ from the generator's output; run nx g @quiver\/nx-wheels:ci and commit the result\.$/, { check: true });
+  });
+});
