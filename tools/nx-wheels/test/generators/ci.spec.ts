@@ -20,10 +20,10 @@ import { WORKSPACE } from '../helpers/workspace';
 const { FsTree } = require('nx/src/generators/tree') as typeof import('nx/src/generators/tree');
 
 describe('ci generator on this workspace', () => {
-  it('reproduces .github/workflows/ci.yml and release.yml byte for byte', () => {
+  it('reproduces .github/workflows/ci.yml, release.yml and release-readiness.yml byte for byte', () => {
     const tree = new FsTree(WORKSPACE, false);
     const files = ciWorkflows(tree);
-    expect(Object.keys(files).sort()).toEqual([WORKFLOW_FILES.ci, WORKFLOW_FILES.release]);
+    expect(Object.keys(files).sort()).toEqual([WORKFLOW_FILES.ci, WORKFLOW_FILES.releaseReadiness, WORKFLOW_FILES.release]);
     for (const [f, text] of Object.entries(files)) expect({ f, text }).toEqual({ f, text: readFileSync(join(WORKSPACE, f), 'utf8') });
     // Running it changes nothing, and --check passes.
     ciGenerator(tree);
@@ -144,6 +144,19 @@ describe('ci generator with two wheel projects (python + a generated binding)', 
     expect(tree.read(WORKFLOW_FILES.release, 'utf-8')).toContain('--title "mylib-py + quiverdb $VERSION"');
   });
 
+  it('release-readiness.yml: validate-release in branch mode, one job per project, each naming its distribution', () => {
+    const w = yaml(tree, WORKFLOW_FILES.releaseReadiness);
+    expect(Object.keys(w.jobs).sort()).toEqual(['release-readiness-mylib-py', 'release-readiness-python']);
+    for (const p of PROJECTS) {
+      const job = w.jobs[`release-readiness-${p.name}`];
+      expect(job.permissions).toEqual({ contents: 'read' });
+      const rel = steps(job).find((s) => s.id === 'release')!;
+      expect(rel.run).toBe(`npx nx run ${p.name}:validate-release --mode=branch`);
+      expect(rel['continue-on-error']).toBe(true);
+      expect(steps(job).find((s) => s.name === 'Verdict')!.run).toContain(`Ready: ${p.dist} $VERSION can be released`);
+    }
+  });
+
   it('every action is pinned to a full commit SHA', () => {
     for (const f of Object.values(WORKFLOW_FILES)) {
       const lines = tree.read(f, 'utf-8')!.split('\n').filter((l) => /^\s*(-\s+)?uses:/.test(l));
@@ -213,6 +226,6 @@ describe('ci generator: bad input is one line, nothing written', () => {
   it('--check on stale workflows names them', () => {
     const tree = twoProjects();
     tree.write(WORKFLOW_FILES.ci, 'name: CI\n');
-    expectFailure(tree, /^ci: \.github\/workflows\/ci\.yml and \.github\/workflows\/release\.yml differ from the generator's output; run nx g @quiver\/nx-wheels:ci and commit the result\.$/, { check: true });
+    expectFailure(tree, /^ci: \.github\/workflows\/ci\.yml, \.github\/workflows\/release\.yml and \.github\/workflows\/release-readiness\.yml differ from the generator's output; run nx g @quiver\/nx-wheels:ci and commit the result\.$/, { check: true });
   });
 });

@@ -1,6 +1,6 @@
 /**
- * `nx g @quiver/nx-wheels:ci`: writes `.github/workflows/ci.yml` and `.github/workflows/release.yml`
- * for every wheel project of the workspace (every directory whose pyproject.toml has a
+ * `nx g @quiver/nx-wheels:ci`: writes `.github/workflows/ci.yml`, `release.yml` and
+ * `release-readiness.yml` for every wheel project of the workspace (every directory whose pyproject.toml has a
  * `[tool.cibuildwheel]` table, named as the plugin names it: `[tool.nx-wheels].project-name`, else
  * the directory's name). The text comes from ./workflows.ts; this module only reads the
  * workspace: the projects, the plugin options in nx.json (target names, wheelDir) and
@@ -11,7 +11,7 @@ import { posix } from 'node:path';
 import { PLUGIN_PACKAGE, resolvePluginOptions } from '../../core/inference';
 import { DEFAULT_RELEASE_PLATFORMS, parseToml, readPyProjectText } from '../../core/pyproject';
 import type { CiGeneratorSchema } from './schema';
-import { type CiPlan, type CiProject, renderCiWorkflow, renderReleaseWorkflow } from './workflows';
+import { type CiPlan, type CiProject, renderCiWorkflow, renderReleaseReadinessWorkflow, renderReleaseWorkflow } from './workflows';
 
 /** A bad workspace state or option; the message is one line naming the file or option and the fix. */
 export class CiGeneratorError extends Error {
@@ -27,7 +27,11 @@ const fail = (message: string): never => {
 };
 
 /** Paths the generator writes, relative to the workspace root. */
-export const WORKFLOW_FILES = { ci: '.github/workflows/ci.yml', release: '.github/workflows/release.yml' } as const;
+export const WORKFLOW_FILES = {
+  ci: '.github/workflows/ci.yml',
+  release: '.github/workflows/release.yml',
+  releaseReadiness: '.github/workflows/release-readiness.yml',
+} as const;
 
 /** Errors of the plugin's own parsers (QuiverError and the like) become one CiGeneratorError line. */
 function oneLine<T>(fn: () => T): T {
@@ -92,7 +96,11 @@ export function planCi(tree: Tree): CiPlan {
 /** The workflow files for the tree: path -> text. */
 export function ciWorkflows(tree: Tree): Record<string, string> {
   const plan = planCi(tree);
-  return { [WORKFLOW_FILES.ci]: renderCiWorkflow(plan), [WORKFLOW_FILES.release]: renderReleaseWorkflow(plan) };
+  return {
+    [WORKFLOW_FILES.ci]: renderCiWorkflow(plan),
+    [WORKFLOW_FILES.release]: renderReleaseWorkflow(plan),
+    [WORKFLOW_FILES.releaseReadiness]: renderReleaseReadinessWorkflow(plan),
+  };
 }
 
 /** The generator: writes (or with `check`, compares) the workflows; see the module comment. */
@@ -100,7 +108,8 @@ export default function ciGenerator(tree: Tree, options: CiGeneratorSchema = {})
   const files = ciWorkflows(tree);
   const stale = Object.entries(files).filter(([f, text]) => tree.read(f, 'utf-8') !== text).map(([f]) => f);
   if (options.check) {
-    if (stale.length) fail(`${stale.join(' and ')} ${stale.length === 1 ? 'differs' : 'differ'} from the generator's output; run nx g @quiver/nx-wheels:ci and commit the result.`);
+    const names = stale.length > 1 ? `${stale.slice(0, -1).join(', ')} and ${stale[stale.length - 1]}` : stale.join('');
+    if (stale.length) fail(`${names} ${stale.length === 1 ? 'differs' : 'differ'} from the generator's output; run nx g @quiver/nx-wheels:ci and commit the result.`);
     return;
   }
   for (const f of stale) tree.write(f, files[f]);

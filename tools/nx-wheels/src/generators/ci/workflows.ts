@@ -590,3 +590,112 @@ ${releaseWheelDownloads(p)}      - uses: actions/download-artifact@3e5f45b2cfb91
 
 ${publishJobs(p)}`;
 }
+
+/**
+ * release-readiness.yml for the plan: on pull requests (and by hand), validate-release in branch
+ * mode per wheel project with a checklist in the job summary (one job per project when there are several).
+ */
+export function renderReleaseReadinessWorkflow(plan: CiPlan): string {
+  const p = context(plan);
+  const t = p.t;
+  const jobs = p.projects
+    .map((q, i) => {
+      const jobId = p.multi ? `release-readiness-${slug(q.name)}` : 'release-readiness';
+      const jobName = p.multi ? `release readiness (${q.name})` : 'release readiness';
+      return (i === 0 ? '' : '\n') + `  ${jobId}:
+    name: ${jobName}
+    runs-on: ubuntu-latest
+    timeout-minutes: 15
+    permissions:
+      contents: read
+    steps:
+      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1
+        with:
+          fetch-depth: 0 # validate-release compares the version with the latest ${p.tagPrefix}* tag
+          persist-credentials: false
+      - uses: actions/setup-node@820762786026740c76f36085b0efc47a31fe5020 # v7.0.0
+        with:
+          node-version: 24
+          package-manager-cache: false
+${p.install}      # Its findings go to the log and the job summary; the verdict below decides.
+      - name: nx run ${q.name}:${t.validateRelease} --mode=branch
+        id: release
+        continue-on-error: true
+        run: npx nx run ${q.name}:${t.validateRelease} --mode=branch
+      - name: Verdict
+        env:
+          OUTCOME: \${{ steps.release.outcome }}
+          CODES: \${{ steps.release.outputs.codes }}
+          VERSION: \${{ steps.release.outputs.version }}
+          TAG: \${{ steps.release.outputs.tag }}
+        run: |
+          has() { case ",$CODES," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
+          tagged=false
+          if [ -n "$TAG" ] && git rev-parse -q --verify "refs/tags/$TAG" >/dev/null; then tagged=true; fi
+          item() { if [ "$1" = ok ]; then echo "- ✅ $2"; else echo "- ❌ $2"; fi; }
+          ok() { if "$@"; then echo ok; else echo failed; fi; }
+          not() { ! "$@"; }
+          readable() { [ -n "$VERSION" ]; }
+          newer() { readable && not has VERSION_NOT_NEWER && not has NO_TAGS_SHALLOW; }
+          tag_free() { readable && [ "$tagged" = false ]; }
+          changelog() { not has CHANGELOG_MISSING; }
+          section() { readable && not has CHANGELOG_MISSING && not has CHANGELOG_NO_SECTION; }
+          {
+            echo "### Release readiness checklist"
+            echo
+            item "$(ok readable)" "\\\`[project].version\\\` is a static PEP 440 version: \${VERSION:-(unreadable)}"
+            item "$(ok newer)" "the version is newer than the latest release tag"
+            item "$(ok tag_free)" "the tag \${TAG:-${p.tagPrefix}<version>} does not exist yet"
+            item "$(ok changelog)" "the changelog exists"
+            item "$(ok section)" "the changelog has a section for \${VERSION:-the version}"
+            for code in \${CODES//,/ }; do
+              case "$code" in
+                VERSION_NOT_NEWER | NO_TAGS_SHALLOW | CHANGELOG_MISSING | CHANGELOG_NO_SECTION) ;;
+                *) item failed "\\\`$code\\\` (see the findings above)" ;;
+              esac
+            done
+            echo
+          } >> "$GITHUB_STEP_SUMMARY"
+          if [ "$OUTCOME" = success ] && [ -z "$CODES" ]; then
+            echo "Ready: ${q.distribution} $VERSION can be released (tag $TAG after the merge)." | tee -a "$GITHUB_STEP_SUMMARY"
+          elif [ "$CODES" = VERSION_NOT_NEWER ] && [ "$tagged" = true ]; then
+            echo "Not a release: ${q.distribution} $VERSION is already released (tag $TAG) and this change does not bump the version; every other check passed." | tee -a "$GITHUB_STEP_SUMMARY"
+          else
+            if [ -n "$CODES" ]; then why="failed checks: $CODES"; else why="validate-release did not finish (outcome: $OUTCOME)"; fi
+            echo "::error title=release readiness::$why; see the findings above and docs/release-guide.md#validate-release"
+            echo "Not ready: $why." >> "$GITHUB_STEP_SUMMARY"
+            exit 1
+          fi
+`;
+    })
+    .join('');
+  return `# Release readiness of a pull request (or of any branch, by hand): \`nx run ${p.projects.length === 1 ? p.projects[0].name : '<project>'}:${p.t.validateRelease}
+# --mode=branch\` checks that [project].version is PEP 440 and newer than the latest ${p.tagPrefix}* tag, and
+# that CHANGELOG.md has its section. The job summary gets a checklist, and the verdict fails
+# whenever a check failed, with one exception: a pull request that does not release (its version
+# is already tagged) has VERSION_NOT_NEWER as its only finding. See docs/release-guide.md.
+name: Release readiness
+
+on:
+  pull_request:
+  workflow_dispatch:
+
+permissions: {}
+
+concurrency:
+  group: release-readiness-\${{ github.event.pull_request.number || github.ref }}
+  cancel-in-progress: true
+
+env:
+  NX_NO_CLOUD: 'true'
+  NX_DAEMON: 'false'
+  NX_TUI: 'false'
+  FORCE_COLOR: '0'
+
+defaults:
+  run:
+    shell: bash
+
+jobs:
+` + jobs;
+}
