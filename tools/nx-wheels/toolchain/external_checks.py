@@ -8,6 +8,12 @@ configured afresh before each run the way that tool's console script does it, an
 escaping a run becomes a traceback on its stderr and exit code 1, so one broken file does not stop
 the others.
 
+No work twice: `twine check` builds twine's PackageFile, whose HashManager reads the whole file for
+its sha256 / blake2b digests, which the check never looks at (it judges the metadata and renders
+the description) and which validate-wheels has already computed for SHA256SUMS. Here that hashing
+is skipped (HashManager.hash is a no-op during the twine runs), so a 200 MB wheel is not read again
+in Python; the output is unchanged.
+
 usage: python external_checks.py (twine|auditwheel):<path> ...
 prints one JSON object: {"results": [{"tool", "file", "exitCode", "stdout", "stderr"}, ...]}
 in argument order. Environment: NO_COLOR / TERM / COLUMNS as the runner sets them.
@@ -61,6 +67,9 @@ def _twine(path):
     import requests
     from twine import cli, exceptions
 
+    from twine import package
+
+    package.HashManager.hash = lambda self: None  # digests unused by `check` (see the module docstring)
     _reset_logging()
     cli.configure_output()
     try:
