@@ -21,6 +21,11 @@
  *    (npm install rather than unpacking `npm pack` output by hand: npm places the package, links
  *    bins, runs its scripts and records it in node_modules/.package-lock.json as for any install.)
  *
+ * 4. When the workspace holds the Nx plugin's sources (tools/nx-wheels/build.js exists), the plugin
+ *    is compiled to tools/nx-wheels/dist with `node tools/nx-wheels/build.js` (tsc plus the build
+ *    stamp), so every Nx command after the install loads it as compiled JS
+ *    (tools/nx-wheels/loader.js falls back to the TypeScript sources whenever they no longer match).
+ *
  * Output: one line per native package checked (`npm-ci: <parent>@<v> -> <native>@<v>: present |
  * installed`). Exit 0 when all are present; exit 1 with one `npm-ci: error: ...` line naming the
  * package and the fix when npm ci fails, a native package cannot be installed, or the repair
@@ -239,7 +244,7 @@ function describeHost(host) {
   return `${host.os}-${host.cpu}${host.libc ? ` (${host.libc})` : ''}`;
 }
 
-/** Steps 1-3 of the module comment, in the workspace root `root`. */
+/** Steps 1-4 of the module comment, in the workspace root `root`. */
 export function main(workspaceRoot) {
   // Real path: workspace links resolve to real paths, compared with this root.
   const root = realpathSync(workspaceRoot);
@@ -252,8 +257,22 @@ export function main(workspaceRoot) {
   console.log(`npm-ci: host ${describeHost(host)}: ${checks.length} native package(s) of installed packages to check`);
   const missing = checks.filter((c) => !c.ok);
   for (const c of checks.filter((c) => c.ok)) console.log(`npm-ci: ${c.parent} -> ${c.name}@${c.spec}: present`);
-  if (missing.length === 0) return;
+  if (missing.length > 0) repairNatives(root, host, missing);
+  buildPlugin(root);
+}
 
+/** Step 4: compile the workspace's Nx plugin when its sources are here. */
+export function buildPlugin(root) {
+  const script = join(root, 'tools', 'nx-wheels', 'build.js');
+  if (!existsSync(script)) return;
+  const r = spawnSync(process.execPath, [script], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) {
+    fail(`'node tools/nx-wheels/build.js' failed (${r.error ? r.error.message : `exit ${r.status}`}); see tsc's messages above (Nx would still load the plugin from its TypeScript sources)`);
+  }
+}
+
+/** Step 3 for the natives `missing` (from {@link checkNatives}). */
+function repairNatives(root, host, missing) {
   // One request per native package, at the exact version its parent names.
   const wanted = [...new Map(missing.map((c) => [c.name, c])).values()];
   for (const c of missing) {

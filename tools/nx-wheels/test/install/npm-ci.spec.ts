@@ -151,3 +151,46 @@ describe('npm-ci.mjs in a project whose lockfile lacks the host native of an ins
     expect(errors[0]).toContain('package-lock.json');
   });
 });
+
+describe('npm-ci.mjs step 4: compiles the workspace plugin after npm ci', () => {
+  const roots: string[] = [];
+  afterAll(() => roots.forEach((r) => rmSync(r, { recursive: true, force: true })));
+
+  /** A project with no dependencies and a stand-in tools/nx-wheels/build.js (the real one is tested in loader.spec.ts) running `body`. */
+  function project(body: string | null): string {
+    const root = mkdtempSync(join(tmpdir(), 'quiver-npmci-build-'));
+    roots.push(root);
+    writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'proj', version: '0.0.0', private: true }));
+    const lock = spawnSync('npm', ['install', '--package-lock-only', '--no-audit', '--no-fund'], { cwd: root, encoding: 'utf8', env: env() });
+    expect(lock.status).toBe(0);
+    mkdirSync(join(root, 'tools', 'ci'), { recursive: true });
+    cpSync(SCRIPT, join(root, 'tools', 'ci', 'npm-ci.mjs'));
+    if (body !== null) {
+      mkdirSync(join(root, 'tools', 'nx-wheels'), { recursive: true });
+      writeFileSync(join(root, 'tools', 'nx-wheels', 'build.js'), body);
+    }
+    return root;
+  }
+  const run = (root: string) => spawnSync(process.execPath, [join(root, 'tools', 'ci', 'npm-ci.mjs')], { cwd: root, encoding: 'utf8', env: env() });
+
+  it('runs tools/nx-wheels/build.js from the workspace root when it exists', () => {
+    const root = project("require('node:fs').writeFileSync('built-in-' + require('node:path').basename(process.cwd()), 'x');");
+    const r = run(root);
+    expect(r.status).toBe(0);
+    expect(existsSync(join(root, `built-in-${require('node:path').basename(root)}`))).toBe(true);
+  });
+
+  it('skips the step in a workspace without the plugin sources', () => {
+    const r = run(project(null));
+    expect(r.status).toBe(0);
+    expect(r.stderr).not.toContain('npm-ci: error');
+  });
+
+  it('a failing build is one error line naming the command; exit 1', () => {
+    const r = run(project('process.exit(2);'));
+    expect(r.status).toBe(1);
+    const errors = r.stderr.split('\n').filter((l) => l.startsWith('npm-ci: error:'));
+    expect(errors).toEqual([expect.stringContaining("'node tools/nx-wheels/build.js' failed (exit 2)")]);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
