@@ -1,0 +1,146 @@
+/**
+ * `nx add @quiver/nx-wheels` / `nx g @quiver/nx-wheels:init`: sets a workspace up for the plugin.
+ *
+ * 1. nx.json `plugins`: adds `@quiver/nx-wheels` unless it is there already (as a string or as
+ *    `{ plugin, options }`; existing options are kept; `--wheelDir` is written into the options).
+ * 2. .gitignore: adds the wheel directory (`**\/<wheelDir>/`), `.nx-wheels/` (toolchain venv, caches,
+ *    reports), `__pycache__/` and `.pytest_cache/` unless an equivalent line is there.
+ * 3. nx.json `release` (unless `--release=false`): fills in every key of {@link defaultReleaseConfig}
+ *    that is not set yet, recursively; keys already set are never changed.
+ *
+ * Idempotent: a second run leaves every file byte for byte as the first left it.
+ */
+import { formatFiles, GeneratorCallback, readNxJson, Tree, updateNxJson } from '@nx/devkit';
+import type { NxJsonConfiguration } from '@nx/devkit';
+import { PLUGIN_PACKAGE, resolvePluginOptions } from '../../core/inference';
+import type { InitGeneratorSchema } from './schema';
+
+/** The tag every inferred wheel project carries; release.projects selects them by it. */
+export const WHEEL_PROJECT_TAG = 'type:python-wheels';
+
+/** Module paths inside the package (resolved from the workspace root, never a workspace path). */
+export const VERSION_ACTIONS = `${PLUGIN_PACKAGE}/release/version-actions`;
+export const CHANGELOG_RENDERER = `${PLUGIN_PACKAGE}/release/changelog-renderer`;
+
+/** Bad input to the init generator: one line naming the option and the fix. */
+export class InitGeneratorError extends Error {}
+
+/**
+ * Nx release config for wheel projects: one fixed group of the projects tagged
+ * `type:python-wheels`, versions read and written in pyproject.toml as PEP 440 by the plugin's
+ * VersionActions, next version from conventional commits since the last `v{version}` tag (else the
+ * version on disk), project CHANGELOG.md files rendered by the plugin's renderer (from the first
+ * commit on the first release).
+ */
+export function defaultReleaseConfig(): NonNullable<NxJsonConfiguration['release']> {
+  return {
+    projects: [`tag:${WHEEL_PROJECT_TAG}`],
+    projectsRelationship: 'fixed',
+    releaseTag: { pattern: 'v{version}', requireSemver: false },
+    version: {
+      versionActions: VERSION_ACTIONS,
+      specifierSource: 'conventional-commits',
+      currentVersionResolver: 'git-tag',
+      fallbackCurrentVersionResolver: 'disk',
+    },
+    changelog: {
+      workspaceChangelog: false,
+      // The first release (no v{version} tag yet) takes its changelog from the first commit.
+      automaticFromRef: true,
+      projectChangelogs: {
+        file: '{projectRoot}/CHANGELOG.md',
+        createRelease: false,
+        renderer: CHANGELOG_RENDERER,
+      },
+    },
+    git: { commit: true, commitMessage: 'chore(release): {version}', tag: true },
+  } as NonNullable<NxJsonConfiguration['release']>;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** `target` with every key of `defaults` it lacks added (recursively into objects); set keys win. */
+export function fillMissing(target: Record<string, unknown>, defaults: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...target };
+  for (const [k, v] of Object.entries(defaults)) {
+    if (out[k] === undefined) out[k] = v;
+    else if (isPlainObject(out[k]) && isPlainObject(v)) out[k] = fillMissing(out[k] as Record<string, unknown>, v);
+  }
+  return out;
+}
+
+type PluginEntry = NonNullable<NxJsonConfiguration['plugins']>[number];
+
+function entryName(p: PluginEntry): string {
+  return typeof p === 'string' ? p : p.plugin;
+}
+
+/** .gitignore lines the plugin's outputs need, for wheel directory `wheelDir`. */
+export function gitignoreLines(wheelDir: string): string[] {
+  return [`**/${wheelDir}/`, '.nx-wheels/', '__pycache__/', '.pytest_cache/'];
+}
+
+/** A .gitignore line reduced to what it matches, so `wheelhouse/`, `/wheelhouse` and `**\/wheelhouse/` compare equal. */
+function normalizeIgnore(line: string): string {
+  return line.trim().replace(/^\*\*\//, '').replace(/^\//, '').replace(/\/$/, '');
+}
+
+/** `text` (a .gitignore) with the lines of `wanted` it lacks appended under one comment. */
+export function addGitignoreLines(text: string, wanted: string[]): string {
+  const have = new Set(text.split(/\r?\n/).map(normalizeIgnore));
+  const missing = wanted.filter((l) => !have.has(normalizeIgnore(l)));
+  if (missing.length === 0) return text;
+  const prefix = text === '' || text.endsWith('\n') ? text : `${text}\n`;
+  return `${prefix}${prefix === '' ? '' : '\n'}# @quiver/nx-wheels\n${missing.join('\n')}\n`;
+}
+
+/** The init generator (see the module comment). Throws {@link InitGeneratorError} on a bad option or nx.json plugin options. */
+export default async function initGenerator(tree: Tree, options: InitGeneratorSchema = {}): Promise<GeneratorCallback> {
+  const nxJson = readNxJson(tree) ?? {};
+  const plugins = [...(nxJson.plugins ?? [])];
+  const index = plugins.findIndex((p) => entryName(p) === PLUGIN_PACKAGE);
+  const existing = index >= 0 ? plugins[index] : undefined;
+  const existingOptions = existing && typeof existing !== 'string' && isPlainObject(existing.options) ? (existing.options as Record<string, unknown>) : {};
+
+  let wheelDir: string;
+  try {
+    if (options.wheelDir !== undefined) {
+      wheelDir = resolvePluginOptions({ ...existingOptions, wheelDir: options.wheelDir }).wheelDir;
+    } else {
+      wheelDir = resolvePluginOptions(existingOptions).wheelDir;
+    }
+  } catch (e) {
+    const where = options.wheelDir !== undefined ? '--wheelDir' : `nx.json plugins["${PLUGIN_PACKAGE}"].options`;
+    throw new InitGeneratorError(`${where}: ${(e as Error).message}`);
+  }
+
+  const wantOptions = options.wheelDir !== undefined && wheelDir !== 'wheelhouse' && existingOptions['wheelDir'] !== wheelDir;
+  if (!existing) {
+    plugins.push(wantOptions ? { plugin: PLUGIN_PACKAGE, options: { wheelDir } } : PLUGIN_PACKAGE);
+  } else if (wantOptions) {
+    plugins[index] = { ...(typeof existing === 'string' ? { plugin: PLUGIN_PACKAGE } : existing), options: { ...existingOptions, wheelDir } };
+  }
+  const next: NxJsonConfiguration = { ...nxJson, plugins };
+  if (options.release !== false) {
+    const current = isPlainObject(nxJson.release) ? (nxJson.release as Record<string, unknown>) : {};
+    const defaults = defaultReleaseConfig() as Record<string, unknown>;
+    // Nx refuses `projects` next to `groups`: a workspace with release groups keeps its own selection.
+    if (current['groups'] !== undefined) {
+      delete defaults['projects'];
+      delete defaults['projectsRelationship'];
+    }
+    next.release = fillMissing(current, defaults) as NxJsonConfiguration['release'];
+  }
+  if (JSON.stringify(next) !== JSON.stringify(nxJson)) updateNxJson(tree, next);
+
+  const before = tree.exists('.gitignore') ? tree.read('.gitignore', 'utf-8') ?? '' : '';
+  const after = addGitignoreLines(before, gitignoreLines(wheelDir));
+  if (after !== before) tree.write('.gitignore', after);
+
+  if (!options.skipFormat) await formatFiles(tree);
+  return () => undefined;
+}
+
+export { initGenerator };
