@@ -14,8 +14,10 @@ const PKG_INFO = 'Metadata-Version: 2.1\nName: Demo.Pkg\nVersion: 1.0\n\n';
 async function tarGz(members: Record<string, string>): Promise<Buffer> {
   const p = pack();
   const chunks: Buffer[] = [];
-  p.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise((res) => p.on('end', res));
+  p.on('data', (c: unknown) => {
+    chunks.push(c as Buffer);
+  });
+  const done = new Promise<void>((res) => p.on('end', () => res()));
   for (const [name, text] of Object.entries(members)) p.entry({ name }, text);
   p.finalize();
   await done;
