@@ -2,7 +2,8 @@
  * The binding generator for real: generate a second binding of libs/quiver into a temporary copy
  * of this workspace (Nx's file-system tree, as `nx g` writes it), then real Nx infers the
  * project's targets and its edge to the library, and `nx run <name>:build-wheels` builds and tests
- * one real wheel with the project's own test suite (native engine, no edits to the output).
+ * one real wheel with the project's own test suite (native engine, no edits to the output), which
+ * validate-wheels then passes.
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -78,5 +79,13 @@ describe('binding generator in a copy of this workspace (real Nx, real wheel bui
     ]);
     const pyproject = parse(readFileSync(join(ws, 'bindings/quiver-extra/pyproject.toml'), 'utf8')) as { tool: { cibuildwheel: { 'test-command': string } } };
     expect(pyproject.tool.cibuildwheel['test-command']).toContain('{project}/bindings/quiver-extra/tests');
+  });
+
+  it('nx run quiver-extra:validate-wheels --platforms=linux passes on that wheel (no rebuild)', () => {
+    const r = nx(ws, ['run', `${NAME}:validate-wheels`, '--platforms=linux', '--exclude-task-dependencies']);
+    if (r.status !== 0) console.log(r.stdout.slice(-4000), r.stderr.slice(-4000));
+    expect(r.status).toBe(0);
+    const report = JSON.parse(readFileSync(join(ws, 'bindings/quiver-extra/wheelhouse/validation-report.json'), 'utf8'));
+    expect(JSON.stringify(report)).toContain('quiver_extra-0.1.0-cp313-cp313-manylinux_');
   });
 });
