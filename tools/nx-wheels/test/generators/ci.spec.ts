@@ -180,6 +180,21 @@ describe('ci generator with two wheel projects (python + a generated binding)', 
     }
   });
 
+  it('a wheel project missing from nx.json release.projects is built by ci.yml but neither validated against the tag nor published', () => {
+    const t = twoProjects();
+    expect(readNxJson(t)!.release!.projects).toEqual(['python', 'mylib-py']);
+    updateNxJson(t, { ...readNxJson(t)!, release: { ...readNxJson(t)!.release, projects: ['python'] } });
+    ciGenerator(t);
+    expect(t.read(WORKFLOW_FILES.release, 'utf-8')).not.toContain('mylib-py');
+    expect(t.read(WORKFLOW_FILES.releaseReadiness, 'utf-8')).not.toContain('mylib-py');
+    expect(t.read(WORKFLOW_FILES.ci, 'utf-8')).toContain('bindings/mylib-py/wheelhouse/*.whl');
+    // globs and exclusions as nx release reads them
+    updateNxJson(t, { ...readNxJson(t)!, release: { ...readNxJson(t)!.release, projects: ['*', '!python'] } });
+    ciGenerator(t);
+    expect(Object.keys(yaml(t, WORKFLOW_FILES.release).jobs)).toContain('publish');
+    expect(t.read(WORKFLOW_FILES.release, 'utf-8')).not.toContain('python:');
+  });
+
   it('a project that releases only linux builds only in the linux leg of the matrix', () => {
     const t = twoProjects();
     t.write('bindings/mylib-py/pyproject.toml', t.read('bindings/mylib-py/pyproject.toml', 'utf-8')!.replace('[tool.cibuildwheel]', '[tool.nx-wheels]\nrelease-platforms = ["linux"]\n\n[tool.cibuildwheel]'));
@@ -221,6 +236,12 @@ describe('ci generator: bad input is one line, nothing written', () => {
     const tree = twoProjects();
     updateNxJson(tree, { ...readNxJson(tree)!, plugins: [{ plugin: '@quiver/nx-wheels', options: { buildWheelsTargetName: 'a:b' } }] });
     expectFailure(tree, /^ci: .*buildWheelsTargetName/);
+  });
+
+  it('release.projects that names no wheel project', () => {
+    const tree = twoProjects();
+    updateNxJson(tree, { ...readNxJson(tree)!, release: { projects: ['docs'] } });
+    expectFailure(tree, /^ci: nx\.json release\.projects \(\["docs"\]\) names none of the wheel projects \(mylib-py, python\); add them so that a release tag publishes them\.$/);
   });
 
   it('--check on stale workflows names them', () => {

@@ -8,6 +8,7 @@
  */
 import { readNxJson, visitNotIgnoredFiles, type Tree } from '@nx/devkit';
 import { posix } from 'node:path';
+import picomatch from 'picomatch';
 import { PLUGIN_PACKAGE, resolvePluginOptions } from '../../core/inference';
 import { DEFAULT_RELEASE_PLATFORMS, parseToml, readPyProjectText } from '../../core/pyproject';
 import type { CiGeneratorSchema } from './schema';
@@ -93,13 +94,33 @@ export function planCi(tree: Tree): CiPlan {
   };
 }
 
+/**
+ * The wheel projects `nx release` versions: those nx.json `release.projects` names (exact names or
+ * globs; `!` excludes), or all when it lists none. Only these are validated against the release tag
+ * and published; ci.yml still builds every wheel project.
+ */
+export function releasedProjects(tree: Tree, projects: CiProject[]): CiProject[] {
+  const raw = readNxJson(tree)?.release?.projects;
+  if (raw === undefined) return projects;
+  const entries = Array.isArray(raw) ? raw : [raw];
+  const include = entries.filter((e) => !e.startsWith('!'));
+  const exclude = entries.filter((e) => e.startsWith('!')).map((e) => e.slice(1));
+  const hits = (name: string, patterns: string[]) => patterns.some((x) => x === name || picomatch.isMatch(name, x));
+  const out = projects.filter((q) => hits(q.name, include) && !hits(q.name, exclude));
+  if (out.length === 0) {
+    fail(`nx.json release.projects (${JSON.stringify(raw)}) names none of the wheel projects (${projects.map((q) => q.name).join(', ')}); add them so that a release tag publishes them.`);
+  }
+  return out;
+}
+
 /** The workflow files for the tree: path -> text. */
 export function ciWorkflows(tree: Tree): Record<string, string> {
   const plan = planCi(tree);
+  const released = { ...plan, projects: releasedProjects(tree, plan.projects) };
   return {
     [WORKFLOW_FILES.ci]: renderCiWorkflow(plan),
-    [WORKFLOW_FILES.release]: renderReleaseWorkflow(plan),
-    [WORKFLOW_FILES.releaseReadiness]: renderReleaseReadinessWorkflow(plan),
+    [WORKFLOW_FILES.release]: renderReleaseWorkflow(released),
+    [WORKFLOW_FILES.releaseReadiness]: renderReleaseReadinessWorkflow(released),
   };
 }
 
