@@ -13,7 +13,8 @@
 # SKIP=C,D skips parts. Prints how the plugin was loaded (the file Node resolves for it) and the
 # NX_PERF_LOGGING profile of one `nx show projects`, which says whose time is left.
 # Runs in a temporary copy of the workspace (tracked + untracked files; node_modules and the
-# toolchain linked), with the daemon off.
+# toolchain linked; the plugin built to dist/ as tools/ci/npm-ci.mjs does after `npm ci`), with
+# the daemon off.
 # usage: bench/nx-overhead/run.sh
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -33,9 +34,9 @@ copy_ws() { # -> path of a fresh copy
   for p in $(ls "$ROOT/node_modules/@quiver"); do
     ln -s "../../tools/$p" "$ws/node_modules/@quiver/$p"
     [ -d "$ROOT/tools/$p/node_modules" ] && ln -s "$ROOT/tools/$p/node_modules" "$ws/tools/$p/node_modules"
-    # A compiled plugin (tools/<p>/dist, ignored by git) is part of what an install gives: copy it.
-    [ -d "$ROOT/tools/$p/dist" ] && cp -r "$ROOT/tools/$p/dist" "$ws/tools/$p/dist"
   done
+  # What an install does after `npm ci` (tools/ci/npm-ci.mjs): build the plugin to dist/.
+  [ -f "$ws/tools/nx-wheels/build.js" ] && (cd "$ws" && node tools/nx-wheels/build.js >/dev/null)
   ln -s "$ROOT/.nx-wheels/toolchain" "$ws/.nx-wheels/toolchain"
   [ -d "$ROOT/.nx-wheels/build-env" ] && ln -s "$ROOT/.nx-wheels/build-env" "$ws/.nx-wheels/build-env"
   (cd "$ws" && git init -q -b main && git add -A && git -c user.name=bench -c user.email=bench@quiver.invalid commit -q -m bench)
@@ -73,6 +74,7 @@ const name=typeof e==="string"?e:e.plugin;
 let file; try { file=require.resolve(name.startsWith(".")?require("path").resolve(name):name); } catch (x) { file="(not resolvable by Node: "+x.code+")"; }
 console.log("   nx.json names: "+name+"; Node resolves it to: "+require("path").relative(process.cwd(), file));
 console.log("   => "+(/\.ts$/.test(file)?"TypeScript source (transpiled at load by Nx'"'"'s TS loader)":"JavaScript"));')
+(cd "$WS" && NX_WHEELS_DEBUG=1 "$NX" show projects 2>&1 >/dev/null | grep -E "^nx-wheels:" | sort -u | sed 's/^/   loader: /' | head -3) || true
 (cd "$WS" && NX_PERF_LOGGING=true "$NX" show projects 2>&1 | grep -E "Load Nx Plugin: .*nx-wheels|createNodes:.*nx-wheels|createDependencies:.*nx-wheels" | sed 's/^/   perf: /' | head -6) || true
 
 echo; echo "== A. nx show projects: with our plugin vs without it (median of $RUNS, alternating)"
@@ -94,7 +96,7 @@ pair replay show "$RUNS"
 B=$(ratio "$MED_A" "$MED_B"); PCT=$(python3 -c "print(f'{$MED_A / $COLD * 100:.1f}')")
 printf '   replay %.2f s, show projects %.2f s: ratio %sx  [goal <= 1.15x: %s]\n' "$MED_A" "$MED_B" "$B" "$(verdict "$B" 1.15)"
 printf '   replay / cold build = %s%%  [goal <= 3%%: %s]\n' "$PCT" "$(verdict "$PCT" 3)"
-(cd "$WS" && NX_PERF_LOGGING=true "$NX" run python:build-wheels 2>&1 | grep -E "Load Nx Plugin: .*nx-wheels|hash|Task" | sed 's/^/   perf: /' | head -8) || true
+(cd "$WS" && NX_PERF_LOGGING=true "$NX" run python:build-wheels 2>&1 | grep "Time taken for" | sed -E "s/.*Time taken for '(.*)' ([0-9.]+)ms.*/\2 \1/" | sort -rn | head -8 | awk '{ms=$1; $1=""; printf "   perf (replay): %8.1f ms %s\n", ms, $0}') || true
 
 if [[ ",$SKIP," != *",C,"* ]]; then
   echo; echo "== C. native engine cold build through Nx vs the bare commands (median of $COLD_RUNS, alternating)"
@@ -123,4 +125,5 @@ if [[ ",$SKIP," != *",D,"* ]]; then
 fi
 
 echo; echo "== profile of one nx show projects (NX_PERF_LOGGING; whose time is left)"
-(cd "$WS" && NX_PERF_LOGGING=true "$NX" show projects 2>&1 | grep -vE "^(python|quiver|nx-wheels|@quiver)" | sort -t: -k2 -rn | head -12 | sed 's/^/   /') || true
+(cd "$WS" && NX_PERF_LOGGING=true "$NX" show projects 2>&1 | grep "Time taken for" | sed -E "s/.*Time taken for '(.*)' ([0-9.]+)ms.*/\2 \1/" | sort -rn | head -12 | awk '{ms=$1; $1=""; printf "   %8.1f ms %s\n", ms, $0}') || true
+echo "   (whole command: $(cd "$WS" && run_quiet "$NX" show projects | xargs printf '%.2f') s)"
