@@ -110,6 +110,7 @@ describe('binding generator (in-memory tree)', () => {
       ['unknown binding', { name: 'x', library: 'mylib', binding: 'cython' }, /^binding: --binding "cython" is not supported; use --binding=nanobind or --binding=pybind11\.$/],
       ['bad import name', { name: 'x', library: 'mylib', importName: '1x' }, /^binding: --importName "1x" is not a Python identifier/],
       ['existing project', { name: 'mylib', library: 'mylib' }, /^binding: --name: a project named "mylib" already exists \(libs\/mylib\); choose another --name\.$/],
+      ['existing inferred wheel project', { name: 'python', library: 'mylib', directory: 'py/other' }, /^binding: --name: a project named "python" already exists \(bindings\/python\); choose another --name\.$/, (t) => t.write('bindings/python/pyproject.toml', '[project]\nname = "quiverdb"\nversion = "0.1.0"\n\n[tool.cibuildwheel]\nbuild = ["cp313-manylinux_x86_64"]\n')],
       ['directory outside the workspace', { name: 'x', library: 'mylib', directory: '../x' }, /^binding: --directory "\.\.\/x" must be a relative directory inside the workspace/],
       ['non-empty directory', { name: 'x', library: 'mylib' }, /^binding: --directory: bindings\/x already exists and is not empty/, (t) => t.write('bindings/x/keep.txt', 'x')],
     ];

@@ -9,6 +9,7 @@
  */
 import { getProjects, logger, readNxJson, updateNxJson, type GeneratorCallback, type Tree } from '@nx/devkit';
 import { posix } from 'node:path';
+import { findWheelProjects } from '../ci/generator';
 import type { BindingGeneratorSchema } from './schema';
 import { bindingFiles, type BindingPlan, PLATFORM_IDENTIFIERS, type Platform } from './files';
 
@@ -50,6 +51,15 @@ export function libraryCmakeTarget(cmakeText: string): string | undefined {
   return plain?.[1];
 }
 
+/** Nx name -> root of the wheel projects the plugin infers; a pyproject.toml it cannot read is skipped here. */
+function wheelProjectRoots(tree: Tree): Map<string, string> {
+  try {
+    return new Map(findWheelProjects(tree).map((q) => [q.name, q.root]));
+  } catch {
+    return new Map();
+  }
+}
+
 /** Resolve and check every option against the tree; throws {@link BindingGeneratorError}. */
 export function planBinding(tree: Tree, options: BindingGeneratorSchema): BindingPlan {
   const name = options.name?.trim();
@@ -58,6 +68,9 @@ export function planBinding(tree: Tree, options: BindingGeneratorSchema): Bindin
   }
   const projects = getProjects(tree);
   if (projects.has(name)) fail(`--name: a project named "${name}" already exists (${projects.get(name)!.root}); choose another --name.`);
+  // Wheel projects the plugin infers from pyproject.toml have no project.json: getProjects misses them.
+  const inferred = wheelProjectRoots(tree).get(name);
+  if (inferred !== undefined) fail(`--name: a project named "${name}" already exists (${inferred}); choose another --name.`);
   const directory = posix.normalize((options.directory ?? `bindings/${name}`).replace(/\\/g, '/')).replace(/\/$/, '');
   if (directory.startsWith('..') || posix.isAbsolute(directory) || directory === '.' || directory === '') {
     fail(`--directory "${options.directory}" must be a relative directory inside the workspace, e.g. --directory=bindings/${name}.`);
