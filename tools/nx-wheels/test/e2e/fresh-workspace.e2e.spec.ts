@@ -126,6 +126,8 @@ describe('@quiver/nx-wheels from its tarball in a fresh Nx workspace', () => {
 
     const show = nx(ws, ['show', 'project', 'mathlib-py', '--json'], { NX_WHEELS_DEBUG: '1' });
     expect(show.status).toBe(0);
+    expect(show.stderr).toContain('nx-wheels: loading compiled plugin from dist/');
+    expect(show.stderr).not.toContain('loading TypeScript sources');
     expect(Object.keys(JSON.parse(show.stdout).targets)).toEqual(expect.arrayContaining(['build-wheels', 'validate-wheels', 'test']));
     const graphFile = join(tmp, 'graph.json');
     expect(nx(ws, ['graph', `--file=${graphFile}`]).status).toBe(0);
