@@ -27,6 +27,11 @@ export interface BuiltWheel {
   seconds: number;
   /** `passed`, `skipped` (test-skip or no test-command), or `not-run` (tests were turned off). */
   tests: 'passed' | 'skipped' | 'not-run';
+  /**
+   * Native engine: the toolchain and target that built it, `host` or e.g.
+   * `zig 0.15.2 x86_64-linux-gnu.2.28 -> manylinux_2_28_x86_64`; absent for cibuildwheel (its image decides).
+   */
+  toolchain?: string;
 }
 
 /** The report file's shape (version 1). */

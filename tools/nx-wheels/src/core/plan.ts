@@ -31,6 +31,8 @@ export interface PlatformPlan {
   engine: Engine;
   /** Why this engine, in words for the plan printout. */
   reason: string;
+  /** Native engine: which toolchain and target build the wheels (core/manylinux.ts describeTarget), one line. */
+  toolchain?: string;
 }
 
 /** The whole plan, printed before building. */
@@ -136,6 +138,7 @@ export function formatPlan(plan: BuildPlan): string {
   const lines = [`Build plan for ${plan.project} (${plan.packageDir})`];
   for (const p of plan.platforms) {
     lines.push(`  platform ${p.platform}: engine ${p.engine} (${p.reason})`);
+    if (p.toolchain) lines.push(`    ${p.toolchain}`);
     for (const id of p.identifiers) lines.push(`    - ${id.id}`);
   }
   lines.push(`  output dir: ${plan.outputDir}`);

