@@ -235,16 +235,23 @@ function asGlob(path: string, projectRoot: string): string {
   return /\.[A-Za-z0-9]+$/.test(posix.basename(path)) ? base : `${base}/**/*`;
 }
 
-/** Cache inputs that stand for the plugin's own code. */
+/**
+ * Cache inputs that stand for the plugin's own code: `src/**\/*.ts` (no specs), the loader and entry
+ * files at the package root (`*.js`: they choose dist/ or src/), executors.json, generators.json,
+ * package.json and everything under toolchain/ (the pins and the helper scripts the executors run).
+ * An installed package: its version (`externalDependencies`).
+ */
 export function pluginInputs(plugin: PluginLocation): NonNullable<TargetConfiguration['inputs']> {
   if (plugin.kind === 'package') return [{ externalDependencies: [plugin.name] }];
   const r = plugin.root;
   return [
     `{workspaceRoot}/${r}/src/**/*.ts`,
     `!{workspaceRoot}/${r}/src/**/*.spec.ts`,
+    `{workspaceRoot}/${r}/*.js`,
     `{workspaceRoot}/${r}/executors.json`,
+    `{workspaceRoot}/${r}/generators.json`,
     `{workspaceRoot}/${r}/package.json`,
-    `{workspaceRoot}/${r}/toolchain/requirements.txt`,
+    `{workspaceRoot}/${r}/toolchain/**/*`,
   ];
 }
 
