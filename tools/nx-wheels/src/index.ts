@@ -15,7 +15,7 @@ import type { CreateDependencies, CreateNodesV2, DependencyType, RawProjectGraph
 import { createNodesFromFiles } from 'nx/src/project-graph/plugins/utils';
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { inferNamedInputs, inferTargets, LOCKFILES, NxWheelsPluginOptions, PluginLocation, PLUGIN_PACKAGE, resolvePluginOptions } from './core/inference';
+import { inferNamedInputs, inferTargets, LOCKFILES, NxWheelsPluginOptions, PluginLocation, PLUGIN_PACKAGE, resolvePluginOptions, WHEEL_PROJECT_TAG } from './core/inference';
 import { PythonProject } from './core/pyproject';
 import { owningProject, readForInference, sourceDependencies } from './pipeline/dependencies';
 
@@ -72,7 +72,7 @@ export const createNodesV2: CreateNodesV2<NxWheelsPluginOptions> = [
               name: projectNameFor(root, found.project),
               root,
               projectType: 'library',
-              tags: ['type:python-wheels'],
+              tags: [WHEEL_PROJECT_TAG],
               namedInputs: inferNamedInputs({ plugin, lockfiles: workspaceLockfiles(ctx.workspaceRoot) }),
               targets: inferTargets({
                 projectRoot: root,

@@ -235,6 +235,9 @@ function asGlob(path: string, projectRoot: string): string {
   return /\.[A-Za-z0-9]+$/.test(posix.basename(path)) ? base : `${base}/**/*`;
 }
 
+/** The tag of every inferred wheel project (`nx show projects --projects=tag:type:python-wheels`; init's release.projects). */
+export const WHEEL_PROJECT_TAG = 'type:python-wheels';
+
 /**
  * Cache inputs that stand for the plugin's own code: `src/**\/*.ts` (no specs), the loader and entry
  * files at the package root (`*.js`: they choose dist/ or src/), executors.json, generators.json,

@@ -193,6 +193,12 @@ describe('ci generator with two wheel projects (python + a generated binding)', 
     ciGenerator(t);
     expect(Object.keys(yaml(t, WORKFLOW_FILES.release).jobs)).toContain('publish');
     expect(t.read(WORKFLOW_FILES.release, 'utf-8')).not.toContain('python:');
+    // the tag init writes (every inferred wheel project carries it) selects both; another tag none
+    updateNxJson(t, { ...readNxJson(t)!, release: { ...readNxJson(t)!.release, projects: ['tag:type:python-wheels'] } });
+    ciGenerator(t);
+    expect(Object.keys(yaml(t, WORKFLOW_FILES.release).jobs)).toEqual(expect.arrayContaining(['publish-python', 'publish-mylib-py']));
+    updateNxJson(t, { ...readNxJson(t)!, release: { ...readNxJson(t)!.release, projects: ['tag:scope:docs'] } });
+    expect(() => ciGenerator(t)).toThrow(/names none of the wheel projects/);
   });
 
   it('a project that releases only linux builds only in the linux leg of the matrix', () => {

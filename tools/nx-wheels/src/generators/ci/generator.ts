@@ -9,7 +9,7 @@
 import { readNxJson, visitNotIgnoredFiles, type Tree } from '@nx/devkit';
 import { posix } from 'node:path';
 import picomatch from 'picomatch';
-import { PLUGIN_PACKAGE, resolvePluginOptions } from '../../core/inference';
+import { PLUGIN_PACKAGE, resolvePluginOptions, WHEEL_PROJECT_TAG } from '../../core/inference';
 import { DEFAULT_RELEASE_PLATFORMS, parseToml, readPyProjectText } from '../../core/pyproject';
 import type { CiGeneratorSchema } from './schema';
 import { type CiPlan, type CiProject, renderCiWorkflow, renderReleaseReadinessWorkflow, renderReleaseWorkflow } from './workflows';
@@ -105,7 +105,10 @@ export function releasedProjects(tree: Tree, projects: CiProject[]): CiProject[]
   const entries = Array.isArray(raw) ? raw : [raw];
   const include = entries.filter((e) => !e.startsWith('!'));
   const exclude = entries.filter((e) => e.startsWith('!')).map((e) => e.slice(1));
-  const hits = (name: string, patterns: string[]) => patterns.some((x) => x === name || picomatch.isMatch(name, x));
+  // `tag:<pattern>` (Nx's project-matcher syntax, what init writes): every wheel project carries the
+  // inferred tag WHEEL_PROJECT_TAG, so a pattern matching that tag selects all of them.
+  const hits = (name: string, patterns: string[]) =>
+    patterns.some((x) => (x.startsWith('tag:') ? picomatch.isMatch(WHEEL_PROJECT_TAG, x.slice(4)) : x === name || picomatch.isMatch(name, x)));
   const out = projects.filter((q) => hits(q.name, include) && !hits(q.name, exclude));
   if (out.length === 0) {
     fail(`nx.json release.projects (${JSON.stringify(raw)}) names none of the wheel projects (${projects.map((q) => q.name).join(', ')}); add them so that a release tag publishes them.`);
