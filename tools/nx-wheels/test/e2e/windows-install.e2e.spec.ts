@@ -10,7 +10,8 @@
  *      what makes the test able to fail);
  *  (b) the install step exactly as release.yml's build job writes it (its `run` text, run with the
  *      bash options GitHub uses for `shell: bash`) gives an Nx that lists the projects and loads
- *      our TypeScript plugin through swc, with the natives at exactly the versions the installed
+ *      our plugin (compiled to dist/ by that install step; swc is still what Nx and the loader
+ *      need when sources are newer), with the natives at exactly the versions the installed
  *      nx / @swc/core name.
  * The npm used is this machine's npm 11, the npm major of the workflow's Node 24 (see below).
  */
