@@ -81,6 +81,15 @@ describe('build-wheels --manylinux=2_28 (zig, real tools)', () => {
     }
   });
 
+  it('validate-wheels accepts it, auditwheel show and twine check included', () => {
+    const r = nx(ws, ['run', 'python:validate-wheels', '--wheelDir=bindings/python/wheelhouse', '--platforms=linux', '--externalChecks', '--exclude-task-dependencies', '--skip-nx-cache']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`ok\\s+${WHEEL.replace(/\./g, '\\.')}\\s+cp313-manylinux_x86_64`));
+    expect(r.stdout).toContain('validate-wheels: PASSED: 1 wheel');
+    const v = readFileSync(join(wheelhouse(), 'validation-report.json'), 'utf8');
+    expect(v).toContain('"auditwheel"');
+  }, 600_000);
+
   it('a rebuild is byte-identical', () => {
     const again = nx(ws, ['run', 'python:build-wheels', '--manylinux=2_28', '--skip-nx-cache']);
     expect(again.status).toBe(0);
