@@ -170,7 +170,7 @@ export const PLUGIN_PACKAGE = '@quiver/nx-wheels';
  * shim would pick (PYENV_VERSION, else the nearest `.python-version`, else `$PYENV_ROOT/version`)
  * without running the shim; then every CIBW_* variable (Nx has no wildcard `env` input).
  */
-const HOST_FINGERPRINT_SCRIPT = [
+export const HOST_FINGERPRINT_SCRIPT = [
   "const fs=require('fs'),P=require('path'),e=process.env;",
   "const has=(f)=>{try{return fs.statSync(f).isFile()}catch{return false}};",
   "const out=[process.platform,process.arch,!!e.DOCKER_HOST||fs.existsSync('/var/run/docker.sock'),!!e.CONTAINER_HOST||fs.existsSync('/run/podman/podman.sock')].join(' ');",
