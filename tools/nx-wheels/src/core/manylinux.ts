@@ -30,7 +30,7 @@ const LEGACY_IMAGES: Record<string, string> = { manylinux2014: '2_17', manylinux
 /**
  * Where the intent came from, for the one-line errors.
  */
-export type TargetSource = 'option' | 'cibuildwheel-image';
+export type TargetSource = 'option' | 'nx-wheels' | 'cibuildwheel-image';
 
 /**
  * Turn a `manylinux` value into a glibc `2_<minor>` string.
@@ -71,13 +71,14 @@ export function policyOfImage(image: string): string | null {
 }
 
 /**
- * Resolve the native engine's target from the option, else cibuildwheel's `manylinux-x86_64-image`
- * (pyproject or `CIBW_MANYLINUX_X86_64_IMAGE`) where it names a policy, else host.
+ * Resolve the native engine's target from the option, else `[tool.nx-wheels] manylinux` (`nxWheels`),
+ * else cibuildwheel's `manylinux-x86_64-image` (`CIBW_MANYLINUX_X86_64_IMAGE` or pyproject) where it
+ * names a policy, else host.
  * @param hostArch `x86_64` or `aarch64`
  * @throws QuiverError `BAD_OPTION_MANYLINUX`
  */
 export function resolveNativeTarget(
-  a: { option?: string; cibuildwheel: Record<string, unknown>; env: Record<string, string | undefined>; hostArch: string; pyprojectFile: string },
+  a: { option?: string; nxWheels?: string; cibuildwheel: Record<string, unknown>; env: Record<string, string | undefined>; hostArch: string; pyprojectFile: string },
 ): NativeTarget & { source: TargetSource | 'default' } {
   let value: 'host' | `2_${number}`;
   let source: TargetSource | 'default';
@@ -87,6 +88,9 @@ export function resolveNativeTarget(
   if (a.option !== undefined) {
     value = parseManylinux(a.option, 'option manylinux', a.hostArch);
     source = 'option';
+  } else if (a.nxWheels !== undefined) {
+    value = parseManylinux(a.nxWheels, `${a.pyprojectFile} [tool.nx-wheels] manylinux`, a.hostArch);
+    source = 'nx-wheels';
   } else if (image && policyOfImage(image)) {
     value = parseManylinux(policyOfImage(image)!, a.env[envKey] ? envKey : `${a.pyprojectFile} [tool.cibuildwheel] ${key}`, a.hostArch);
     source = 'cibuildwheel-image';
@@ -115,7 +119,7 @@ export function checkZigIdentifier(id: BuildIdentifier, target: NativeTarget): v
 /** One line for the plan: which toolchain and target build the wheels. */
 export function describeTarget(t: NativeTarget & { source?: string }): string {
   if (t.toolchain === 'host') return 'toolchain: host compiler and glibc (the wheels get this host\'s manylinux policy; --manylinux=2_28 targets an older glibc through zig)';
-  const from = t.source === 'cibuildwheel-image' ? ', from cibuildwheel\'s manylinux image setting' : '';
+  const from = t.source === 'cibuildwheel-image' ? ', from cibuildwheel\'s manylinux image setting' : t.source === 'nx-wheels' ? ', from [tool.nx-wheels] manylinux' : '';
   return `toolchain: zig (pinned ziglang) -target ${t.zigTarget}, static libc++; auditwheel repair --plat ${t.policy} --only-plat${from}`;
 }
 

@@ -54,6 +54,7 @@ describe('readPyProjectText', () => {
     ['[project]\nname = "a"\nversion = "1"\n', 'PYPROJECT_NO_CIBUILDWHEEL'],
     ['[project]\nname = "a"\n[tool]\ncibuildwheel = 3\n', 'PYPROJECT_BAD_FIELD'],
     ['[project]\nname = "a"\n[tool.cibuildwheel]\n[tool.nx-wheels]\ndepends-on = "quiver"\n', 'PYPROJECT_BAD_FIELD'],
+    ['[project]\nname = "a"\n[tool.cibuildwheel]\n[tool.nx-wheels]\nmanylinux = 228\n', 'PYPROJECT_BAD_FIELD'],
   ])('rejects %j with %s', (text, code) => {
     expect(codeOf(() => readPyProjectText(text, 'p.toml'))).toBe(code);
   });

@@ -39,6 +39,11 @@ export interface NxWheelsConfig {
    * the wheel ships for another platform on purpose; validate-wheels' BINARY_* rules skip them.
    */
   foreignBinaries?: string[];
+  /**
+   * `manylinux`: the policy the native engine targets when `--manylinux` is not given, e.g.
+   * `"2_28"` (zig route, see core/manylinux) or `"host"`; the value is checked by core/manylinux.
+   */
+  manylinux?: string;
 }
 
 /** What the plugin knows about one Python project. */
@@ -148,6 +153,10 @@ export function readPyProjectText(
   if (foreignBinaries !== undefined && !(Array.isArray(foreignBinaries) && foreignBinaries.every((g) => typeof g === 'string' && g.trim() !== ''))) {
     throw new QuiverError('PYPROJECT_BAD_FIELD', `${file}: [tool.nx-wheels].foreign-binaries must be a list of globs of paths inside the wheel, e.g. foreign-binaries = ["debugpy/_vendored/**/*.dll"].`);
   }
+  const manylinux = nxw['manylinux'];
+  if (manylinux !== undefined && (typeof manylinux !== 'string' || manylinux.trim() === '')) {
+    throw new QuiverError('PYPROJECT_BAD_FIELD', `${file}: [tool.nx-wheels].manylinux must be a string naming a manylinux policy or "host", e.g. manylinux = "2_28".`);
+  }
   return {
     file,
     name,
@@ -156,7 +165,7 @@ export function readPyProjectText(
     normalizedVersion: version !== null && isValidVersion(version) ? normalizeVersion(version) : null,
     dynamicVersion,
     cibuildwheel: (table(cibw) as CibuildwheelConfig) ?? null,
-    nxWheels: { dependsOn: dependsOn as string[] | undefined, projectName: projectName as string | undefined, sdist: sdist as boolean | undefined, releasePlatforms, ...(abi3 !== undefined ? { abi3: abi3 as string } : {}), ...(foreignBinaries !== undefined ? { foreignBinaries: foreignBinaries as string[] } : {}) },
+    nxWheels: { dependsOn: dependsOn as string[] | undefined, projectName: projectName as string | undefined, sdist: sdist as boolean | undefined, releasePlatforms, ...(abi3 !== undefined ? { abi3: abi3 as string } : {}), ...(foreignBinaries !== undefined ? { foreignBinaries: foreignBinaries as string[] } : {}), ...(manylinux !== undefined ? { manylinux: manylinux as string } : {}) },
   };
 }
 

@@ -110,7 +110,7 @@ export async function buildWheels(o: BuildWheelsOptions, sink: LineSink = consol
   if (engine !== 'native' && o.manylinux !== undefined && String(o.manylinux) !== 'host') {
     throw new QuiverError('BAD_OPTION_MANYLINUX', `option manylinux: "${o.manylinux}" applies to the native engine only (this build uses ${engine}${platform === 'windows' ? ' for windows' : ''}); pass --engine=native on a Linux host, or set cibuildwheel's manylinux-${hostArch}-image for a container build.`);
   }
-  const target = engine === 'native' ? resolveNativeTarget({ option: o.manylinux === undefined ? undefined : String(o.manylinux), cibuildwheel: project.cibuildwheel ?? {}, env, hostArch, pyprojectFile: join(relative(ws, packageDir) || '.', 'pyproject.toml') }) : HOST_TARGET;
+  const target = engine === 'native' ? resolveNativeTarget({ option: o.manylinux === undefined ? undefined : String(o.manylinux), nxWheels: project.nxWheels.manylinux, cibuildwheel: project.cibuildwheel ?? {}, env, hostArch, pyprojectFile: join(relative(ws, packageDir) || '.', 'pyproject.toml') }) : HOST_TARGET;
 
   const toolchain = await loadToolchain(ws, o.python, sink);
   const identifiers = await listIdentifiers(toolchain.bin('cibuildwheel'), ws, packageDir, platform, env);

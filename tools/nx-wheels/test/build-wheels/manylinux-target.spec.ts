@@ -34,6 +34,16 @@ describe('manylinux target', () => {
     expect(policyOfImage('quay.io/pypa/manylinux2014_x86_64:latest')).toBe('manylinux2014');
   });
 
+  it('[tool.nx-wheels] manylinux: below the option, above cibuildwheel\'s image; a bad value names the key', () => {
+    const py = { ...base, cibuildwheel: { 'manylinux-x86_64-image': 'manylinux_2_34' }, nxWheels: '2_28' };
+    expect(resolveNativeTarget(py)).toMatchObject({ policy: 'manylinux_2_28_x86_64', source: 'nx-wheels' });
+    expect(resolveNativeTarget({ ...py, nxWheels: 'host' })).toMatchObject({ toolchain: 'host', source: 'nx-wheels' });
+    expect(resolveNativeTarget({ ...py, option: 'host' })).toMatchObject({ toolchain: 'host', source: 'option' });
+    const e = failure(() => resolveNativeTarget({ ...base, nxWheels: 'musllinux_1_2' }));
+    expect(e.code).toBe('BAD_OPTION_MANYLINUX');
+    expect(e.message).toMatch(/^bindings\/python\/pyproject\.toml \[tool\.nx-wheels\] manylinux: "musllinux_1_2" is a musllinux policy/);
+  });
+
   it('unsupported targets: one line naming the option and the fix', () => {
     const cases: Array<[string, RegExp]> = [
       ['musllinux_1_2', /^option manylinux: "musllinux_1_2" is a musllinux policy; .*--engine=cibuildwheel/],
