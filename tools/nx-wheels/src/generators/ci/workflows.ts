@@ -46,6 +46,35 @@ export interface CiPlan {
   ciTools: boolean;
 }
 
+/**
+ * Every third-party action the workflows use, pinned to a full commit SHA (zizmor's unpinned-uses
+ * rule) with its release tag as a comment: one place to bump a pin for every generated workflow.
+ */
+export const ACTION = {
+  checkout: 'actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1',
+  downloadArtifact: 'actions/download-artifact@3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c # v8.0.1',
+  mergeArtifacts: 'actions/upload-artifact/merge@bbbca2ddaa5d8feaa63e36b76fdaad77386f024f # v7.0.0',
+  nxSetShas: 'nrwl/nx-set-shas@afb73a62d26e41464e9254689e1fd6122ee683c1 # v5.0.1',
+  pypiPublish: 'pypa/gh-action-pypi-publish@dc37677b2e1c63e2034f94d8a5b11f265b73ba33 # v1.14.2',
+  setupNode: 'actions/setup-node@820762786026740c76f36085b0efc47a31fe5020 # v7.0.0',
+  setupPython: 'actions/setup-python@5fda3b95a4ea91299a34e894583c3862153e4b97 # v7.0.0',
+  uploadArtifact: 'actions/upload-artifact@bbbca2ddaa5d8feaa63e36b76fdaad77386f024f # v7.0.0',
+} as const;
+
+/** The workflow-level env (Nx without cloud, daemon, TUI or colour) and bash defaults every workflow starts its jobs with. */
+const ENV_DEFAULTS_JOBS = `env:
+  NX_NO_CLOUD: 'true'
+  NX_DAEMON: 'false'
+  NX_TUI: 'false'
+  FORCE_COLOR: '0'
+
+defaults:
+  run:
+    shell: bash
+
+jobs:
+`;
+
 const NPM_CI_TOOLS = "      - name: npm ci (+ this host's native packages)\n        run: node tools/ci/npm-ci.mjs\n";
 const NPM_CI = '      - name: npm ci\n        run: npm ci\n';
 
@@ -125,18 +154,7 @@ concurrency:
   group: ci-\${{ github.event.pull_request.number || github.sha }}
   cancel-in-progress: \${{ github.event_name == 'pull_request' }}
 
-env:
-  NX_NO_CLOUD: 'true'
-  NX_DAEMON: 'false'
-  NX_TUI: 'false'
-  FORCE_COLOR: '0'
-
-defaults:
-  run:
-    shell: bash
-
-jobs:
-  affected:
+${ENV_DEFAULTS_JOBS}  affected:
     name: affected projects
     runs-on: ubuntu-latest
     timeout-minutes: 15
@@ -148,15 +166,15 @@ jobs:
       head: \${{ steps.shas.outputs.head }}
       wheels: \${{ steps.wheels.outputs.wheels }}
     steps:
-      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1
+      - uses: ${ACTION.checkout}
         with:
           fetch-depth: 0
           persist-credentials: false
       - id: shas
-        uses: nrwl/nx-set-shas@afb73a62d26e41464e9254689e1fd6122ee683c1 # v5.0.1
+        uses: ${ACTION.nxSetShas}
         with:
           main-branch-name: main
-      - uses: actions/setup-node@820762786026740c76f36085b0efc47a31fe5020 # v7.0.0
+      - uses: ${ACTION.setupNode}
         with:
           node-version: 24
           package-manager-cache: false
@@ -179,16 +197,16 @@ ${p.install}      - name: Does the change affect a wheel build?
       NX_BASE: \${{ needs.affected.outputs.base }}
       NX_HEAD: \${{ needs.affected.outputs.head }}
     steps:
-      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1
+      - uses: ${ACTION.checkout}
         with:
           fetch-depth: 0
           persist-credentials: false
-      - uses: actions/setup-node@820762786026740c76f36085b0efc47a31fe5020 # v7.0.0
+      - uses: ${ACTION.setupNode}
         with:
           node-version: 24
           package-manager-cache: false
       # 3.12 runs the pinned toolchain (python3); 3.13 tests the cp313 wheel on the host.
-      - uses: actions/setup-python@5fda3b95a4ea91299a34e894583c3862153e4b97 # v7.0.0
+      - uses: ${ACTION.setupPython}
         with:
           python-version: |
             3.13
@@ -213,22 +231,22 @@ ${p.matrix}    runs-on: \${{ matrix.os }}
       NX_HEAD: \${{ needs.affected.outputs.head }}
       PLATFORM: \${{ matrix.platform }}
     steps:
-      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1
+      - uses: ${ACTION.checkout}
         with:
           fetch-depth: 0
           persist-credentials: false
-      - uses: actions/setup-node@820762786026740c76f36085b0efc47a31fe5020 # v7.0.0
+      - uses: ${ACTION.setupNode}
         with:
           node-version: 24
           package-manager-cache: false
       # The toolchain's interpreter; cibuildwheel brings the target CPython itself
       # (manylinux container on Linux, python.org installer on Windows).
-      - uses: actions/setup-python@5fda3b95a4ea91299a34e894583c3862153e4b97 # v7.0.0
+      - uses: ${ACTION.setupPython}
         with:
           python-version: '3.12'
 ${p.install}      - name: nx affected -t ${p.t.buildWheels} (cibuildwheel)
         run: npx nx affected -t ${p.t.buildWheels} --engine=cibuildwheel --platform="$PLATFORM"
-      - uses: actions/upload-artifact@bbbca2ddaa5d8feaa63e36b76fdaad77386f024f # v7.0.0
+      - uses: ${ACTION.uploadArtifact}
         with:
           name: wheels-\${{ matrix.platform }}
 ${uploadPaths(p, p.projects)}          if-no-files-found: error
@@ -243,7 +261,7 @@ ${uploadPaths(p, p.projects)}          if-no-files-found: error
     timeout-minutes: 10
     permissions: {}
     steps:
-      - uses: actions/upload-artifact/merge@bbbca2ddaa5d8feaa63e36b76fdaad77386f024f # v7.0.0
+      - uses: ${ACTION.mergeArtifacts}
         with:
           name: wheels
           pattern: wheels-*
@@ -270,7 +288,7 @@ export function renderReleaseWorkflow(plan: CiPlan): string {
         return (
           `      - name: nx run ${q.name}:${t.buildWheels} (cibuildwheel, fresh)\n${only}` +
           `        run: npx nx run ${q.name}:${t.buildWheels} --engine=cibuildwheel --platform="$PLATFORM" --skip-nx-cache\n` +
-          `      - uses: actions/upload-artifact@bbbca2ddaa5d8feaa63e36b76fdaad77386f024f # v7.0.0\n${only}` +
+          `      - uses: ${ACTION.uploadArtifact}\n${only}` +
           `        with:\n          name: ${art(q, 'wheels')}-\${{ matrix.platform }}\n${uploadPaths(p, [q])}` +
           '          if-no-files-found: error\n          retention-days: 7\n'
         );
@@ -282,7 +300,7 @@ export function renderReleaseWorkflow(plan: CiPlan): string {
     p.projects
       .map(
         (q) =>
-          '      - uses: actions/upload-artifact/merge@bbbca2ddaa5d8feaa63e36b76fdaad77386f024f # v7.0.0\n' +
+          `      - uses: ${ACTION.mergeArtifacts}\n` +
           `        with:\n          name: ${art(q, 'wheels')}\n          pattern: ${art(q, 'wheels')}-*\n          retention-days: 14\n          delete-merged: true\n`,
       )
       .join('');
@@ -303,7 +321,7 @@ export function renderReleaseWorkflow(plan: CiPlan): string {
         id: ${sid(q, 'release')}
         if: (github.event_name == 'push' || github.event_name == 'workflow_dispatch') && startsWith(github.ref, 'refs/tags/${p.tagPrefix}')
         run: npx nx run ${q.name}:${t.validateRelease} --mode=tag --notesFile=${relDir(q)}/release-notes.md
-      - uses: actions/download-artifact@3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c # v8.0.1
+      - uses: ${ACTION.downloadArtifact}
         with:
           name: ${art(q, 'wheels')}
           path: ${whDir(q)}
@@ -341,7 +359,7 @@ export function renderReleaseWorkflow(plan: CiPlan): string {
         run: echo "sha256=$(sha256sum SHA256SUMS | cut -c1-64)" >> "$GITHUB_OUTPUT"
       # What the publish job uploads, and nothing else. Kept 14 days: re-running the publish job
       # within that time uploads these validated bytes (docs/release-guide.md#recovering).
-      - uses: actions/upload-artifact@bbbca2ddaa5d8feaa63e36b76fdaad77386f024f # v7.0.0
+      - uses: ${ACTION.uploadArtifact}
         if: steps.${sid(q, 'preflight')}.outcome == 'success'
         with:
           name: ${art(q, 'pypi-upload')}
@@ -349,7 +367,7 @@ export function renderReleaseWorkflow(plan: CiPlan): string {
           if-no-files-found: error
           retention-days: 14
 `;
-    return p.projects.map(perProjectA).join('') + combine + `      - uses: actions/upload-artifact@bbbca2ddaa5d8feaa63e36b76fdaad77386f024f # v7.0.0
+    return p.projects.map(perProjectA).join('') + combine + `      - uses: ${ACTION.uploadArtifact}
         if: (github.event_name == 'push' || github.event_name == 'workflow_dispatch') && startsWith(github.ref, 'refs/tags/${p.tagPrefix}')
         with:
           name: release-metadata
@@ -363,7 +381,7 @@ ${p.projects.map((q) => `            ${relDir(q)}/validation-report.json\n`).joi
 
   const releaseWheelDownloads = (p: Ctx) =>
     p.projects
-      .map((q) => `      - uses: actions/download-artifact@3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c # v8.0.1\n        with:\n          name: ${art(q, 'wheels')}\n          path: wheels\n`)
+      .map((q) => `      - uses: ${ACTION.downloadArtifact}\n        with:\n          name: ${art(q, 'wheels')}\n          path: wheels\n`)
       .join('');
 
   const publishJobs = (p: Ctx) =>
@@ -384,7 +402,7 @@ ${p.projects.map((q) => `            ${relDir(q)}/validation-report.json\n`).joi
     permissions:
       id-token: write # trusted publishing (OIDC); no API token
     steps:
-      - uses: actions/download-artifact@3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c # v8.0.1
+      - uses: ${ACTION.downloadArtifact}
         with:
           name: ${art(q, 'pypi-upload')}
           path: pypi-upload
@@ -426,7 +444,7 @@ ${p.projects.map((q) => `            ${relDir(q)}/validation-report.json\n`).joi
           fi
       - name: pypa/gh-action-pypi-publish
         if: steps.verify.outputs.count != '0'
-        uses: pypa/gh-action-pypi-publish@dc37677b2e1c63e2034f94d8a5b11f265b73ba33 # v1.14.2
+        uses: ${ACTION.pypiPublish}
         with:
           packages-dir: pypi-upload/dist/
           attestations: true
@@ -466,18 +484,7 @@ concurrency:
   # A newer push to the same pull request replaces its dry run; a tag's release is never cancelled.
   cancel-in-progress: \${{ github.event_name == 'pull_request' }}
 
-env:
-  NX_NO_CLOUD: 'true'
-  NX_DAEMON: 'false'
-  NX_TUI: 'false'
-  FORCE_COLOR: '0'
-
-defaults:
-  run:
-    shell: bash
-
-jobs:
-  build:
+${ENV_DEFAULTS_JOBS}  build:
     name: build (\${{ matrix.platform }})
     strategy:
       fail-fast: false
@@ -490,16 +497,16 @@ ${p.matrix}    runs-on: \${{ matrix.os }}
     env:
       PLATFORM: \${{ matrix.platform }}
     steps:
-      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1
+      - uses: ${ACTION.checkout}
         with:
           persist-credentials: false
       # No package-manager cache anywhere in this workflow: nothing restored from a cache that
       # another run could have written reaches a release build (cache poisoning).
-      - uses: actions/setup-node@820762786026740c76f36085b0efc47a31fe5020 # v7.0.0
+      - uses: ${ACTION.setupNode}
         with:
           node-version: 24
           package-manager-cache: false
-      - uses: actions/setup-python@5fda3b95a4ea91299a34e894583c3862153e4b97 # v7.0.0
+      - uses: ${ACTION.setupPython}
         with:
           python-version: '3.12'
 ${p.install}${buildSteps(p)}
@@ -519,7 +526,7 @@ ${mergeSteps(p)}
     permissions:
       contents: read
 ${validateOutputs(p)}    steps:
-      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1
+      - uses: ${ACTION.checkout}
         with:
           fetch-depth: 0 # the default-branch guard needs the history of origin/<default branch>
           persist-credentials: false
@@ -540,11 +547,11 @@ ${validateOutputs(p)}    steps:
             exit 1
           fi
           echo "tag $TAG: $GITHUB_SHA is on $DEFAULT_BRANCH" | tee -a "$GITHUB_STEP_SUMMARY"
-      - uses: actions/setup-node@820762786026740c76f36085b0efc47a31fe5020 # v7.0.0
+      - uses: ${ACTION.setupNode}
         with:
           node-version: 24
           package-manager-cache: false
-      - uses: actions/setup-python@5fda3b95a4ea91299a34e894583c3862153e4b97 # v7.0.0
+      - uses: ${ACTION.setupPython}
         with:
           python-version: '3.12'
 ${p.install}${validateSteps(p)}
@@ -557,7 +564,7 @@ ${p.install}${validateSteps(p)}
     permissions:
       contents: write # gh release create / upload
     steps:
-${releaseWheelDownloads(p)}      - uses: actions/download-artifact@3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c # v8.0.1
+${releaseWheelDownloads(p)}      - uses: ${ACTION.downloadArtifact}
         with:
           name: release-metadata
           path: release
@@ -609,11 +616,11 @@ export function renderReleaseReadinessWorkflow(plan: CiPlan): string {
     permissions:
       contents: read
     steps:
-      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1
+      - uses: ${ACTION.checkout}
         with:
           fetch-depth: 0 # validate-release compares the version with the latest ${p.tagPrefix}* tag
           persist-credentials: false
-      - uses: actions/setup-node@820762786026740c76f36085b0efc47a31fe5020 # v7.0.0
+      - uses: ${ACTION.setupNode}
         with:
           node-version: 24
           package-manager-cache: false
@@ -686,16 +693,5 @@ concurrency:
   group: release-readiness-\${{ github.event.pull_request.number || github.ref }}
   cancel-in-progress: true
 
-env:
-  NX_NO_CLOUD: 'true'
-  NX_DAEMON: 'false'
-  NX_TUI: 'false'
-  FORCE_COLOR: '0'
-
-defaults:
-  run:
-    shell: bash
-
-jobs:
-` + jobs;
+${ENV_DEFAULTS_JOBS}` + jobs;
 }
