@@ -105,16 +105,13 @@ if [[ ",$SKIP," != *",C,"* ]]; then
   BENV=$(ls -d "$WS"/.nx-wheels/build-env/cp313)
   PY313=$("$BENV/bin/python" -c 'import sys; print(sys._base_executable)')
   through_nx() { cd "$WS" && run_quiet "$NX" run python:build-wheels --skip-nx-cache; }
+  # shellcheck source=bench/lib/native-direct.sh
+  source "$ROOT/bench/lib/native-direct.sh"
   bare_direct() {
-    local d; d=$(mktemp -d /tmp/quiver-direct-XXXX); mkdir -p "$d/stage"; cd "$WS"
+    cd "$WS"
     local s; s=$(now)
-    git ls-files -z bindings/python libs/quiver | tar --null -T - -cf - | tar -xf - -C "$d/stage"
-    SOURCE_DATE_EPOCH=$(git log -1 --format=%ct) "$BENV/bin/python" -m build --wheel --outdir "$d/raw" "$d/stage/bindings/python" >/dev/null 2>&1
-    PATH="$TC:$PATH" "$TC/auditwheel" repair -w "$d/repaired" "$d"/raw/*.whl >/dev/null 2>&1
-    "$PY313" -m venv "$d/venv"
-    "$d/venv/bin/python" -m pip install -q --disable-pip-version-check "$d"/repaired/*.whl pytest >/dev/null
-    (mkdir "$d/cwd" && cd "$d/cwd" && "$d/venv/bin/pytest" "$d/stage/bindings/python/tests" -p no:cacheprovider --import-mode=importlib -q >/dev/null)
-    python3 -c "print($(now) - $s)"; rm -rf "$d"
+    native_direct_build
+    python3 -c "print($(now) - $s)"
   }
   pair through_nx bare_direct "$COLD_RUNS"
   C=$(ratio "$MED_A" "$MED_B")
