@@ -30,7 +30,6 @@ function workspace(pyproject: string, o: WorkspaceOptions = {}): string {
   const nxJson = JSON.parse(readFileSync(join(MAIN, 'nx.json'), 'utf8'));
   write(dir, 'nx.json', JSON.stringify({ release: nxJson.release, plugins: nxJson.plugins }, null, 2));
   write(dir, 'package.json', JSON.stringify({ name: 'ws', private: true }));
-  write(dir, 'tsconfig.base.json', readFileSync(join(MAIN, 'tsconfig.base.json'), 'utf8'));
   write(dir, '.gitignore', 'node_modules\n.nx\ndist\n');
   symlinkSync(join(MAIN, 'node_modules'), join(dir, 'node_modules'));
   symlinkSync(join(MAIN, 'tools'), join(dir, 'tools'));
