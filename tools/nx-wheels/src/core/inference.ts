@@ -169,6 +169,8 @@ export const PLUGIN_PACKAGE = '@quiver/nx-wheels';
  * and mtime so an in-place upgrade shows), and when that is a pyenv shim the pyenv version that
  * shim would pick (PYENV_VERSION, else the nearest `.python-version`, else `$PYENV_ROOT/version`)
  * without running the shim; then every CIBW_* variable (Nx has no wildcard `env` input).
+ * It prints strings only: console.log colours numbers when FORCE_COLOR is set, which would make the
+ * hash depend on the terminal.
  */
 export const HOST_FINGERPRINT_SCRIPT = [
   "const fs=require('fs'),P=require('path'),e=process.env;",
@@ -176,7 +178,7 @@ export const HOST_FINGERPRINT_SCRIPT = [
   "const out=[process.platform,process.arch,!!e.DOCKER_HOST||fs.existsSync('/var/run/docker.sock'),!!e.CONTAINER_HOST||fs.existsSync('/run/podman/podman.sock')].join(' ');",
   'console.log(out);',
   "for(const n of ['python3','python']){const d=(e.PATH||'').split(P.delimiter).find((d)=>d&&has(P.join(d,n)));if(!d)continue;",
-  'const f=fs.realpathSync(P.join(d,n)),s=fs.statSync(f);console.log(n,f,s.size,s.mtimeMs);',
+  'const f=fs.realpathSync(P.join(d,n)),s=fs.statSync(f);console.log([n,f,s.size,s.mtimeMs].join(\' \'));',
   "if(P.basename(d)==='shims'){let v=e.PYENV_VERSION;",
   "for(let c=process.cwd();!v;c=P.dirname(c)){const t=P.join(c,'.python-version');if(has(t))v=fs.readFileSync(t,'utf8').trim();if(P.dirname(c)===c)break}",
   "if(!v){const g=P.join(e.PYENV_ROOT||P.join(require('os').homedir(),'.pyenv'),'version');v=has(g)?fs.readFileSync(g,'utf8').trim():'system'}",

@@ -43,7 +43,8 @@ describe('cached host interpreter', () => {
   });
 
   it('the facts computed in process are exactly what the runtime input command prints', () => {
-    const printed = execSync(HOST_FINGERPRINT_COMMAND, { encoding: 'utf8', env: { ...process.env, CIBW_BUILD: 'cp313-*' } }).trimEnd();
+    // FORCE_COLOR as Nx sets it for tasks: the facts must not depend on it (console.log colours numbers).
+    const printed = execSync(HOST_FINGERPRINT_COMMAND, { encoding: 'utf8', env: { ...process.env, CIBW_BUILD: 'cp313-*', FORCE_COLOR: '1' } }).trimEnd();
     process.env['CIBW_BUILD'] = 'cp313-*';
     expect(hostFingerprint()).toBe(printed);
     expect(printed).toContain(`python3 ${join(dir, 'bin', 'python3')}`);
