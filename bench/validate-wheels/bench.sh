@@ -47,6 +47,10 @@ for pkg in "$ROOT"/node_modules/@quiver/*; do ln -s "../../tools/$(basename "$pk
 [ -d "$ROOT/tools/nx-wheels/node_modules" ] && ln -s "$ROOT/tools/nx-wheels/node_modules" "$WS/tools/nx-wheels/node_modules"
 mkdir -p "$WS/.nx-wheels" && ln -s "$ROOT/.nx-wheels/toolchain" "$WS/.nx-wheels/toolchain"
 (cd "$WS" && git init -q -b main && git add -A && git -c user.name=bench -c user.email=bench@quiver.invalid commit -q -m bench)
+# The plugin compiled to dist/ as tools/ci/npm-ci.mjs does after `npm ci` (what users get after the
+# README's set-up); without it the loader would load the TypeScript sources through swc.
+(cd "$WS" && node tools/nx-wheels/build.js >/dev/null)
+echo "plugin: $(cd "$WS" && NX_WHEELS_DEBUG=1 node -e "require('@quiver/nx-wheels')" 2>&1 | grep -m1 '^nx-wheels:' || echo 'loader said nothing')"
 PY=$WS/bindings/python/pyproject.toml
 sed -i -e 's/^name = "quiverdb"/name = "markupsafe"/' -e 's/^version = "[^"]*"/version = "3.0.3"/' "$PY"
 TWO=$WS/two-wheels && mkdir -p "$TWO" && cp "$REL"/*.whl "$TWO/"
