@@ -61,6 +61,22 @@ export const ACTION = {
   uploadArtifact: 'actions/upload-artifact@bbbca2ddaa5d8feaa63e36b76fdaad77386f024f # v7.0.0',
 } as const;
 
+/**
+ * The Node.js every job runs (24 LTS: Node 20 is end-of-life), with no package-manager cache anywhere
+ * (nothing another run could have written reaches a release build).
+ */
+const SETUP_NODE = `      - uses: ${ACTION.setupNode}
+        with:
+          node-version: 24
+          package-manager-cache: false
+`;
+
+/** The interpreter of the pinned toolchain; cibuildwheel brings each target CPython itself (manylinux container, python.org installer). */
+const SETUP_PYTHON = `      - uses: ${ACTION.setupPython}
+        with:
+          python-version: '3.12'
+`;
+
 /** The workflow-level env (Nx without cloud, daemon, TUI or colour) and bash defaults every workflow starts its jobs with. */
 const ENV_DEFAULTS_JOBS = `env:
   NX_NO_CLOUD: 'true'
@@ -174,11 +190,7 @@ ${ENV_DEFAULTS_JOBS}  affected:
         uses: ${ACTION.nxSetShas}
         with:
           main-branch-name: main
-      - uses: ${ACTION.setupNode}
-        with:
-          node-version: 24
-          package-manager-cache: false
-${p.install}      - name: Does the change affect a wheel build?
+${SETUP_NODE}${p.install}      - name: Does the change affect a wheel build?
         id: wheels
         run: |
           projects="$(npx nx show projects --affected --withTarget=${p.t.buildWheels} --sep=' ')"
@@ -201,11 +213,7 @@ ${p.install}      - name: Does the change affect a wheel build?
         with:
           fetch-depth: 0
           persist-credentials: false
-      - uses: ${ACTION.setupNode}
-        with:
-          node-version: 24
-          package-manager-cache: false
-      # 3.12 runs the pinned toolchain (python3); 3.13 tests the cp313 wheel on the host.
+${SETUP_NODE}      # 3.12 runs the pinned toolchain (python3); 3.13 tests the cp313 wheel on the host.
       - uses: ${ACTION.setupPython}
         with:
           python-version: |
@@ -235,16 +243,9 @@ ${p.matrix}    runs-on: \${{ matrix.os }}
         with:
           fetch-depth: 0
           persist-credentials: false
-      - uses: ${ACTION.setupNode}
-        with:
-          node-version: 24
-          package-manager-cache: false
-      # The toolchain's interpreter; cibuildwheel brings the target CPython itself
+${SETUP_NODE}      # The toolchain's interpreter; cibuildwheel brings the target CPython itself
       # (manylinux container on Linux, python.org installer on Windows).
-      - uses: ${ACTION.setupPython}
-        with:
-          python-version: '3.12'
-${p.install}      - name: nx affected -t ${p.t.buildWheels} (cibuildwheel)
+${SETUP_PYTHON}${p.install}      - name: nx affected -t ${p.t.buildWheels} (cibuildwheel)
         run: npx nx affected -t ${p.t.buildWheels} --engine=cibuildwheel --platform="$PLATFORM"
       - uses: ${ACTION.uploadArtifact}
         with:
@@ -502,14 +503,7 @@ ${p.matrix}    runs-on: \${{ matrix.os }}
           persist-credentials: false
       # No package-manager cache anywhere in this workflow: nothing restored from a cache that
       # another run could have written reaches a release build (cache poisoning).
-      - uses: ${ACTION.setupNode}
-        with:
-          node-version: 24
-          package-manager-cache: false
-      - uses: ${ACTION.setupPython}
-        with:
-          python-version: '3.12'
-${p.install}${buildSteps(p)}
+${SETUP_NODE}${SETUP_PYTHON}${p.install}${buildSteps(p)}
   merge:
     name: merge wheels
     needs: build
@@ -547,14 +541,7 @@ ${validateOutputs(p)}    steps:
             exit 1
           fi
           echo "tag $TAG: $GITHUB_SHA is on $DEFAULT_BRANCH" | tee -a "$GITHUB_STEP_SUMMARY"
-      - uses: ${ACTION.setupNode}
-        with:
-          node-version: 24
-          package-manager-cache: false
-      - uses: ${ACTION.setupPython}
-        with:
-          python-version: '3.12'
-${p.install}${validateSteps(p)}
+${SETUP_NODE}${SETUP_PYTHON}${p.install}${validateSteps(p)}
   release:
     name: GitHub Release
     needs: validate
@@ -620,11 +607,7 @@ export function renderReleaseReadinessWorkflow(plan: CiPlan): string {
         with:
           fetch-depth: 0 # validate-release compares the version with the latest ${p.tagPrefix}* tag
           persist-credentials: false
-      - uses: ${ACTION.setupNode}
-        with:
-          node-version: 24
-          package-manager-cache: false
-${p.install}      # Its findings go to the log and the job summary; the verdict below decides.
+${SETUP_NODE}${p.install}      # Its findings go to the log and the job summary; the verdict below decides.
       - name: nx run ${q.name}:${t.validateRelease} --mode=branch
         id: release
         continue-on-error: true
