@@ -103,15 +103,11 @@ export async function inspectFile(dir: string, name: string, readSdists = false)
   if (!name.endsWith('.whl')) return f;
   if (kind !== 'file') return { ...f, readError: `${name} is a ${kind}, not a file` };
   try {
-    if (s.size <= IN_MEMORY_LIMIT) {
-      const buf = await readFile(path);
-      const [sha256, archive] = await Promise.all([sha256Hex(buf), readWheelArchive(buf)]);
-      const extra = extraRecordAlgorithms(archive);
-      return { ...f, sha256, archive: extra.length ? await readWheelArchive(buf, { algorithms: ['sha256', ...extra] }) : archive };
-    }
-    const [sha256, archive] = await Promise.all([sha256File(path), readWheelArchive(path)]);
+    // Small wheels are read once into memory; larger ones are streamed from the file.
+    const source = s.size <= IN_MEMORY_LIMIT ? await readFile(path) : path;
+    const [sha256, archive] = await Promise.all([typeof source === 'string' ? sha256File(source) : sha256Hex(source), readWheelArchive(source)]);
     const extra = extraRecordAlgorithms(archive);
-    return { ...f, sha256, archive: extra.length ? await readWheelArchive(path, { algorithms: ['sha256', ...extra] }) : archive };
+    return { ...f, sha256, archive: extra.length ? await readWheelArchive(source, { algorithms: ['sha256', ...extra] }) : archive };
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     return { ...f, readError: `${err.code ?? 'error'}: ${err.message}` };
