@@ -168,7 +168,10 @@ export const PLUGIN_PACKAGE = '@quiver/nx-wheels';
  * interpreter (the first `python3` / `python` on PATH, resolved through symlinks, with its size
  * and mtime so an in-place upgrade shows), and when that is a pyenv shim the pyenv version that
  * shim would pick (PYENV_VERSION, else the nearest `.python-version`, else `$PYENV_ROOT/version`)
- * without running the shim; then every CIBW_* variable (Nx has no wildcard `env` input).
+ * without running the shim; then every CIBW_* variable (Nx has no wildcard `env` input), the
+ * docker / podman executables on PATH and the variables that configure them (CONTAINERS_CONF with
+ * its size and mtime, CONTAINER_HOST, DOCKER_HOST, DOCKER_CONTEXT): whether a container starts
+ * decides the engine of `--engine=auto`.
  * It prints strings only: console.log colours numbers when FORCE_COLOR is set, which would make the
  * hash depend on the terminal.
  */
@@ -184,6 +187,8 @@ export const HOST_FINGERPRINT_SCRIPT = [
   "if(!v){const g=P.join(e.PYENV_ROOT||P.join(require('os').homedir(),'.pyenv'),'version');v=has(g)?fs.readFileSync(g,'utf8').trim():'system'}",
   "console.log('pyenv',v)}break}",
   "for(const k of Object.keys(e).sort())if(k.startsWith('CIBW_'))console.log(k+'='+e[k]);",
+  "for(const n of ['docker','podman']){const d=(e.PATH||'').split(P.delimiter).find((d)=>d&&has(P.join(d,n)));if(d)console.log(n,P.join(d,n))}",
+  "for(const k of ['CONTAINERS_CONF','CONTAINER_HOST','DOCKER_HOST','DOCKER_CONTEXT'])if(e[k]){let s='';try{const t=fs.statSync(e[k]);s=' '+t.size+' '+t.mtimeMs}catch{}console.log(k+'='+e[k]+s)}",
 ].join('');
 
 /**

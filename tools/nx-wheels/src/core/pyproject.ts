@@ -44,6 +44,12 @@ export interface NxWheelsConfig {
    * `"2_28"` (zig route, see core/manylinux) or `"host"`; the value is checked by core/manylinux.
    */
   manylinux?: string;
+  /**
+   * `engine`: the build engine every target uses when `--engine` is not given (`auto`,
+   * `cibuildwheel` or `native`), so the builds that validate-wheels, test and publish trigger
+   * through `dependsOn` build the same way as a direct build-wheels.
+   */
+  engine?: 'auto' | 'cibuildwheel' | 'native';
 }
 
 /** What the plugin knows about one Python project. */
@@ -157,6 +163,10 @@ export function readPyProjectText(
   if (manylinux !== undefined && (typeof manylinux !== 'string' || manylinux.trim() === '')) {
     throw new QuiverError('PYPROJECT_BAD_FIELD', `${file}: [tool.nx-wheels].manylinux must be a string naming a manylinux policy or "host", e.g. manylinux = "2_28".`);
   }
+  const engine = nxw['engine'];
+  if (engine !== undefined && !(typeof engine === 'string' && ['auto', 'cibuildwheel', 'native'].includes(engine))) {
+    throw new QuiverError('PYPROJECT_BAD_FIELD', `${file}: [tool.nx-wheels].engine must be "auto", "cibuildwheel" or "native" (got ${JSON.stringify(engine)}), e.g. engine = "native".`);
+  }
   return {
     file,
     name,
@@ -165,7 +175,7 @@ export function readPyProjectText(
     normalizedVersion: version !== null && isValidVersion(version) ? normalizeVersion(version) : null,
     dynamicVersion,
     cibuildwheel: (table(cibw) as CibuildwheelConfig) ?? null,
-    nxWheels: { dependsOn: dependsOn as string[] | undefined, projectName: projectName as string | undefined, sdist: sdist as boolean | undefined, releasePlatforms, ...(abi3 !== undefined ? { abi3: abi3 as string } : {}), ...(foreignBinaries !== undefined ? { foreignBinaries: foreignBinaries as string[] } : {}), ...(manylinux !== undefined ? { manylinux: manylinux as string } : {}) },
+    nxWheels: { dependsOn: dependsOn as string[] | undefined, projectName: projectName as string | undefined, sdist: sdist as boolean | undefined, releasePlatforms, ...(abi3 !== undefined ? { abi3: abi3 as string } : {}), ...(foreignBinaries !== undefined ? { foreignBinaries: foreignBinaries as string[] } : {}), ...(manylinux !== undefined ? { manylinux: manylinux as string } : {}), ...(engine !== undefined ? { engine: engine as NxWheelsConfig['engine'] } : {}) },
   };
 }
 

@@ -21,12 +21,12 @@ import {
 } from '../core/cibw-options';
 import { QuiverError } from '../core/errors';
 import { BuildIdentifier, identifierForWheel, Platform } from '../core/identifiers';
-import { BuildPlan, checkNativeIdentifier, formatPlan, HostInfo, PlatformPlan, resolveEngine, resolvePlatform } from '../core/plan';
+import { BuildPlan, checkEngineOption, checkNativeIdentifier, formatPlan, HostInfo, PlatformPlan, resolveEngine, resolvePlatform } from '../core/plan';
 import { testPaths } from '../core/inference';
 import { formatBytes } from '../core/staging';
 import { parseWheelFilename } from '../core/wheel-filename';
 import { runCibuildwheel } from '../runners/cibuildwheel';
-import { detectContainerEngine } from '../runners/container';
+import { containerPlan, findStartingEngine } from '../runners/container';
 import { buildSdist, buildWheel, repairWheel } from '../runners/native';
 import { LineSink, consoleSink } from '../runners/process';
 import { findCPython, Interpreter } from '../runners/python';
@@ -101,19 +101,34 @@ export async function buildWheels(o: BuildWheelsOptions, sink: LineSink = consol
   // Options and host first: refuse early, before installing anything.
   const baseHost: HostInfo = o.host ?? { os: process.platform, arch: process.arch, containerEngine: null };
   const platform = resolvePlatform(o.platform, baseHost);
-  let host = baseHost;
-  if (!o.host && platform === 'linux' && o.engine !== 'native') {
-    host = { ...baseHost, containerEngine: await detectContainerEngine(env) };
+  // The engine: the option, else [tool.nx-wheels] engine (so builds triggered through dependsOn build alike), else auto.
+  const engineOption = checkEngineOption(o.engine ?? project.nxWheels.engine);
+  const hostArch = baseHost.arch === 'x64' ? 'x86_64' : baseHost.arch === 'arm64' ? 'aarch64' : baseHost.arch;
+  if (engineOption === 'cibuildwheel' && o.manylinux !== undefined && String(o.manylinux) !== 'host') {
+    throw new QuiverError('BAD_OPTION_MANYLINUX', `option manylinux: "${o.manylinux}" applies to the native engine only (this build uses cibuildwheel${platform === 'windows' ? ' for windows' : ''}); pass --engine=native on a Linux host, or set cibuildwheel's manylinux-${hostArch}-image for a container build.`);
   }
-  const { engine, reason } = resolveEngine(o.engine, platform, host);
-  const hostArch = host.arch === 'x64' ? 'x86_64' : host.arch === 'arm64' ? 'aarch64' : host.arch;
+  if (platform === 'windows') resolveEngine(engineOption, platform, baseHost);
+
+  const toolchain = await loadToolchain(ws, o.python, sink);
+  const identifiers = await listIdentifiers(toolchain.bin('cibuildwheel'), ws, packageDir, platform, env);
+  // Linux with engine auto or cibuildwheel: does a container really start from the image cibuildwheel would use?
+  let host = baseHost;
+  let containerEnv: Record<string, string> = {};
+  // An explicit --manylinux=2_<minor> asks for the native engine's zig route: auto then builds natively without a probe.
+  const zigAsked = engineOption === 'auto' && o.manylinux !== undefined && String(o.manylinux) !== 'host';
+  if (!o.host && platform === 'linux' && engineOption !== 'native' && !zigAsked) {
+    const cplan = await containerPlan(toolchain.bin('python'), ws, relative(ws, packageDir) || '.', identifiers.map((i) => i.id), env);
+    const { started, failures } = await findStartingEngine(ws, cplan, env, sink);
+    const note = started ? `${started.engine} started a container from ${started.image}${started.cached ? ' (probe cached)' : ''}` : failures.map((f) => f.reason).join('; ') || 'no image to probe';
+    host = { ...baseHost, containerEngine: started?.engine ?? null, containerNote: note };
+    // cibuildwheel calls docker unless told otherwise: tell it which engine started the container.
+    if (started && !cplan.configured) containerEnv = { CIBW_CONTAINER_ENGINE: started.engine };
+  }
+  const { engine, reason } = zigAsked ? { engine: 'native' as const, reason: `auto: --manylinux=${o.manylinux} selects the native engine's zig route` } : resolveEngine(engineOption, platform, host);
   if (engine !== 'native' && o.manylinux !== undefined && String(o.manylinux) !== 'host') {
     throw new QuiverError('BAD_OPTION_MANYLINUX', `option manylinux: "${o.manylinux}" applies to the native engine only (this build uses ${engine}${platform === 'windows' ? ' for windows' : ''}); pass --engine=native on a Linux host, or set cibuildwheel's manylinux-${hostArch}-image for a container build.`);
   }
   const target = engine === 'native' ? resolveNativeTarget({ option: o.manylinux === undefined ? undefined : String(o.manylinux), nxWheels: project.nxWheels.manylinux, cibuildwheel: project.cibuildwheel ?? {}, env, hostArch, pyprojectFile: join(relative(ws, packageDir) || '.', 'pyproject.toml') }) : HOST_TARGET;
-
-  const toolchain = await loadToolchain(ws, o.python, sink);
-  const identifiers = await listIdentifiers(toolchain.bin('cibuildwheel'), ws, packageDir, platform, env);
   if (engine === 'native') identifiers.forEach((id) => (checkNativeIdentifier(id, host), checkZigIdentifier(id, target)));
   const zig = target.toolchain === 'zig' ? await ensureZig(ws, toolchain.host, sink) : null;
   // Reproducible wheels: file times in the archives come from the last commit (a user-set value
@@ -144,7 +159,7 @@ export async function buildWheels(o: BuildWheelsOptions, sink: LineSink = consol
   try {
     let wheels: BuiltWheel[];
     if (engine === 'cibuildwheel') {
-      wheels = await buildWithCibuildwheel({ staging, rel, platform, out, env, runTests, sourceDateEpoch, toolchainBin: toolchain.bin('cibuildwheel'), identifiers }, sink);
+      wheels = await buildWithCibuildwheel({ staging, rel, platform, out, env: { ...env, ...containerEnv }, runTests, sourceDateEpoch, toolchainBin: toolchain.bin('cibuildwheel'), identifiers }, sink);
     } else {
       wheels = await buildNatively({ ws, staging, rel, platform, out, tmp, env, runTests, sourceDateEpoch, project: project.cibuildwheel ?? {}, identifiers, auditwheel: toolchain.bin('auditwheel'), preferred: toolchain.host, target, zig }, sink);
     }

@@ -148,7 +148,7 @@ describe('nx run python:build-wheels (native engine, real tools)', () => {
 
   it('engine cibuildwheel for linux without a container engine stops, naming both ways out', () => {
     const r = nx(ws, ['run', 'python:build-wheels', '--engine=cibuildwheel'], { DOCKER_HOST: 'unix:///nonexistent/docker.sock', CIBW_CONTAINER_ENGINE: 'docker' });
-    expectOneLineFailure(r, /^build-wheels: engine cibuildwheel: Linux wheels need a running docker or podman .*--engine=native/);
+    expectOneLineFailure(r, /^build-wheels: engine cibuildwheel: Linux wheels are built in a container and none starts here \(docker cannot reach its daemon \(.*\)\); start docker or podman .*--engine=native/);
   });
 
   it('an unknown engine is refused by the option check with the allowed values', () => {
