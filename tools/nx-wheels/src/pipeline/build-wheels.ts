@@ -124,7 +124,10 @@ export async function buildWheels(o: BuildWheelsOptions, sink: LineSink = consol
     // cibuildwheel calls docker unless told otherwise: tell it which engine started the container.
     if (started && !cplan.configured) containerEnv = { CIBW_CONTAINER_ENGINE: started.engine };
   }
-  const { engine, reason } = zigAsked ? { engine: 'native' as const, reason: `auto: --manylinux=${o.manylinux} selects the native engine's zig route` } : resolveEngine(engineOption, platform, host);
+  const resolved = zigAsked ? { engine: 'native' as const, reason: `auto: --manylinux=${o.manylinux} selects the native engine's zig route` } : resolveEngine(engineOption, platform, host);
+  const { engine } = resolved;
+  // Say where a requested engine came from when it was not the command line.
+  const reason = o.engine === undefined && project.nxWheels.engine ? resolved.reason.replace(/^requested/, `requested by ${project.file} [tool.nx-wheels] engine`) : resolved.reason;
   if (engine !== 'native' && o.manylinux !== undefined && String(o.manylinux) !== 'host') {
     throw new QuiverError('BAD_OPTION_MANYLINUX', `option manylinux: "${o.manylinux}" applies to the native engine only (this build uses ${engine}${platform === 'windows' ? ' for windows' : ''}); pass --engine=native on a Linux host, or set cibuildwheel's manylinux-${hostArch}-image for a container build.`);
   }
