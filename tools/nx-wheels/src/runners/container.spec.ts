@@ -34,7 +34,7 @@ describe('findStartingEngine (stand-in engine CLIs)', () => {
       `#!/bin/sh
 echo "${name} $*" >> "$STANDIN_LOG"
 case "$1" in
-  image) [ ${codes.inspect} = 0 ] || echo "${codes.inspectErr ?? 'Error: no such image'}" >&2; exit ${codes.inspect} ;;
+  image) [ ${codes.inspect} = 0 ] || echo "${codes.inspectErr ?? 'Error: example/manylinux:1: image not known'}" >&2; exit ${codes.inspect} ;;
   pull) exit ${codes.pull ?? 1} ;;
   run) [ ${codes.run} = 0 ] || echo "${codes.runErr ?? 'Error: OCI runtime error: crun: cgroups in hybrid mode not supported'}" >&2; exit ${codes.run} ;;
 esac
@@ -84,6 +84,13 @@ exit 2
     expect(r.started).toBeNull();
     expect(calls().some((c) => c.startsWith('docker'))).toBe(false);
     expect(calls()).toContain('podman run --rm --pull=never --security-opt label=disable example/manylinux:1 true');
+  });
+
+  it('an engine that fails image inspect for another reason than a missing image is not asked to pull', async () => {
+    standIn('podman', { inspect: 125, run: 0, inspectErr: "Error: default OCI runtime 'nx' not found: invalid argument" });
+    const r = await findStartingEngine(ws, plan({ engine: 'podman', configured: true }), env());
+    expect(r.failures.map((f) => f.reason)).toEqual(["podman could not start a container from example/manylinux:1 (default OCI runtime 'nx' not found: invalid argument)"]);
+    expect(calls()).toEqual(['podman image inspect --format {{.Id}} example/manylinux:1']);
   });
 
   it('an image the engine lacks is pulled first; a failed pull is the reason', async () => {

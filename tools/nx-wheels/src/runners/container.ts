@@ -106,6 +106,10 @@ export async function probeContainerStart(
     if (/cannot connect|is the docker daemon running|connection refused|no such file or directory.*sock/i.test(inspect.stderr)) {
       return fail(`${engine} cannot reach its daemon (${lastLine(inspect.stderr)})`);
     }
+    // Only a missing image is pulled; anything else (podman with an OCI runtime it cannot find fails every command) is the reason.
+    if (!/no such image|image not known|no such object/i.test(inspect.stderr)) {
+      return fail(`${engine} could not start a container from ${image} (${lastLine(inspect.stderr || inspect.stdout)})`);
+    }
     sink?.out(`  probe: ${engine} pull ${image} (cibuildwheel would pull it too)`);
     const pull = await run(['pull', image], 30 * 60_000);
     if (pull.exitCode !== 0) return fail(`${engine} has no image ${image} and could not pull it (${lastLine(pull.stderr || pull.stdout)})`);
