@@ -86,6 +86,40 @@ describe('release-readiness.yml verdict', () => {
   });
 });
 
+describe('ci.yml CI result: the one required check', () => {
+  const step = steps(load('ci.yml').jobs['ci-result'])[0];
+  const cwd = tmp('quiver-ci-result-');
+  type Results = { WHEELS: string; AFFECTED: string; CHECKS: string; E2E: string; BUILD_WHEELS: string; MERGE_WHEELS: string };
+  const ok: Results = { WHEELS: 'true', AFFECTED: 'success', CHECKS: 'success', E2E: 'success', BUILD_WHEELS: 'success', MERGE_WHEELS: 'success' };
+  const docsOnly: Results = { ...ok, WHEELS: 'false', BUILD_WHEELS: 'skipped', MERGE_WHEELS: 'skipped' };
+  const judge = (r: Results) => {
+    const run = runStepScript(step, cwd, r);
+    return { status: run.status, errors: run.stdout.split('\n').filter((l) => l.startsWith('::error')), summary: run.summary };
+  };
+
+  it.each([
+    ['a wheel project is affected and every job passed', ok],
+    ['no wheel project is affected and the wheel jobs were rightly skipped (a docs-only pull request)', docsOnly],
+  ])('passes: %s', (_, r) => {
+    const v = judge(r);
+    expect(v).toEqual({ status: 0, errors: [], summary: expect.stringContaining('| build-wheels | ' + r.BUILD_WHEELS + ' | ok |') });
+    expect(v.summary).toContain('### CI result');
+  });
+
+  it.each([
+    ['one build leg failed (the matrix job reports failure)', { ...ok, BUILD_WHEELS: 'failure', MERGE_WHEELS: 'skipped' }, ['build-wheels is failure, but it should be success (a wheel project is affected).', 'merge wheels is skipped, but it should be success (a wheel project is affected).']],
+    ['build-wheels was skipped although a wheel project is affected', { ...ok, BUILD_WHEELS: 'skipped', MERGE_WHEELS: 'skipped' }, ['build-wheels is skipped, but it should be success (a wheel project is affected).', 'merge wheels is skipped, but it should be success (a wheel project is affected).']],
+    ['build-wheels ran although no wheel project is affected', { ...docsOnly, BUILD_WHEELS: 'success', MERGE_WHEELS: 'success' }, ['build-wheels is success, but it should be skipped (no wheel project is affected).', 'merge wheels is success, but it should be skipped (no wheel project is affected).']],
+    ['the tests failed on a docs-only pull request', { ...docsOnly, CHECKS: 'failure' }, ['lint, typecheck, test (affected) is failure, but it should be success.']],
+    ['the e2e job was cancelled', { ...ok, E2E: 'cancelled' }, ['e2e (affected) is cancelled, but it should be success.']],
+    ['affected projects failed (no verdict, everything after it skipped)', { WHEELS: '', AFFECTED: 'failure', CHECKS: 'skipped', E2E: 'skipped', BUILD_WHEELS: 'skipped', MERGE_WHEELS: 'skipped' }, ['affected projects is failure, but it should be success.', 'lint, typecheck, test (affected) is skipped, but it should be success.', 'e2e (affected) is skipped, but it should be success.', "affected projects gave no wheels verdict (output ''), so whether build-wheels had to run is unknown; see that job."]],
+  ] as Array<[string, Results, string[]]>)('fails: %s, one ::error line per wrong job', (_, r, why) => {
+    const v = judge(r);
+    expect(v.status).toBe(1);
+    expect(v.errors).toEqual(why.map((w) => `::error title=CI result::${w}`));
+  });
+});
+
 describe('release.yml validate: the default-branch guard', () => {
   const guard = stepById(load('release.yml').jobs['validate'], 'on-default-branch');
   let repo: string;

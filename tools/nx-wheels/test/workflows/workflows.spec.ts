@@ -6,8 +6,10 @@
  * publish job runs nothing of ours. actionlint and zizmor (nx run ci:lint) check syntax and
  * security patterns; this checks the design. The inline scripts' behaviour: workflow-scripts.spec.ts.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CI_JOBS, CI_RESULT_JOB } from '../../src/generators/ci/workflows';
 import { WORKSPACE } from '../helpers/workspace';
 import { envName, evaluate, FILES, globMatches, GithubContext, INSTALL_STEP, load, needs, runs, Step, stepById, steps, text, uses } from './load';
 
@@ -127,22 +129,71 @@ describe('every workflow', () => {
 
 describe('ci.yml', () => {
   const w = load('ci.yml');
-  const { affected, checks, 'build-wheels': build, 'merge-wheels': merge } = w.jobs;
+  const { affected, checks, e2e, 'build-wheels': build, 'merge-wheels': merge, 'ci-result': result } = w.jobs;
 
   it('runs on pushes to main and on pull requests', () => {
     expect(w.on).toEqual({ push: { branches: ['main'] }, pull_request: null });
   });
 
-  it('jobs: affected, checks, build-wheels, merge-wheels (release readiness is its own workflow)', () => {
-    expect(Object.keys(w.jobs).sort()).toEqual(['affected', 'build-wheels', 'checks', 'merge-wheels']);
+  it('jobs: affected, checks, e2e, build-wheels, merge-wheels and the ci-result aggregator (release readiness is its own workflow)', () => {
+    expect(Object.keys(w.jobs).sort()).toEqual(['affected', 'build-wheels', 'checks', 'ci-result', 'e2e', 'merge-wheels']);
     expect(text('ci.yml')).not.toMatch(/validate-release/);
+    // the generator's table of jobs and display names is this file's
+    expect(w.jobs[CI_RESULT_JOB.id]).toBe(result);
+    const names = Object.fromEntries(Object.entries(w.jobs).filter(([id]) => id !== CI_RESULT_JOB.id).map(([id, j]) => [id, j.name]));
+    expect({ ...names, 'build-wheels': 'build-wheels' }).toEqual(CI_JOBS);
+    expect(build.name).toBe('build-wheels (${{ matrix.platform }})');
+  });
+
+  it('ci-result: one non-matrix job named `CI result` that needs every other job and always runs (the check to require)', () => {
+    expect(result.name).toBe(CI_RESULT_JOB.name);
+    expect(result.name).not.toMatch(/\$\{\{/);
+    expect(result.strategy).toBeUndefined();
+    expect(result.if).toBe('always()');
+    expect(needs(result).sort()).toEqual(Object.keys(w.jobs).filter((id) => id !== 'ci-result').sort());
+    expect(result.permissions).toEqual({});
+    expect(steps(result)).toHaveLength(1);
+    expect(steps(result)[0].env).toEqual({
+      WHEELS: '${{ needs.affected.outputs.wheels }}',
+      AFFECTED: '${{ needs.affected.result }}',
+      CHECKS: '${{ needs.checks.result }}',
+      E2E: '${{ needs.e2e.result }}',
+      BUILD_WHEELS: '${{ needs.build-wheels.result }}',
+      MERGE_WHEELS: '${{ needs.merge-wheels.result }}',
+    });
+    // (its verdicts are run with bash in workflow-scripts.spec.ts)
+  });
+
+  it('e2e: nx affected -t e2e with CPython 3.13 on the host, the runner\'s container engines hidden (the suite proves the native engine)', () => {
+    expect(needs(e2e)).toEqual(['affected']);
+    expect(e2e.if).toBeUndefined();
+    expect(e2e.permissions).toEqual({ contents: 'read' });
+    expect(runs(e2e)).toContain('npx nx affected -t e2e --parallel=1');
+    expect(e2e.env).toEqual({
+      NX_BASE: '${{ needs.affected.outputs.base }}',
+      NX_HEAD: '${{ needs.affected.outputs.head }}',
+      CIBW_CONTAINER_ENGINE: 'docker',
+      DOCKER_HOST: 'unix:///nonexistent/docker.sock',
+    });
+    expect(uses(e2e, 'actions/setup-python')[0].with).toEqual({ 'python-version': '3.13\n3.12\n' });
+  });
+
+  it('a change to a workflow makes nx-wheels affected, so its test and e2e targets (the workflow tests) run in CI', () => {
+    const nx = JSON.parse(readFileSync(join(WORKSPACE, 'tools/nx-wheels/package.json'), 'utf8')).nx;
+    for (const t of ['test', 'e2e']) expect(nx.targets[t].inputs).toContain('{workspaceRoot}/.github/workflows/**/*');
+    const r = spawnSync('npx', ['nx', 'show', 'projects', '--affected', '--files=.github/workflows/main-guard.yml', '--withTarget=e2e'], {
+      cwd: WORKSPACE,
+      encoding: 'utf8',
+      env: { ...process.env, NX_DAEMON: 'false' },
+    });
+    expect({ status: r.status, projects: r.stdout.trim().split('\n') }).toEqual({ status: 0, projects: ['nx-wheels'] });
   });
 
   it('derives base and head with nrwl/nx-set-shas (full history) and hands them to the other jobs', () => {
     expect(uses(affected, 'nrwl/nx-set-shas')).toHaveLength(1);
     expect(uses(affected, 'actions/checkout')[0].with).toMatchObject({ 'fetch-depth': 0 });
     expect(affected.permissions).toEqual({ contents: 'read', actions: 'read' });
-    for (const job of [checks, build]) {
+    for (const job of [checks, e2e, build]) {
       expect(needs(job)).toEqual(['affected']);
       expect(job.env).toMatchObject({ NX_BASE: '${{ needs.affected.outputs.base }}', NX_HEAD: '${{ needs.affected.outputs.head }}' });
       expect(uses(job, 'actions/checkout')[0].with).toMatchObject({ 'fetch-depth': 0 });

@@ -71,7 +71,7 @@ const SETUP_NODE = `      - uses: ${ACTION.setupNode}
           package-manager-cache: false
 `;
 
-/** The interpreter of the pinned toolchain; cibuildwheel brings each target CPython itself (manylinux container, python.org installer). */
+/** The interpreter of the pinned toolchain; cibuildwheel brings each target CPython itself (the manylinux container's on Linux, NuGet's python package on Windows). */
 const SETUP_PYTHON = `      - uses: ${ACTION.setupPython}
         with:
           python-version: '3.12'
@@ -111,6 +111,7 @@ interface Ctx extends CiPlan {
   ciPaths: string;
   ciLintComment: string;
   checkTargets: string;
+  e2eEnv: string;
 }
 
 function context(plan: CiPlan): Ctx {
@@ -131,6 +132,12 @@ function context(plan: CiPlan): Ctx {
     ciPaths: plan.ciTools ? '      - tools/ci/**\n' : '',
     ciLintComment: plan.ciTools ? '      # lint = actionlint and zizmor over the workflows (project ci, affected when a workflow changes).\n' : '',
     checkTargets: ['lint', 'typecheck', 'test', ...(t.test !== 'test' ? [t.test] : [])].join(' '),
+    e2eEnv: plan.ciTools
+      ? '      # The e2e suite proves the native engine (no container engine, as on our machines); the\n' +
+        "      # runner's docker and podman are hidden from it. build-wheels below runs cibuildwheel.\n" +
+        '      CIBW_CONTAINER_ENGINE: docker\n' +
+        '      DOCKER_HOST: unix:///nonexistent/docker.sock\n'
+      : '',
   };
 }
 
@@ -154,8 +161,9 @@ export function renderCiWorkflow(plan: CiPlan): string {
   return `# CI for pushes to main and pull requests. Every step is an Nx target; \`nx affected\` (base/head
 # from nrwl/nx-set-shas) runs only what a change can affect, so a pull request that touches no
 # native or binding code builds no wheels (the workflows, the lockfile and package.json are inputs
-# of the wheel targets, so a change to them does build). Release readiness has its own workflow
-# (release-readiness.yml). Release notes: docs/release-guide.md.
+# of the wheel targets, so a change to them does build). \`CI result\` is the one check to require
+# in branch protection. Release readiness has its own workflow (release-readiness.yml). Release
+# notes: docs/release-guide.md.
 name: CI
 
 on:
@@ -222,6 +230,32 @@ ${SETUP_NODE}      # 3.12 runs the pinned toolchain (python3); 3.13 tests the cp
 ${p.install}${p.ciLintComment}      - name: nx affected -t ${p.checkTargets}
         run: npx nx affected -t ${p.checkTargets} --parallel=1
 
+  # The end-to-end suites (the e2e target; for this workspace's plugin: real Nx, real builds in
+  # copies of the workspace). A change to a workflow makes the plugin affected too (its test and
+  # e2e inputs include .github/workflows), so the workflow tests run on such a pull request.
+  e2e:
+    name: e2e (affected)
+    needs: affected
+    runs-on: ubuntu-latest
+    timeout-minutes: 60
+    permissions:
+      contents: read
+    env:
+      NX_BASE: \${{ needs.affected.outputs.base }}
+      NX_HEAD: \${{ needs.affected.outputs.head }}
+${p.e2eEnv}    steps:
+      - uses: ${ACTION.checkout}
+        with:
+          fetch-depth: 0
+          persist-credentials: false
+${SETUP_NODE}      - uses: ${ACTION.setupPython}
+        with:
+          python-version: |
+            3.13
+            3.12
+${p.install}      - name: nx affected -t e2e
+        run: npx nx affected -t e2e --parallel=1
+
   build-wheels:
     name: build-wheels (\${{ matrix.platform }})
     needs: affected
@@ -244,7 +278,7 @@ ${p.matrix}    runs-on: \${{ matrix.os }}
           fetch-depth: 0
           persist-credentials: false
 ${SETUP_NODE}      # The toolchain's interpreter; cibuildwheel brings the target CPython itself
-      # (manylinux container on Linux, python.org installer on Windows).
+      # (the manylinux container's on Linux, the NuGet \`python\` package on Windows).
 ${SETUP_PYTHON}${p.install}      - name: nx affected -t ${p.t.buildWheels} (cibuildwheel)
         run: npx nx affected -t ${p.t.buildWheels} --engine=cibuildwheel --platform="$PLATFORM"
       - uses: ${ACTION.uploadArtifact}
@@ -268,6 +302,82 @@ ${uploadPaths(p, p.projects)}          if-no-files-found: error
           pattern: wheels-*
           retention-days: 7
           delete-merged: true
+
+${resultJob()}`;
+}
+
+/**
+ * The jobs of ci.yml other than the aggregator, with their display names: the aggregator needs
+ * every one of them (a test holds the job list and this table equal).
+ */
+export const CI_JOBS = {
+  affected: 'affected projects',
+  checks: 'lint, typecheck, test (affected)',
+  e2e: 'e2e (affected)',
+  'build-wheels': 'build-wheels',
+  'merge-wheels': 'merge wheels',
+} as const;
+
+/** Id and name of ci.yml's aggregator job: the one stable check name branch protection requires. */
+export const CI_RESULT_JOB = { id: 'ci-result', name: 'CI result' } as const;
+
+/**
+ * ci.yml's aggregator job. It runs always (also when a job failed or the run was cancelled) and
+ * fails unless affected, checks and e2e succeeded and the wheel jobs match the affected verdict:
+ * succeeded when a wheel project is affected, skipped when none is. A skipped matrix job reports
+ * under its unexpanded name (build-wheels with the literal matrix expression in it), so its
+ * per-platform names cannot be required; this job's name can.
+ */
+function resultJob(): string {
+  return `  # The check to require in branch protection (docs/release-guide.md#protect-main). A matrix job
+  # skipped by its \`if\` reports under its unexpanded name, so \`build-wheels (linux)\` never arrives
+  # on a pull request that builds no wheels; this job always runs, under one name. It fails when a
+  # job failed or was cancelled, or when build-wheels was skipped although a wheel project is
+  # affected (or ran although none is); it passes when the wheel jobs were rightly skipped.
+  ${CI_RESULT_JOB.id}:
+    name: ${CI_RESULT_JOB.name}
+    needs: [${Object.keys(CI_JOBS).join(', ')}]
+    if: always()
+    runs-on: ubuntu-latest
+    timeout-minutes: 5
+    permissions: {}
+    steps:
+      - name: Every job passed, or was rightly skipped
+        env:
+          WHEELS: \${{ needs.affected.outputs.wheels }}
+${Object.keys(CI_JOBS).map((id) => `          ${id.toUpperCase().replace(/-/g, '_')}: \${{ needs.${id}.result }}\n`).join('')}        run: |
+          failed=0
+          row() { echo "| $1 | $2 | $3 |" >> "$GITHUB_STEP_SUMMARY"; }
+          # expect <job name> <its result> <the result it must have> <why>
+          expect() {
+            if [ "$2" = "$3" ]; then
+              row "$1" "$2" ok
+            else
+              row "$1" "$2" "should be $3$4"
+              echo "::error title=${CI_RESULT_JOB.name}::$1 is $2, but it should be $3$4."
+              failed=1
+            fi
+          }
+          { echo "### ${CI_RESULT_JOB.name}"; echo; echo "| job | result | verdict |"; echo "|---|---|---|"; } >> "$GITHUB_STEP_SUMMARY"
+          expect "${CI_JOBS.affected}" "$AFFECTED" success ""
+          expect "${CI_JOBS.checks}" "$CHECKS" success ""
+          expect "${CI_JOBS.e2e}" "$E2E" success ""
+          case "$WHEELS" in
+            true)
+              expect "${CI_JOBS['build-wheels']}" "$BUILD_WHEELS" success " (a wheel project is affected)"
+              expect "${CI_JOBS['merge-wheels']}" "$MERGE_WHEELS" success " (a wheel project is affected)"
+              ;;
+            false)
+              expect "${CI_JOBS['build-wheels']}" "$BUILD_WHEELS" skipped " (no wheel project is affected)"
+              expect "${CI_JOBS['merge-wheels']}" "$MERGE_WHEELS" skipped " (no wheel project is affected)"
+              ;;
+            *)
+              row "${CI_JOBS['build-wheels']}" "$BUILD_WHEELS" "unknown: no verdict from ${CI_JOBS.affected}"
+              echo "::error title=${CI_RESULT_JOB.name}::${CI_JOBS.affected} gave no wheels verdict (output '$WHEELS'), so whether build-wheels had to run is unknown; see that job."
+              failed=1
+              ;;
+          esac
+          exit "$failed"
 `;
 }
 
