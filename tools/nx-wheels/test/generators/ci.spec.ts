@@ -47,6 +47,8 @@ function twoProjects(): Tree {
 }
 
 const yaml = (tree: Tree, f: string) => parse(tree.read(f, 'utf-8')!) as Workflow;
+/** download-artifact by run id: a job re-run alone reads the artifact of an earlier attempt. */
+const BY_RUN = { 'github-token': '${{ github.token }}', 'run-id': '${{ github.run_id }}' };
 const PROJECTS = [
   { name: 'mylib-py', dist: 'mylib-py', wheelhouse: 'bindings/mylib-py/wheelhouse' },
   { name: 'python', dist: 'quiverdb', wheelhouse: 'bindings/python/wheelhouse' },
@@ -91,7 +93,7 @@ describe('ci generator with two wheel projects (python + a generated binding)', 
     const v = rel.jobs['validate'];
     const runsOf = steps(v).map((s) => s.run ?? '');
     for (const p of PROJECTS) {
-      expect(uses(v, 'actions/download-artifact').map((s) => s.with)).toContainEqual({ name: `${p.name}-wheels`, path: p.wheelhouse });
+      expect(uses(v, 'actions/download-artifact').map((s) => s.with)).toContainEqual({ name: `${p.name}-wheels`, path: p.wheelhouse, ...BY_RUN });
       expect(runsOf).toContain(`npx nx run ${p.name}:validate-release --mode=tag --notesFile=dist/release/${p.name}/release-notes.md`);
       expect(runsOf.find((r) => r.startsWith(`npx nx run ${p.name}:validate-wheels --platforms=linux,windows --exclude-task-dependencies`))).toContain(`--sha256sums=dist/release/${p.name}/SHA256SUMS`);
       const preflight = steps(v).find((s) => s.id === `preflight-${p.name}`)!;
@@ -129,9 +131,9 @@ describe('ci generator with two wheel projects (python + a generated binding)', 
     for (const p of PROJECTS) {
       const job = rel.jobs[`publish-${p.name}`];
       expect(needs(job)).toEqual(['validate']);
-      expect(job.permissions).toEqual({ 'id-token': 'write' });
+      expect(job.permissions).toEqual({ 'id-token': 'write', actions: 'read' });
       expect(job.environment).toEqual({ name: 'pypi', url: `https://pypi.org/project/${p.dist}/\${{ needs.validate.outputs.version }}/` });
-      expect(uses(job, 'actions/download-artifact').map((s) => s.with)).toEqual([{ name: `${p.name}-pypi-upload`, path: 'pypi-upload' }]);
+      expect(uses(job, 'actions/download-artifact').map((s) => s.with)).toEqual([{ name: `${p.name}-pypi-upload`, path: 'pypi-upload', ...BY_RUN }]);
       expect(steps(job).find((s) => s.id === 'verify')!.env).toEqual({ EXPECTED_SUMS: `\${{ needs.validate.outputs.upload-sums-${p.name} }}` });
       expect(uses(job, 'pypa/gh-action-pypi-publish')).toHaveLength(1);
     }

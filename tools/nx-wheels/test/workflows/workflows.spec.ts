@@ -13,6 +13,9 @@ import { CI_JOBS, CI_RESULT_JOB } from '../../src/generators/ci/workflows';
 import { WORKSPACE } from '../helpers/workspace';
 import { envName, evaluate, FILES, globMatches, GithubContext, INSTALL_STEP, load, needs, runs, Step, stepById, steps, text, uses } from './load';
 
+/** What a download-artifact step of release.yml adds to name and path: the REST API route a re-run of the job alone needs. */
+const BY_RUN = { 'github-token': '${{ github.token }}', 'run-id': '${{ github.run_id }}' };
+
 /** What a build uploads: the wheels, and the sdist when the build-wheels sdist option is on. */
 const WHEELHOUSE_FILES = 'bindings/python/wheelhouse/*.whl\nbindings/python/wheelhouse/*.tar.gz\n';
 
@@ -329,9 +332,10 @@ describe('release.yml', () => {
   it('least privilege: only release writes contents, only publish gets id-token (and nothing else), only publish uses the pypi environment', () => {
     expect(build.permissions).toEqual({ contents: 'read' });
     expect(merge.permissions).toEqual({});
-    expect(validate.permissions).toEqual({ contents: 'read' });
-    expect(release.permissions).toEqual({ contents: 'write' });
-    expect(publish.permissions).toEqual({ 'id-token': 'write' });
+    // actions: read for download-artifact by run id (a job re-run alone reads an earlier attempt's artifact)
+    expect(validate.permissions).toEqual({ contents: 'read', actions: 'read' });
+    expect(release.permissions).toEqual({ contents: 'write', actions: 'read' });
+    expect(publish.permissions).toEqual({ 'id-token': 'write', actions: 'read' });
     expect(publish.environment).toEqual({ name: 'pypi', url: 'https://pypi.org/project/quiverdb/${{ needs.validate.outputs.version }}/' });
     for (const [id, job] of Object.entries(w.jobs)) {
       if (id !== 'publish') {
@@ -380,7 +384,7 @@ describe('release.yml', () => {
     expect(fingerprint['working-directory']).toBe('dist/pypi-upload');
     const dl = uses(validate, 'actions/download-artifact');
     expect(dl).toHaveLength(1);
-    expect(dl[0].with).toEqual({ name: 'wheels', path: 'bindings/python/wheelhouse' });
+    expect(dl[0].with).toEqual({ name: 'wheels', path: 'bindings/python/wheelhouse', ...BY_RUN });
     const vw = runs(validate).find((x) => x.includes('python:validate-wheels'))!;
     expect(vw).toMatch(/^npx nx run python:validate-wheels --platforms=linux,windows --exclude-task-dependencies .*--sha256sums=dist\/release\/SHA256SUMS/);
     const preflight = stepById(validate, 'preflight');
@@ -401,6 +405,9 @@ describe('release.yml', () => {
   it('release: GitHub Release with the changelog section as notes (generated notes as fallback), wheels and SHA256SUMS, pre-release for a/b/rc/dev', () => {
     const names = uses(release, 'actions/download-artifact').map((s) => s.with!['name']);
     expect(names.sort()).toEqual(['release-metadata', 'wheels']);
+    // never replaces an asset (immutable releases refuse it): skip by sha256, upload what is missing
+    expect(runs(release).join('\n')).not.toMatch(/--clobber/);
+    expect(runs(release).join('\n')).toMatch(/gh release view "\$TAG" --json isDraft,assets/);
     const script = runs(release).join('\n');
     expect(script).toMatch(/gh release create "\$TAG" --verify-tag/);
     expect(script).toMatch(/--notes-file release\/release-notes\.md/);
@@ -416,7 +423,7 @@ describe('release.yml', () => {
     const all = steps(publish);
     expect(all.map((s) => s.uses?.split('@')[0] ?? `run:${s.id}`)).toEqual(['actions/download-artifact', 'run:verify', 'pypa/gh-action-pypi-publish']);
     const [dl, verify, upload] = all;
-    expect(dl.with).toEqual({ name: 'pypi-upload', path: 'pypi-upload' });
+    expect(dl.with).toEqual({ name: 'pypi-upload', path: 'pypi-upload', ...BY_RUN });
     expect(verify['working-directory']).toBe('pypi-upload');
     expect(verify.env).toEqual({ EXPECTED_SUMS: '${{ needs.validate.outputs.upload-sums }}' });
     expect(verify.run).toMatch(/sha256sum -c --strict \.\.\/SHA256SUMS/);
@@ -427,7 +434,17 @@ describe('release.yml', () => {
     for (const s of all) expect(s.uses ?? '').not.toMatch(/^actions\/(checkout|setup-)/);
     const scripts = runs(publish).join('\n');
     expect(scripts).not.toMatch(/\b(npm|npx|node|pip3?|python3?|uv|nx)\b/);
-    expect(JSON.stringify(publish)).not.toMatch(/GH_TOKEN|github\.token|tools\//);
+    // the job's token (actions: read) goes to download-artifact only, never to a script or the publish action
+    expect(JSON.stringify({ ...publish, steps: all.filter((s) => s !== dl) })).not.toMatch(/GH_TOKEN|github\.token|tools\//);
+  });
+
+  it('every download-artifact reads by run id with the job token, and its job may read actions (a job re-run alone finds an earlier attempt\'s artifact)', () => {
+    const jobs = Object.entries(w.jobs).filter(([, j]) => uses(j, 'actions/download-artifact').length > 0);
+    expect(jobs.map(([id]) => id).sort()).toEqual(['publish', 'release', 'validate']);
+    for (const [id, job] of jobs) {
+      for (const s of uses(job, 'actions/download-artifact')) expect({ id, with: s.with }).toEqual({ id, with: expect.objectContaining(BY_RUN) });
+      expect({ id, actions: (job.permissions as Record<string, string>)['actions'] }).toEqual({ id, actions: 'read' });
+    }
   });
 
   it('the artifact publish uploads is the one validate made after the preflight', () => {

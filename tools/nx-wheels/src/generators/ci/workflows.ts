@@ -94,6 +94,18 @@ jobs:
 const NPM_CI_TOOLS = "      - name: npm ci (+ this host's native packages)\n        run: node tools/ci/npm-ci.mjs\n";
 const NPM_CI = '      - name: npm ci\n        run: npm ci\n';
 
+/**
+ * A download-artifact step of release.yml. With `github-token` and `run-id` the action reads
+ * through the REST API, where artifacts belong to the run rather than to one attempt: a job re-run
+ * alone ("Re-run failed jobs": publish, the GitHub Release, validate) then finds the artifact an
+ * earlier attempt's job made, which the default (current attempt only) does not. The job needs
+ * `actions: read`.
+ */
+const download = (name: string, path: string) =>
+  `      - uses: ${ACTION.downloadArtifact}\n        with:\n          name: ${name}\n          path: ${path}\n` +
+  '          github-token: ${{ github.token }} # with run-id: a re-run of this job alone reads an earlier attempt\'s artifact\n' +
+  '          run-id: ${{ github.run_id }}\n';
+
 /** `a`, `a and b`, `a, b and c`. */
 const joinAnd = (xs: string[]) => (xs.length <= 1 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`);
 
@@ -432,11 +444,7 @@ export function renderReleaseWorkflow(plan: CiPlan): string {
         id: ${sid(q, 'release')}
         if: (github.event_name == 'push' || github.event_name == 'workflow_dispatch') && startsWith(github.ref, 'refs/tags/${p.tagPrefix}')
         run: npx nx run ${q.name}:${t.validateRelease} --mode=tag --notesFile=${relDir(q)}/release-notes.md
-      - uses: ${ACTION.downloadArtifact}
-        with:
-          name: ${art(q, 'wheels')}
-          path: ${whDir(q)}
-      # --exclude-task-dependencies: check the downloaded wheels, do not rebuild them here.
+${download(art(q, 'wheels'), whDir(q))}      # --exclude-task-dependencies: check the downloaded wheels, do not rebuild them here.
       # The tag comes from GITHUB_REF (none on a pull request: the version is pyproject.toml's).
       - name: nx run ${q.name}:${t.validateWheels} --platforms=${q.platforms.join(',')}
         run: >-
@@ -492,7 +500,7 @@ ${p.projects.map((q) => `            ${relDir(q)}/validation-report.json\n`).joi
 
   const releaseWheelDownloads = (p: Ctx) =>
     p.projects
-      .map((q) => `      - uses: ${ACTION.downloadArtifact}\n        with:\n          name: ${art(q, 'wheels')}\n          path: wheels\n`)
+      .map((q) => download(art(q, 'wheels'), 'wheels'))
       .join('');
 
   const publishJobs = (p: Ctx) =>
@@ -512,12 +520,9 @@ ${p.projects.map((q) => `            ${relDir(q)}/validation-report.json\n`).joi
       url: https://pypi.org/project/${q.distribution}/\${{ needs.validate.outputs.version }}/
     permissions:
       id-token: write # trusted publishing (OIDC); no API token
+      actions: read # download-artifact by run id (a re-run of this job alone)
     steps:
-      - uses: ${ACTION.downloadArtifact}
-        with:
-          name: ${art(q, 'pypi-upload')}
-          path: pypi-upload
-      # The artifact must be exactly what validate made: its SHA256SUMS the one validate
+${download(art(q, 'pypi-upload'), 'pypi-upload')}      # The artifact must be exactly what validate made: its SHA256SUMS the one validate
       # fingerprinted, the same file names in dist/ and in SHA256SUMS, every file's sha256 as listed.
       - name: Verify pypi-upload against its SHA256SUMS
         id: verify
@@ -629,6 +634,7 @@ ${mergeSteps(p)}
     timeout-minutes: 30
     permissions:
       contents: read
+      actions: read # download-artifact by run id (a re-run of this job alone)
 ${validateOutputs(p)}    steps:
       - uses: ${ACTION.checkout}
         with:
@@ -660,13 +666,14 @@ ${SETUP_NODE}${SETUP_PYTHON}${p.install}${validateSteps(p)}
     timeout-minutes: 10
     permissions:
       contents: write # gh release create / upload
+      actions: read # download-artifact by run id (a re-run of this job alone)
     steps:
-${releaseWheelDownloads(p)}      - uses: ${ACTION.downloadArtifact}
-        with:
-          name: release-metadata
-          path: release
-      # gh (preinstalled on GitHub-hosted runners) instead of a third-party action: no extra code
-      # runs with contents: write. Re-running updates the assets of an existing release.
+${releaseWheelDownloads(p)}${download('release-metadata', 'release')}      # gh (preinstalled on GitHub-hosted runners) instead of a third-party action: no extra code
+      # runs with contents: write. A re-run never replaces an asset (no --clobber, which immutable
+      # releases refuse): an asset already attached with the same sha256 (GitHub's digest, or the
+      # downloaded bytes for an asset without one) is skipped, a missing one is uploaded, one with
+      # other bytes stops the job before anything is uploaded; a draft left by a failed create is
+      # completed and published.
       - name: gh release create
         env:
           GH_TOKEN: \${{ github.token }}
@@ -678,19 +685,52 @@ ${releaseWheelDownloads(p)}      - uses: ${ACTION.downloadArtifact}
           set -euo pipefail
           shopt -s nullglob
           assets=(wheels/*.whl wheels/*.tar.gz release/SHA256SUMS)
-          if gh release view "$TAG" >/dev/null 2>&1; then
-            gh release upload "$TAG" "\${assets[@]}" --clobber
-            exit 0
-          fi
-          # The version's CHANGELOG.md section; GitHub's generated notes when it is empty.
-          if grep -q '[^[:space:]]' release/release-notes.md; then
-            notes=(--notes-file release/release-notes.md)
-          else
-            notes=(--generate-notes)
-          fi
           pre=()
           if [ "$PRERELEASE" = true ]; then pre=(--prerelease --latest=false); fi
-          gh release create "$TAG" --verify-tag --title "${p.title} $VERSION" "\${notes[@]}" "\${pre[@]}" "\${assets[@]}"
+          # First line draft|published, then one "name<TAB>sha256" line per attached asset.
+          if ! listing="$(gh release view "$TAG" --json isDraft,assets --jq '(if .isDraft then "draft" else "published" end), (.assets[] | [.name, ((.digest // "") | sub("^sha256:"; ""))] | @tsv)' 2>/dev/null)"; then
+            # The version's CHANGELOG.md section; GitHub's generated notes when it is empty.
+            if grep -q '[^[:space:]]' release/release-notes.md; then
+              notes=(--notes-file release/release-notes.md)
+            else
+              notes=(--generate-notes)
+            fi
+            gh release create "$TAG" --verify-tag --title "${p.title} $VERSION" "\${notes[@]}" "\${pre[@]}" "\${assets[@]}"
+            exit 0
+          fi
+          state="$(head -n 1 <<<"$listing")"
+          attached="$(tail -n +2 <<<"$listing")"
+          upload=()
+          conflict=0
+          for f in "\${assets[@]}"; do
+            name="\${f##*/}"
+            want="$(sha256sum "$f" | cut -c1-64)"
+            have="$(awk -F '\\t' -v n="$name" '$1 == n { print "=" $2; exit }' <<<"$attached")"
+            if [ -z "$have" ]; then
+              echo "$name: not attached yet, uploading"
+              upload+=("$f")
+              continue
+            fi
+            have="\${have#=}"
+            if [ -z "$have" ]; then # attached before GitHub recorded digests: hash the attached bytes
+              dir="$(mktemp -d)"
+              gh release download "$TAG" --pattern "$name" --dir "$dir"
+              have="$(sha256sum "$dir/$name" | cut -c1-64)"
+            fi
+            if [ "$have" = "$want" ]; then
+              echo "$name: already attached with the same sha256 $want, skipped"
+            else
+              echo "::error title=GitHub Release::release $TAG already has $name with sha256 $have, but this run's $name has sha256 $want; assets are never replaced: if the attached file is the wrong one, delete it (gh release delete-asset $TAG $name) and re-run this job, otherwise this run did not rebuild the released bytes (docs/release-guide.md#recovering)."
+              conflict=1
+            fi
+          done
+          if [ "$conflict" -ne 0 ]; then exit 1; fi
+          if [ "\${#upload[@]}" -gt 0 ] && ! gh release upload "$TAG" "\${upload[@]}"; then
+            echo "::error title=GitHub Release::uploading \${upload[*]##*/} to release $TAG failed (gh's message above); a published release that is immutable takes no new assets: publish a new version (docs/release-guide.md#recovering)."
+            exit 1
+          fi
+          if [ "$state" = draft ]; then gh release edit "$TAG" --draft=false "\${pre[@]}"; fi
+          echo "release $TAG ($state): \${#upload[@]} asset(s) uploaded, $(( \${#assets[@]} - \${#upload[@]} )) already attached" | tee -a "$GITHUB_STEP_SUMMARY"
 
 ${publishJobs(p)}`;
 }
