@@ -52,8 +52,8 @@ export const stepById = (j: Job, id: string) => {
   return s;
 };
 
-/** The one way a job installs node_modules: `node tools/ci/npm-ci.mjs` (npm ci + this host's native packages). */
-export const INSTALL_STEP = { name: "npm ci (+ this host's native packages)", run: 'node tools/ci/npm-ci.mjs' };
+/** The one way a job installs node_modules: `node tools/ci/npm-ci.mjs` (npm ci, then a check of this host's native packages). */
+export const INSTALL_STEP = { name: "npm ci (then check this host's native packages)", run: 'node tools/ci/npm-ci.mjs' };
 
 /** GitHub's filter glob for refs and paths: `*` matches any characters except `/`, `**` anything. */
 export function globMatches(pattern: string, ref: string): boolean {
