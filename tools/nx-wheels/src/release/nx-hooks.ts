@@ -7,7 +7,9 @@
  * tag matching `^v(.+)`. A stray `vendor-import` sorts first and Nx reads the version
  * `endor-import`. The current version (`currentVersionResolver: "git-tag"`), the commit range of
  * conventional-commit bumps and the changelog's start all come from that function, and Nx offers
- * no hook for it, so {@link installReleaseHooks} replaces the module exports Nx calls through:
+ * no hook for it, so {@link installReleaseHooks} (called explicitly, after nx-internals.ts checked
+ * that this Nx is in the tested range and has these exports with the expected arity) replaces the
+ * module exports Nx calls through:
  *
  * - `getLatestGitTagForPattern`, for tag patterns `<prefix>{version}`: the highest tag per
  *   {@link latestReleaseTag} (PEP 440 versions only, PEP 440 order; the rule validate-release uses);
@@ -26,9 +28,15 @@
  */
 import { isPrerelease, normalizeVersion } from '../core/pep440';
 import { latestReleaseTag } from '../core/release-check';
+import { nxInternals } from './nx-internals';
 
-/** The version the running `nx release` is producing, recorded by the VersionActions. */
-export const releaseState: { newVersion: string | null; diskVersion: string | null; manifests: string[] } = { newVersion: null, diskVersion: null, manifests: [] };
+/** The version the running `nx release` is producing and its tag prefix, recorded by the VersionActions. */
+export const releaseState: { newVersion: string | null; diskVersion: string | null; manifests: string[]; tagPrefix: string | null } = {
+  newVersion: null,
+  diskVersion: null,
+  manifests: [],
+  tagPrefix: null,
+};
 
 /**
  * The literal prefix of a tag pattern `<prefix>{version}` (`v{version}` -> `v`), or `null` for
@@ -76,16 +84,18 @@ let lastGraph: GraphLike | null = null;
 
 type AnyFn = (...args: any[]) => any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-/** Replace the Nx exports described in the module comment (idempotent). */
+/**
+ * Replace the Nx exports described in the module comment, once per process. Called explicitly by
+ * the VersionActions' `init` (before Nx resolves the current version) and by the changelog
+ * renderer; importing this module changes nothing.
+ * @throws QuiverError `NX_RELEASE_UNSUPPORTED` when the workspace's Nx is outside the tested range
+ *   or an export is missing or re-shaped ({@link nxInternals}); nothing is replaced then
+ */
 export function installReleaseHooks(): void {
   if (installed) return;
+  const nx = nxInternals();
   installed = true;
-  /* eslint-disable @typescript-eslint/no-require-imports */
-  const git = require('nx/src/command-line/release/utils/git') as Record<string, AnyFn>;
-  const plans = require('nx/src/command-line/release/changelog/version-plan-filtering') as Record<string, AnyFn>;
-  const commitUtils = require('nx/src/command-line/release/changelog/commit-utils') as Record<string, AnyFn>;
-  const fileMapUtils = require('nx/src/project-graph/file-map-utils') as Record<string, AnyFn>;
-  /* eslint-enable @typescript-eslint/no-require-imports */
+  const { git, plans, commitUtils, fileMapUtils } = nx;
 
   const nxLatest = git['getLatestGitTagForPattern'];
   git['getLatestGitTagForPattern'] = async (pattern: string, data: unknown, resolveTags: AnyFn, options: { checkAllBranchesWhen?: unknown } = {}) => {
@@ -110,7 +120,7 @@ export function installReleaseHooks(): void {
     const tags: string[] = await args.resolveRepositoryTags(args.checkAllBranchesWhen);
     const previous = latestReleaseTag(tags, prefix, { finalOnly: true, below: releasing });
     if (!previous) return nxFrom({ ...args, resolveRepositoryTags: async () => [] });
-    return git['getCommitHash'](`refs/tags/${previous.tag}`);
+    return nx.getCommitHash(`refs/tags/${previous.tag}`);
   };
 
   const nxFileMap = fileMapUtils['createFileMapUsingProjectGraph'];
