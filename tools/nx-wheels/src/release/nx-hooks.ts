@@ -30,13 +30,26 @@ import { isPrerelease, normalizeVersion } from '../core/pep440';
 import { latestReleaseTag } from '../core/release-check';
 import { nxInternals } from './nx-internals';
 
+/** What the running `nx release` shares between the VersionActions, the hooks and the renderer. */
+interface SharedReleaseState {
+  release: { newVersion: string | null; diskVersion: string | null; manifests: string[]; tagPrefix: string | null };
+  installed: boolean;
+  lastGraph: GraphLike | null;
+}
+
+/**
+ * One state per process, kept on `globalThis`: Nx loads the VersionActions and the changelog renderer
+ * through different loaders (require, its TypeScript registration), which can give this module two
+ * instances in one process; the hooks must be installed once and the version seen by both.
+ */
+const shared: SharedReleaseState = ((globalThis as unknown as Record<symbol, SharedReleaseState>)[Symbol.for('@quiver/nx-wheels/release-state')] ??= {
+  release: { newVersion: null, diskVersion: null, manifests: [], tagPrefix: null },
+  installed: false,
+  lastGraph: null,
+});
+
 /** The version the running `nx release` is producing and its tag prefix, recorded by the VersionActions. */
-export const releaseState: { newVersion: string | null; diskVersion: string | null; manifests: string[]; tagPrefix: string | null } = {
-  newVersion: null,
-  diskVersion: null,
-  manifests: [],
-  tagPrefix: null,
-};
+export const releaseState = shared.release;
 
 /**
  * The literal prefix of a tag pattern `<prefix>{version}` (`v{version}` -> `v`), or `null` for
@@ -79,9 +92,6 @@ export function projectsOfCommit(files: readonly string[], fileToProject: Record
   return [...out].sort();
 }
 
-let installed = false;
-let lastGraph: GraphLike | null = null;
-
 type AnyFn = (...args: any[]) => any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /**
@@ -92,9 +102,9 @@ type AnyFn = (...args: any[]) => any; // eslint-disable-line @typescript-eslint/
  *   or an export is missing or re-shaped ({@link nxInternals}); nothing is replaced then
  */
 export function installReleaseHooks(): void {
-  if (installed) return;
+  if (shared.installed) return;
   const nx = nxInternals();
-  installed = true;
+  shared.installed = true;
   const { git, plans, commitUtils, fileMapUtils } = nx;
 
   const nxLatest = git['getLatestGitTagForPattern'];
@@ -125,14 +135,14 @@ export function installReleaseHooks(): void {
 
   const nxFileMap = fileMapUtils['createFileMapUsingProjectGraph'];
   fileMapUtils['createFileMapUsingProjectGraph'] = async (graph: GraphLike, ...rest: unknown[]) => {
-    lastGraph = graph;
+    shared.lastGraph = graph;
     return nxFileMap(graph, ...rest);
   };
 
   const nxChanges = commitUtils['createChangesFromCommits'];
   commitUtils['createChangesFromCommits'] = (commits: Commit[], fileMap: unknown, fileToProject: Record<string, string>, conventionalCommits: unknown) => {
-    if (!lastGraph) return nxChanges(commits, fileMap, fileToProject, conventionalCommits);
-    const graph = lastGraph;
+    if (!shared.lastGraph) return nxChanges(commits, fileMap, fileToProject, conventionalCommits);
+    const graph = shared.lastGraph;
     return commitUtils['filterHiddenChanges'](
       commits.map((c) => commitUtils['mapCommitToChange'](c, projectsOfCommit(c.affectedFiles, fileToProject, graph))),
       conventionalCommits,

@@ -127,14 +127,15 @@ function requireNx(module: string): NxModule | null {
   }
 }
 
-let checked: NxInternals | null = null;
+/** Checked once per process (on `globalThis`: this module can have two instances, see nx-hooks.ts), before any export is replaced. */
+const cache = ((globalThis as unknown as Record<symbol, { checked: NxInternals | null }>)[Symbol.for('@quiver/nx-wheels/nx-internals')] ??= { checked: null });
 
 /**
  * The checked Nx internals (checked once per process).
  * @throws QuiverError `NX_RELEASE_UNSUPPORTED` naming the Nx version, every problem and the fix
  */
 export function nxInternals(): NxInternals {
-  if (checked) return checked;
+  if (cache.checked) return cache.checked;
   const version = String((requireNx('package.json') as { version?: unknown } | null)?.version ?? 'unknown');
   const allow = process.env[UNTESTED_NX_ENV] === '1';
   const problems = nxInternalsProblems(version, requireNx, allow);
@@ -152,7 +153,7 @@ export function nxInternals(): NxInternals {
   const commitUtils = m(COMMIT_UTILS);
   const fileMapUtils = m(FILE_MAP);
   const fn = <T>(mod: NxModule, name: string) => ((...args: unknown[]) => (mod[name] as (...a: unknown[]) => unknown)(...args)) as T;
-  checked = {
+  cache.checked = {
     version,
     git,
     commitUtils,
@@ -169,5 +170,5 @@ export function nxInternals(): NxInternals {
     parseChangelogMarkdown: fn(m('src/command-line/release/utils/markdown'), 'parseChangelogMarkdown'),
     defaultConventionalCommits: m('src/command-line/release/config/conventional-commits')['DEFAULT_CONVENTIONAL_COMMITS_CONFIG'],
   };
-  return checked;
+  return cache.checked;
 }

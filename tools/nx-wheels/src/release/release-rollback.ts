@@ -96,8 +96,7 @@ export function rollBack(start: ReleaseStart): string | null {
   const head = gitHead(root);
   const now = gitStatus(root);
   if (head !== start.head) {
-    const changed = [...now.keys()].filter((p) => now.get(p) !== start.status.get(p));
-    return `nx-wheels: nx release failed after making commit ${head?.slice(0, 12)} (HEAD was ${start.head?.slice(0, 12) ?? 'unborn'}); the files it wrote are in that commit${changed.length ? ` and ${changed.length} path(s) differ from the start` : ''}: nothing was restored (git reset --soft HEAD~1 undoes the commit, git tag -d the tag if one was made).`;
+    return `nx-wheels: nx release failed after making commit ${head?.slice(0, 12)} (HEAD was ${start.head?.slice(0, 12) ?? 'unborn'}); the files it wrote are in that commit: nothing was restored (git reset --soft HEAD~1 undoes the commit, git tag -d the tag if one was made).`;
   }
   const actions = planRollback(start, now, (p) => ({ bytes: readWorktreeFile(root, p), index: gitIndexEntry(root, p) }), (p) => inHead(root, p));
   if (!actions.length) return null;
@@ -123,15 +122,16 @@ export function rollBack(start: ReleaseStart): string | null {
   return `nx-wheels: nx release failed; ${restored}${left}.`;
 }
 
-let armed = false;
+/** Armed once per process (on `globalThis`: this module can have two instances, see nx-hooks.ts). */
+const arming = ((globalThis as unknown as Record<symbol, { armed: boolean }>)[Symbol.for('@quiver/nx-wheels/release-rollback')] ??= { armed: false });
 
 /**
  * Record the start state of the running `nx release` (once per process) and restore it if the
  * process exits with a non-zero code. Outside a git repository it does nothing.
  */
 export function armReleaseRollback(cwd: string = process.cwd()): void {
-  if (armed) return;
-  armed = true;
+  if (arming.armed) return;
+  arming.armed = true;
   let start: ReleaseStart | null;
   try {
     start = recordReleaseStart(cwd);
