@@ -69,10 +69,14 @@ function workspaceWithNx(version: string): string {
 }
 
 function nx(dir: string, ...args: string[]) {
+  return nxWith({}, dir, ...args);
+}
+
+function nxWith(env: Record<string, string>, dir: string, ...args: string[]) {
   const r = spawnSync(process.execPath, [join(dir, 'node_modules/nx/dist/bin/nx.js'), ...args], {
     cwd: dir,
     encoding: 'utf8',
-    env: { ...GIT_ENV, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', CI: 'true', NX_TUI: 'false', FORCE_COLOR: '0', NX_SKIP_NX_CACHE: 'true' },
+    env: { ...GIT_ENV, ...env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', CI: 'true', NX_TUI: 'false', FORCE_COLOR: '0', NX_SKIP_NX_CACHE: 'true' },
   });
   return { code: r.status, out: (r.stdout + r.stderr).replace(/\x1b\[[0-9;]*m/g, '') };
 }
@@ -108,6 +112,31 @@ describe.each(TESTED_NX_VERSIONS.map((v) => [v]))('nx release on Nx %s', (versio
       section = findChangelogSection(readFileSync(join(dir, CL), 'utf8'), '1.3.0')!;
       expect(section.body).toContain('search mode');
       expect(git(dir, 'tag', '--points-at', 'HEAD').trim()).toBe('v1.3.0');
+    },
+    300_000,
+  );
+});
+
+describe('nx release on an Nx outside the tested range', () => {
+  it(
+    'stops with one NX_RELEASE_UNSUPPORTED line before anything is written, and runs with NX_WHEELS_UNTESTED_NX=1',
+    () => {
+      const below = '24.0.5'; // the Nx 24 release before the range
+      const dir = workspaceWithNx(below);
+      git(dir, 'tag', 'v1.2.3');
+      change(dir, 'fix(python): off by one', 'bindings/python/src');
+      const before = [git(dir, 'rev-parse', 'HEAD'), git(dir, 'tag'), git(dir, 'status', '--porcelain')];
+      const r = nx(dir, 'release', '--skip-publish');
+      expect(r.code).not.toBe(0);
+      expect(r.out.split('\n').filter((l) => l.includes('NX_RELEASE_UNSUPPORTED'))).toEqual([
+        expect.stringContaining(`NX_RELEASE_UNSUPPORTED: @quiver/nx-wheels' PEP 440 release integration cannot run on this Nx (version ${below} is outside the tested range >=24.0.6 <=24.0.7); install an Nx in >=24.0.6 <=24.0.7`),
+      ]);
+      expect([git(dir, 'rev-parse', 'HEAD'), git(dir, 'tag'), git(dir, 'status', '--porcelain')]).toEqual(before);
+      // Every export still checks out on 24.0.5, so the escape hatch runs it, and says so.
+      const untested = nxWith({ NX_WHEELS_UNTESTED_NX: '1' }, dir, 'release', '--skip-publish');
+      expect(untested.code).toBe(0);
+      expect(untested.out).toContain(`nx-wheels: NX_WHEELS_UNTESTED_NX=1: running the release integration on Nx ${below}, outside the tested range >=24.0.6 <=24.0.7.`);
+      expect(git(dir, 'tag', '--points-at', 'HEAD').trim()).toBe('v1.2.4');
     },
     300_000,
   );
