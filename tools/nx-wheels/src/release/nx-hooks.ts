@@ -7,7 +7,9 @@
  * tag matching `^v(.+)`. A stray `vendor-import` sorts first and Nx reads the version
  * `endor-import`. The current version (`currentVersionResolver: "git-tag"`), the commit range of
  * conventional-commit bumps and the changelog's start all come from that function, and Nx offers
- * no hook for it, so {@link installReleaseHooks} replaces the module exports Nx calls through:
+ * no hook for it, so {@link installReleaseHooks} (called explicitly, after nx-internals.ts checked
+ * that this Nx is in the tested range and has these exports with the expected arity) replaces the
+ * module exports Nx calls through:
  *
  * - `getLatestGitTagForPattern`, for tag patterns `<prefix>{version}`: the highest tag per
  *   {@link latestReleaseTag} (PEP 440 versions only, PEP 440 order; the rule validate-release uses);
@@ -26,9 +28,28 @@
  */
 import { isPrerelease, normalizeVersion } from '../core/pep440';
 import { latestReleaseTag } from '../core/release-check';
+import { nxInternals } from './nx-internals';
 
-/** The version the running `nx release` is producing, recorded by the VersionActions. */
-export const releaseState: { newVersion: string | null; diskVersion: string | null; manifests: string[] } = { newVersion: null, diskVersion: null, manifests: [] };
+/** What the running `nx release` shares between the VersionActions, the hooks and the renderer. */
+interface SharedReleaseState {
+  release: { newVersion: string | null; diskVersion: string | null; manifests: string[]; tagPrefix: string | null };
+  installed: boolean;
+  lastGraph: GraphLike | null;
+}
+
+/**
+ * One state per process, kept on `globalThis`: Nx loads the VersionActions and the changelog renderer
+ * through different loaders (require, its TypeScript registration), which can give this module two
+ * instances in one process; the hooks must be installed once and the version seen by both.
+ */
+const shared: SharedReleaseState = ((globalThis as unknown as Record<symbol, SharedReleaseState>)[Symbol.for('@quiver/nx-wheels/release-state')] ??= {
+  release: { newVersion: null, diskVersion: null, manifests: [], tagPrefix: null },
+  installed: false,
+  lastGraph: null,
+});
+
+/** The version the running `nx release` is producing and its tag prefix, recorded by the VersionActions. */
+export const releaseState = shared.release;
 
 /**
  * The literal prefix of a tag pattern `<prefix>{version}` (`v{version}` -> `v`), or `null` for
@@ -71,21 +92,20 @@ export function projectsOfCommit(files: readonly string[], fileToProject: Record
   return [...out].sort();
 }
 
-let installed = false;
-let lastGraph: GraphLike | null = null;
-
 type AnyFn = (...args: any[]) => any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-/** Replace the Nx exports described in the module comment (idempotent). */
+/**
+ * Replace the Nx exports described in the module comment, once per process. Called explicitly by
+ * the VersionActions' `init` (before Nx resolves the current version) and by the changelog
+ * renderer; importing this module changes nothing.
+ * @throws QuiverError `NX_RELEASE_UNSUPPORTED` when the workspace's Nx is outside the tested range
+ *   or an export is missing or re-shaped ({@link nxInternals}); nothing is replaced then
+ */
 export function installReleaseHooks(): void {
-  if (installed) return;
-  installed = true;
-  /* eslint-disable @typescript-eslint/no-require-imports */
-  const git = require('nx/src/command-line/release/utils/git') as Record<string, AnyFn>;
-  const plans = require('nx/src/command-line/release/changelog/version-plan-filtering') as Record<string, AnyFn>;
-  const commitUtils = require('nx/src/command-line/release/changelog/commit-utils') as Record<string, AnyFn>;
-  const fileMapUtils = require('nx/src/project-graph/file-map-utils') as Record<string, AnyFn>;
-  /* eslint-enable @typescript-eslint/no-require-imports */
+  if (shared.installed) return;
+  const nx = nxInternals();
+  shared.installed = true;
+  const { git, plans, commitUtils, fileMapUtils } = nx;
 
   const nxLatest = git['getLatestGitTagForPattern'];
   git['getLatestGitTagForPattern'] = async (pattern: string, data: unknown, resolveTags: AnyFn, options: { checkAllBranchesWhen?: unknown } = {}) => {
@@ -110,19 +130,19 @@ export function installReleaseHooks(): void {
     const tags: string[] = await args.resolveRepositoryTags(args.checkAllBranchesWhen);
     const previous = latestReleaseTag(tags, prefix, { finalOnly: true, below: releasing });
     if (!previous) return nxFrom({ ...args, resolveRepositoryTags: async () => [] });
-    return git['getCommitHash'](`refs/tags/${previous.tag}`);
+    return nx.getCommitHash(`refs/tags/${previous.tag}`);
   };
 
   const nxFileMap = fileMapUtils['createFileMapUsingProjectGraph'];
   fileMapUtils['createFileMapUsingProjectGraph'] = async (graph: GraphLike, ...rest: unknown[]) => {
-    lastGraph = graph;
+    shared.lastGraph = graph;
     return nxFileMap(graph, ...rest);
   };
 
   const nxChanges = commitUtils['createChangesFromCommits'];
   commitUtils['createChangesFromCommits'] = (commits: Commit[], fileMap: unknown, fileToProject: Record<string, string>, conventionalCommits: unknown) => {
-    if (!lastGraph) return nxChanges(commits, fileMap, fileToProject, conventionalCommits);
-    const graph = lastGraph;
+    if (!shared.lastGraph) return nxChanges(commits, fileMap, fileToProject, conventionalCommits);
+    const graph = shared.lastGraph;
     return commitUtils['filterHiddenChanges'](
       commits.map((c) => commitUtils['mapCommitToChange'](c, projectsOfCommit(c.affectedFiles, fileToProject, graph))),
       conventionalCommits,

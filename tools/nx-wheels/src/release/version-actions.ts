@@ -13,7 +13,8 @@
  *   (`currentVersionResolverMetadata.registry`, default https://pypi.org/pypi);
  * - with `currentVersionResolver: "git-tag"`, only release tags count: `v` + a PEP 440 version, in
  *   PEP 440 order (stray `vendor-import`, `vNext` are ignored), the rule validate-release uses
- *   (see nx-hooks.ts, loaded with this module);
+ *   (see nx-hooks.ts, installed by {@link PyprojectVersionActions.init} after nx-internals.ts checked
+ *   the workspace's Nx: an untested Nx stops the release with `NX_RELEASE_UNSUPPORTED`);
  * - 0.x policy (https://peps.python.org/pep-0440/ says nothing; this follows python-semantic-release's
  *   `major_on_zero = false` and commitizen's `major_version_zero`): a relative specifier typed on the
  *   command line is never adjusted (`nx release minor` on 0.1.0 gives 0.2.0, `major` gives 1.0.0);
@@ -26,8 +27,10 @@
  *   three release numbers (`nx release 2.2` gives 2.2.0 and the tag `v2.2.0`, which the release
  *   workflow's `v*.*.*` trigger matches);
  * - before writing anything, checks that Nx's changelog step will leave a section for the new
- *   version (changelog-guard.ts) and, for a final version, that the section will list changes
- *   (notes-preflight.ts).
+ *   version (changelog-guard.ts); a section with nothing to list says why (release-notes.ts), it
+ *   never stops a release that was asked for;
+ * - a release that fails after files were written leaves the working tree and the index as they
+ *   were before it started (release-rollback.ts).
  */
 import { join } from 'node:path';
 import type { ProjectGraph, Tree } from '@nx/devkit';
@@ -38,13 +41,11 @@ import { readPyProjectText, requireStaticVersion } from '../core/pyproject';
 import { assertChangelogSectionWillExist } from './changelog-guard';
 import { versionTitle, VersionTitleOptions } from './changelog-renderer';
 import { installReleaseHooks, releaseState, tagPrefixOf } from './nx-hooks';
-import { assertFinalReleaseHasNotes } from './notes-preflight';
 import { setProjectVersion } from './pyproject-version';
+import { armReleaseRollback } from './release-rollback';
 import { DEFAULT_JSON_API, latestIndexVersion } from './registry';
 
 const MANIFEST = 'pyproject.toml';
-
-installReleaseHooks();
 
 /** Reasons under which the specifier was typed by the user: never adjusted. */
 const USER_REASONS = new Set(['USER_SPECIFIER', 'PROMPTED_USER_SPECIFIER']);
@@ -83,13 +84,18 @@ export default class PyprojectVersionActions extends VersionActions {
   }
 
   /**
-   * Nx hook: resolve manifest paths, then fail early (with our one-line message, before Nx's
+   * Nx hook: check the workspace's Nx and install the release hooks ({@link installReleaseHooks}),
+   * record the tree's state for a rollback on failure ({@link armReleaseRollback}), resolve manifest
+   * paths, then fail early (with our one-line message, before Nx's
    * generic "does not have a pyproject.toml" wrapper could hide it) when the version is dynamic,
    * missing or not PEP 440.
    * @throws QuiverError from {@link readPyProjectText} / {@link requireStaticVersion}
    */
   override async init(tree: Tree): Promise<void> {
+    installReleaseHooks();
+    armReleaseRollback(tree.root);
     await super.init(tree);
+    releaseState.tagPrefix = tagPrefixOf(this.releaseGroup.releaseTag?.pattern ?? '');
     this.excludeManifestsFromFormatting = true;
     const z = this.actionOptions.zeroMajorBreaking;
     if (z !== undefined && z !== 'minor' && z !== 'major') {
@@ -190,7 +196,7 @@ export default class PyprojectVersionActions extends VersionActions {
    * The release group's project changelog will get a section for `version`
    * ({@link assertChangelogSectionWillExist}); nothing to check when project changelogs are off.
    */
-  private async checkChangelog(tree: Tree, version: string): Promise<void> {
+  private checkChangelog(tree: Tree, version: string): void {
     const cfg = (this.releaseGroup as { changelog?: unknown }).changelog as { file?: string | false; renderOptions?: VersionTitleOptions } | false | undefined;
     if (!cfg || typeof cfg !== 'object' || !cfg.file) return;
     const root = this.projectGraphNode.data.root;
@@ -200,15 +206,6 @@ export default class PyprojectVersionActions extends VersionActions {
       .replace(/\{workspaceRoot\}\/?/g, '');
     const text = tree.exists(file) ? tree.read(file, 'utf-8') : null;
     assertChangelogSectionWillExist(text, version, versionTitle(version, cfg.renderOptions ?? {}, new Date().toISOString().slice(0, 10)), file);
-    const prefix = tagPrefixOf(this.releaseGroup.releaseTag?.pattern ?? '');
-    if (prefix === null) return;
-    let conventionalTypes: Record<string, unknown> | undefined;
-    try {
-      conventionalTypes = JSON.parse(tree.read('nx.json', 'utf-8') ?? '{}')?.release?.conventionalCommits?.types;
-    } catch {
-      conventionalTypes = undefined;
-    }
-    await assertFinalReleaseHasNotes({ projectName: this.projectGraphNode.name, version, prefix, conventionalTypes });
   }
 
   /**
@@ -217,7 +214,7 @@ export default class PyprojectVersionActions extends VersionActions {
    */
   async updateProjectVersion(tree: Tree, newVersion: string): Promise<string[]> {
     const version = parseExplicitVersion(newVersion);
-    await this.checkChangelog(tree, version);
+    this.checkChangelog(tree, version);
     const logs: string[] = [];
     for (const m of this.manifestsToUpdate) {
       const text = tree.read(m.manifestPath, 'utf-8');
