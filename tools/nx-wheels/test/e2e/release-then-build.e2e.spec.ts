@@ -1,7 +1,7 @@
 /**
  * End to end, as a maintainer cuts a first release: in a temporary copy of the workspace (no
  * release tag, one non-feat commit), `nx release 1.2.3 --skip-publish` commits and tags, then a real
- * `nx run python:build-wheels --engine=native` (no container engine is touched) builds the cp313 wheel and runs the package's own pytest suite
+ * `nx run python:build-wheels` (the engine auto picks: cibuildwheel's container where one starts, else native) builds the cp313 wheel and runs the package's own pytest suite
  * against it, which must pass for the new version (the version test reads pyproject.toml), and
  * validate-release accepts the tag, the version and the changelog section written.
  */
@@ -42,7 +42,7 @@ describe('nx release, then build-wheels for the released version', () => {
   });
 
   it('build-wheels builds quiverdb 1.2.3 and its own tests pass for that version', () => {
-    const r = nx(ws, ['run', 'python:build-wheels', '--engine=native', '--skip-nx-cache']);
+    const r = nx(ws, ['run', 'python:build-wheels', '--skip-nx-cache']);
     // On failure, the lines the executor printed about it are in the diff.
     expect([r.status, `${r.stdout}\n${r.stderr}`.split('\n').filter((l) => /^build-wheels: |FAILED|Error/.test(l))]).toEqual([0, []]);
     expect(r.stdout).toMatch(/\[test cp313-manylinux_x86_64\] .*passed/);
