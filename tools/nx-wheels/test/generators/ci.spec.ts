@@ -15,6 +15,7 @@ import bindingGenerator from '../../src/generators/binding/generator';
 import ciGenerator, { CiGeneratorError, ciWorkflows, WORKFLOW_FILES } from '../../src/generators/ci/generator';
 import { envName, type Job, needs, runStepScript, steps, uses, type Workflow } from '../workflows/load';
 import { WORKSPACE } from '../helpers/workspace';
+import { commitAll, git as fixtureGit, PYPROJECT, write as fixtureWrite } from '../release/git-fixture';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { FsTree } = require('nx/src/generators/tree') as typeof import('nx/src/generators/tree');
@@ -212,6 +213,101 @@ describe('ci generator with two wheel projects (python + a generated binding)', 
     expect(mine).toHaveLength(2);
     for (const s of mine) expect(s.if).toBe("matrix.platform == 'linux'");
     expect(steps(w.jobs['validate']).map((s) => s.run ?? '')).toContainEqual(expect.stringMatching(/^npx nx run mylib-py:validate-wheels --platforms=linux /));
+  });
+});
+
+/**
+ * A workspace in a real git repository (`git init -b master`, one commit: nx.json without
+ * defaultBase and one wheel project), cloned from a bare "origin" whose HEAD is master, as a user's
+ * clone of their repository is.
+ */
+function masterClone(): { seed: string; origin: string; ws: string } {
+  const top = mkdtempSync(join(tmpdir(), 'ci-branch-'));
+  const seed = join(top, 'seed');
+  mkdirSync(seed);
+  fixtureGit(seed, 'init', '-q', '-b', 'master');
+  fixtureWrite(seed, 'nx.json', `${JSON.stringify({ plugins: ['@quiver/nx-wheels'] }, null, 2)}\n`);
+  fixtureWrite(seed, 'packages/fast/pyproject.toml', PYPROJECT('1.0.0'));
+  commitAll(seed, 'chore: workspace');
+  fixtureGit(top, 'clone', '-q', '--bare', seed, 'origin.git');
+  fixtureGit(top, 'clone', '-q', join(top, 'origin.git'), 'ws');
+  return { seed, origin: join(top, 'origin.git'), ws: join(top, 'ws') };
+}
+
+describe('ci generator: the default branch comes from the repository, never a literal main', () => {
+  const made: string[] = [];
+  const savedGlobal = process.env['GIT_CONFIG_GLOBAL'];
+  beforeAll(() => {
+    // The machine's ~/.gitconfig must not decide these tests: an empty global config.
+    const empty = mkdtempSync(join(tmpdir(), 'ci-gitconfig-'));
+    made.push(empty);
+    writeFileSync(join(empty, 'gitconfig'), '');
+    process.env['GIT_CONFIG_GLOBAL'] = join(empty, 'gitconfig');
+  });
+  afterAll(() => {
+    if (savedGlobal === undefined) delete process.env['GIT_CONFIG_GLOBAL'];
+    else process.env['GIT_CONFIG_GLOBAL'] = savedGlobal;
+    made.forEach((d) => rmSync(d, { recursive: true, force: true }));
+  });
+  const fresh = () => {
+    const r = masterClone();
+    made.push(join(r.ws, '..'));
+    return r;
+  };
+  /** ci.yml as the generator writes it into the workspace at `ws`, read back from the tree. */
+  const ciOf = (ws: string, options = {}) => {
+    const tree = new FsTree(ws, false);
+    ciGenerator(tree, options);
+    return tree.read(WORKFLOW_FILES.ci, 'utf-8')!;
+  };
+  const branchesOf = (text: string) => {
+    const w = parse(text) as Workflow;
+    const shas = uses(w.jobs['affected'], 'nrwl/nx-set-shas')[0];
+    return { push: (w.on['push'] as { branches: string[] }).branches, nxSetShas: shas.with!['main-branch-name'] };
+  };
+
+  it('a clone whose origin HEAD is master gets master in the push trigger and in nx-set-shas, and no other branch name', () => {
+    const { ws } = fresh();
+    const text = ciOf(ws);
+    expect(branchesOf(text)).toEqual({ push: ['master'], nxSetShas: 'master' });
+    expect(text.split('\n')[0]).toBe('# CI for pushes to master and pull requests. Every step is an Nx target; `nx affected` (base/head');
+    // "main" is left only in the docs anchor #protect-main and nx-set-shas' input name.
+    expect(text.split('\n').filter((l) => /\bmain\b/.test(l.replace('#protect-main', '').replace('main-branch-name:', '')))).toEqual([]);
+  });
+
+  it('follows origin\'s HEAD when it moves (git remote set-head), and it wins over nx.json defaultBase', () => {
+    const { ws } = fresh();
+    fixtureGit(ws, 'branch', '-q', 'trunk');
+    fixtureGit(ws, 'push', '-q', 'origin', 'trunk');
+    fixtureGit(ws, 'remote', 'set-head', 'origin', 'trunk');
+    fixtureWrite(ws, 'nx.json', `${JSON.stringify({ defaultBase: 'develop', plugins: ['@quiver/nx-wheels'] })}\n`);
+    expect(branchesOf(ciOf(ws))).toEqual({ push: ['trunk'], nxSetShas: 'trunk' });
+  });
+
+  it('without origin/HEAD: nx.json defaultBase (or affected.defaultBase), else git config init.defaultBranch', () => {
+    const { ws } = fresh();
+    fixtureGit(ws, 'remote', 'remove', 'origin');
+    fixtureWrite(ws, 'nx.json', `${JSON.stringify({ defaultBase: 'develop', plugins: ['@quiver/nx-wheels'] })}\n`);
+    expect(branchesOf(ciOf(ws)).push).toEqual(['develop']);
+    fixtureWrite(ws, 'nx.json', `${JSON.stringify({ affected: { defaultBase: 'stable' }, plugins: ['@quiver/nx-wheels'] })}\n`);
+    expect(branchesOf(ciOf(ws)).push).toEqual(['stable']);
+    fixtureWrite(ws, 'nx.json', `${JSON.stringify({ plugins: ['@quiver/nx-wheels'] })}\n`);
+    fixtureGit(ws, 'config', 'init.defaultBranch', 'master');
+    expect(branchesOf(ciOf(ws)).push).toEqual(['master']);
+  });
+
+  it('--defaultBranch wins over what the repository says', () => {
+    const { ws } = fresh();
+    expect(branchesOf(ciOf(ws, { defaultBranch: 'release/1.x' }))).toEqual({ push: ['release/1.x'], nxSetShas: 'release/1.x' });
+  });
+
+  it('nothing names a branch, or the option is not a branch name: one line, nothing written', () => {
+    const { ws } = fresh();
+    fixtureGit(ws, 'remote', 'remove', 'origin');
+    const tree = new FsTree(ws, false);
+    expect(() => ciGenerator(tree)).toThrow(new CiGeneratorError("ci: cannot tell the repository's default branch (no refs/remotes/origin/HEAD, no defaultBase in nx.json, no git config init.defaultBranch); pass --defaultBranch=<branch>, or run git remote set-head origin --auto."));
+    expect(() => ciGenerator(tree, { defaultBranch: 'a b' })).toThrow(/^ci: --defaultBranch is "a b", which is not a branch name the workflows can use .*; pass --defaultBranch=<branch>\.$/);
+    expect(tree.listChanges()).toEqual([]);
   });
 });
 

@@ -36,8 +36,14 @@ export interface CiPlan {
   targets: { buildWheels: string; test: string; validateWheels: string; publish: string; validateRelease: string };
   /** The wheel directory relative to each project root (plugin option wheelDir). */
   wheelDir: string;
-  /** The release tag's text before the version (nx.json release.releaseTag.pattern `<prefix>{version}`), e.g. `v`. */
+  /**
+   * The release tag's text before the version (nx.json release.releaseTag.pattern
+   * `<prefix>{version}`), e.g. `v`; with `{projectName}` in it (e.g. `{projectName}-v`) every
+   * project has its own tags and a tag releases the one project it names.
+   */
   tagPrefix: string;
+  /** The repository's default branch: ci.yml runs on pushes to it and nx-set-shas compares with it. */
+  defaultBranch: string;
   /**
    * Whether the workspace has this repository's CI tools (tools/ci: npm-ci.mjs, the ci:lint
    * project): the install step is then `node tools/ci/npm-ci.mjs` and tools/ci/** triggers a release
@@ -174,7 +180,7 @@ function platformIf(p: Ctx, q: CiProject): string {
 /** ci.yml for the plan. */
 export function renderCiWorkflow(plan: CiPlan): string {
   const p = context(plan);
-  return `# CI for pushes to main and pull requests. Every step is an Nx target; \`nx affected\` (base/head
+  return `# CI for pushes to ${p.defaultBranch} and pull requests. Every step is an Nx target; \`nx affected\` (base/head
 # from nrwl/nx-set-shas) runs only what a change can affect, so a pull request that touches no
 # native or binding code builds no wheels (the workflows, the lockfile and package.json are inputs
 # of the wheel targets, so a change to them does build). \`CI result\` is the one check to require
@@ -184,7 +190,7 @@ name: CI
 
 on:
   push:
-    branches: [main]
+    branches: [${p.defaultBranch}]
   pull_request:
 
 # Nothing by default; each job asks for what it needs.
@@ -200,7 +206,7 @@ ${ENV_DEFAULTS_JOBS}  affected:
     timeout-minutes: 15
     permissions:
       contents: read
-      actions: read # nx-set-shas looks up the last successful CI run on main
+      actions: read # nx-set-shas looks up the last successful CI run on ${p.defaultBranch}
     outputs:
       base: \${{ steps.shas.outputs.base }}
       head: \${{ steps.shas.outputs.head }}
@@ -213,7 +219,7 @@ ${ENV_DEFAULTS_JOBS}  affected:
       - id: shas
         uses: ${ACTION.nxSetShas}
         with:
-          main-branch-name: main
+          main-branch-name: ${p.defaultBranch}
 ${SETUP_NODE}${p.install}      - name: Does the change affect a wheel build?
         id: wheels
         run: |
