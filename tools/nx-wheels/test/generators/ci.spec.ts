@@ -55,6 +55,25 @@ const PROJECTS = [
   { name: 'python', dist: 'quiverdb', wheelhouse: 'bindings/python/wheelhouse' },
 ];
 
+/**
+ * actionlint and zizmor (the pinned tools of `nx run ci:lint`) over the tree's generated workflows,
+ * written to a temporary .github/workflows: both must find nothing.
+ */
+function expectLintClean(tree: Tree): void {
+  const dir = mkdtempSync(join(tmpdir(), 'ci-gen-'));
+  try {
+    mkdirSync(join(dir, '.github/workflows'), { recursive: true });
+    for (const f of Object.values(WORKFLOW_FILES)) writeFileSync(join(dir, f), tree.read(f, 'utf-8')!);
+    const files = Object.values(WORKFLOW_FILES).map((f) => join(dir, f));
+    const lint = spawnSync('node', ['tools/ci/actionlint.mjs', ...files], { cwd: WORKSPACE, encoding: 'utf8' });
+    expect({ status: lint.status, out: lint.stdout + lint.stderr }).toEqual({ status: 0, out: expect.stringContaining('no findings') });
+    const z = spawnSync('node', ['tools/ci/zizmor.mjs', join(dir, '.github/workflows')], { cwd: WORKSPACE, encoding: 'utf8' });
+    expect({ status: z.status, out: z.stdout + z.stderr }).toEqual({ status: 0, out: expect.any(String) });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe('ci generator with two wheel projects (python + a generated binding)', () => {
   let tree: Tree;
   let ci: Workflow;
@@ -169,18 +188,7 @@ describe('ci generator with two wheel projects (python + a generated binding)', 
   });
 
   it('actionlint and zizmor (pinned, as nx run ci:lint runs them) find nothing in the generated workflows', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ci-gen-'));
-    try {
-      mkdirSync(join(dir, '.github/workflows'), { recursive: true });
-      for (const f of Object.values(WORKFLOW_FILES)) writeFileSync(join(dir, f), tree.read(f, 'utf-8')!);
-      const files = Object.values(WORKFLOW_FILES).map((f) => join(dir, f));
-      const lint = spawnSync('node', ['tools/ci/actionlint.mjs', ...files], { cwd: WORKSPACE, encoding: 'utf8' });
-      expect({ status: lint.status, out: lint.stdout + lint.stderr }).toEqual({ status: 0, out: expect.stringContaining('no findings') });
-      const z = spawnSync('node', ['tools/ci/zizmor.mjs', join(dir, '.github/workflows')], { cwd: WORKSPACE, encoding: 'utf8' });
-      expect({ status: z.status, out: z.stdout + z.stderr }).toEqual({ status: 0, out: expect.any(String) });
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    expectLintClean(tree);
   });
 
   it('a wheel project missing from nx.json release.projects is built by ci.yml but neither validated against the tag nor published', () => {
@@ -308,6 +316,79 @@ describe('ci generator: the default branch comes from the repository, never a li
     expect(() => ciGenerator(tree)).toThrow(new CiGeneratorError("ci: cannot tell the repository's default branch (no refs/remotes/origin/HEAD, no defaultBase in nx.json, no git config init.defaultBranch); pass --defaultBranch=<branch>, or run git remote set-head origin --auto."));
     expect(() => ciGenerator(tree, { defaultBranch: 'a b' })).toThrow(/^ci: --defaultBranch is "a b", which is not a branch name the workflows can use .*; pass --defaultBranch=<branch>\.$/);
     expect(tree.listChanges()).toEqual([]);
+  });
+});
+
+/** twoProjects() with mylib-py releasing only Linux wheels ([tool.nx-wheels] release-platforms). */
+function linuxOnlyMylib(): Tree {
+  const t = twoProjects();
+  t.write('bindings/mylib-py/pyproject.toml', t.read('bindings/mylib-py/pyproject.toml', 'utf-8')!.replace('[tool.cibuildwheel]', '[tool.nx-wheels]\nrelease-platforms = ["linux"]\n\n[tool.cibuildwheel]'));
+  return t;
+}
+
+describe('ci.yml honours each project\'s release platforms', () => {
+  let tree: Tree;
+  let ci: Workflow;
+  beforeAll(() => {
+    tree = linuxOnlyMylib();
+    ciGenerator(tree);
+    ci = yaml(tree, WORKFLOW_FILES.ci);
+  });
+  /** The affected job's build-legs step run with real bash for these affected projects: its matrix, summary and errors. */
+  const legsFor = (projects: string) => {
+    const step = steps(ci.jobs['affected']).find((s) => s.id === 'legs')!;
+    const dir = mkdtempSync(join(tmpdir(), 'ci-legs-'));
+    try {
+      const r = runStepScript(step, dir, { PROJECTS: projects });
+      const out = /^matrix=(.*)$/m.exec(r.output);
+      return { status: r.status, matrix: out ? JSON.parse(out[1]) : null, errors: r.stdout.split('\n').filter((l) => l.startsWith('::error')), summary: r.summary };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
+  it('build-wheels runs the legs the affected job computes: each platform with the affected projects that release on it, through nx run-many', () => {
+    expect(ci.jobs['build-wheels'].strategy!.matrix).toBe('${{ fromJSON(needs.affected.outputs.matrix) }}');
+    expect(ci.jobs['affected'].outputs!['matrix']).toBe('${{ steps.legs.outputs.matrix }}');
+    expect(ci.jobs['build-wheels'].env!['PROJECTS']).toBe('${{ matrix.projects }}');
+    expect(steps(ci.jobs['build-wheels']).map((s) => s.run).filter(Boolean)).toContain('npx nx run-many -t build-wheels --projects="$PROJECTS" --engine=cibuildwheel --platform="$PLATFORM"');
+    expect(steps(ci.jobs['affected']).find((s) => s.id === 'wheels')!.run).toContain('echo "projects=$projects" >> "$GITHUB_OUTPUT"');
+  });
+
+  it.each([
+    ['only the Linux-only project is affected: a Linux leg and no Windows leg', 'mylib-py', [{ platform: 'linux', os: 'ubuntu-latest', projects: 'mylib-py' }]],
+    ['only the two-platform project', 'python', [{ platform: 'linux', os: 'ubuntu-latest', projects: 'python' }, { platform: 'windows', os: 'windows-latest', projects: 'python' }]],
+    ['both: the Windows leg builds only python', 'mylib-py python', [{ platform: 'linux', os: 'ubuntu-latest', projects: 'mylib-py,python' }, { platform: 'windows', os: 'windows-latest', projects: 'python' }]],
+    ['none (build-wheels is skipped then)', '', []],
+  ])('the build legs (real bash): %s', (_, projects, include) => {
+    const r = legsFor(projects);
+    expect({ status: r.status, matrix: r.matrix, errors: r.errors }).toEqual({ status: 0, matrix: { include }, errors: [] });
+    for (const leg of include) expect(r.summary).toContain(`build-wheels (${leg.platform}): ${leg.projects}`);
+  });
+
+  it('a wheel project the workflow does not know (added since it was generated) stops the legs with one ::error line', () => {
+    const r = legsFor('python newcomer');
+    expect({ status: r.status, matrix: r.matrix }).toEqual({ status: 1, matrix: null });
+    expect(r.errors).toEqual(['::error title=build legs::newcomer has a build-wheels target but this workflow does not know its release platforms; run nx g @quiver/nx-wheels:ci and commit the result.']);
+  });
+
+  it('when every project releases on every platform of the matrix, ci.yml keeps its fixed matrix and nx affected (this repository\'s shape)', () => {
+    const t = twoProjects();
+    ciGenerator(t);
+    const w = yaml(t, WORKFLOW_FILES.ci);
+    expect(steps(w.jobs['affected']).map((s) => s.id)).not.toContain('legs');
+    expect(w.jobs['build-wheels'].strategy!.matrix!.include).toEqual([{ platform: 'linux', os: 'ubuntu-latest' }, { platform: 'windows', os: 'windows-latest' }]);
+    // Only Linux-only projects: a Linux leg and nothing else.
+    for (const f of ['bindings/mylib-py/pyproject.toml', 'bindings/python/pyproject.toml']) {
+      t.write(f, t.read(f, 'utf-8')!.replace(/release-platforms = \[[^\]]*\]\n/, '').replace('[tool.cibuildwheel]', '[tool.nx-wheels]\nrelease-platforms = ["linux"]\n\n[tool.cibuildwheel]'));
+    }
+    ciGenerator(t);
+    expect(yaml(t, WORKFLOW_FILES.ci).jobs['build-wheels'].strategy!.matrix!.include).toEqual([{ platform: 'linux', os: 'ubuntu-latest' }]);
+    expect(steps(yaml(t, WORKFLOW_FILES.ci).jobs['build-wheels']).map((s) => s.run).filter(Boolean)).toContain('npx nx affected -t build-wheels --engine=cibuildwheel --platform="$PLATFORM"');
+  });
+
+  it('actionlint and zizmor find nothing in these workflows', () => {
+    expectLintClean(tree);
   });
 });
 

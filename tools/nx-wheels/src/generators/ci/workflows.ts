@@ -8,6 +8,11 @@
  * holds them byte for byte). With several, every project gets its own artifacts
  * (`<project>-wheels`, `<project>-pypi-upload`), validation steps and `publish-<project>` job; one
  * release tag releases them all (Nx release group, `projectsRelationship: fixed`).
+ *
+ * Every project builds only on the platforms it releases (`[tool.nx-wheels] release-platforms`):
+ * release.yml's per-project steps carry a platform `if:`; when some project does not release on
+ * every platform, ci.yml's affected job computes the build legs (each platform with the affected
+ * projects that release on it) instead of a fixed matrix.
  */
 
 /** A platform the workflows build on, with its GitHub-hosted runner. */
@@ -124,6 +129,8 @@ interface Ctx extends CiPlan {
   install: string;
   matrix: string;
   platforms: CiPlatform[];
+  /** Whether some project does not release on every platform of the matrix (ci.yml then computes its build legs). */
+  uneven: boolean;
   dists: string;
   title: string;
   ciPaths: string;
@@ -145,6 +152,7 @@ function context(plan: CiPlan): Ctx {
     install: plan.ciTools ? NPM_CI_TOOLS : NPM_CI,
     matrix: platforms.map((x) => `          - platform: ${x}\n            os: ${RUNNERS[x]}\n`).join(''),
     platforms,
+    uneven: plan.projects.some((q) => !platforms.every((x) => q.platforms.includes(x))),
     dists: joinAnd(dists),
     title: dists.join(' + '),
     ciPaths: plan.ciTools ? '      - tools/ci/**\n' : '',
@@ -175,6 +183,49 @@ function uploadPaths(p: Ctx, projects: CiProject[]): string {
 function platformIf(p: Ctx, q: CiProject): string {
   if (p.platforms.every((x) => q.platforms.includes(x))) return '';
   return `        if: ${q.platforms.map((x) => `matrix.platform == '${x}'`).join(' || ')}\n`;
+}
+
+/** A bash word for `text`: single-quoted. */
+const shq = (text: string) => `'${text.replace(/'/g, "'\\''")}'`;
+
+/**
+ * ci.yml's step that turns the affected wheel projects into build legs when some project does not
+ * release on every platform: one leg per platform with the affected projects whose
+ * `[tool.nx-wheels] release-platforms` include it, as the JSON matrix build-wheels reads
+ * (`{"include":[{"platform","os","projects"}]}`; `projects` comma-separated). A project this table
+ * does not know (added since the generator ran) stops the step with one ::error line.
+ */
+function legsStep(p: Ctx): string {
+  const table = p.projects.map((q) => `[${shq(q.name)}]=${shq(q.platforms.filter((x) => p.platforms.includes(x)).join(' '))}`).join(' ');
+  const os = p.platforms.map((x) => `[${x}]=${RUNNERS[x]}`).join(' ');
+  return `      # One build leg per platform with the affected wheel projects that release on it
+      # ([tool.nx-wheels] release-platforms): a project is never built on a platform it does not release.
+      - name: Build legs (each platform with the affected projects that release on it)
+        id: legs
+        env:
+          PROJECTS: \${{ steps.wheels.outputs.projects }}
+        run: |
+          declare -A platforms=(${table})
+          declare -A os=(${os})
+          for project in $PROJECTS; do
+            if [ -z "\${platforms[$project]+set}" ]; then
+              echo "::error title=build legs::$project has a ${p.t.buildWheels} target but this workflow does not know its release platforms; run nx g @quiver/nx-wheels:ci and commit the result."
+              exit 1
+            fi
+          done
+          include=''
+          for platform in ${p.platforms.join(' ')}; do
+            on=''
+            for project in $PROJECTS; do
+              case " \${platforms[$project]} " in *" $platform "*) on="$on\${on:+,}$project" ;; esac
+            done
+            if [ -n "$on" ]; then
+              include="$include\${include:+,}{\\"platform\\":\\"$platform\\",\\"os\\":\\"\${os[$platform]}\\",\\"projects\\":\\"$on\\"}"
+              echo "build-wheels ($platform): $on" >> "$GITHUB_STEP_SUMMARY"
+            fi
+          done
+          echo "matrix={\\"include\\":[$include]}" >> "$GITHUB_OUTPUT"
+`;
 }
 
 /** ci.yml for the plan. */
@@ -211,7 +262,7 @@ ${ENV_DEFAULTS_JOBS}  affected:
       base: \${{ steps.shas.outputs.base }}
       head: \${{ steps.shas.outputs.head }}
       wheels: \${{ steps.wheels.outputs.wheels }}
-    steps:
+${p.uneven ? '      matrix: ${{ steps.legs.outputs.matrix }}\n' : ''}    steps:
       - uses: ${ACTION.checkout}
         with:
           fetch-depth: 0
@@ -226,8 +277,8 @@ ${SETUP_NODE}${p.install}      - name: Does the change affect a wheel build?
           projects="$(npx nx show projects --affected --withTarget=${p.t.buildWheels} --sep=' ')"
           if [ -n "$projects" ]; then wheels=true; else wheels=false; fi
           echo "wheels=$wheels" >> "$GITHUB_OUTPUT"
-          echo "Affected projects with build-wheels: \${projects:-none} (base $NX_BASE, head $NX_HEAD)" >> "$GITHUB_STEP_SUMMARY"
-
+${p.uneven ? '          echo "projects=$projects" >> "$GITHUB_OUTPUT"\n' : ''}          echo "Affected projects with build-wheels: \${projects:-none} (base $NX_BASE, head $NX_HEAD)" >> "$GITHUB_STEP_SUMMARY"
+${p.uneven ? legsStep(p) : ''}
   checks:
     name: lint, typecheck, test (affected)
     needs: affected
@@ -284,9 +335,7 @@ ${p.install}      - name: nx affected -t e2e
     if: needs.affected.outputs.wheels == 'true'
     strategy:
       fail-fast: false
-      matrix:
-        include:
-${p.matrix}    runs-on: \${{ matrix.os }}
+${p.uneven ? '      # The legs of the affected job: each platform with the affected projects that release on it.\n      matrix: ${{ fromJSON(needs.affected.outputs.matrix) }}\n' : `      matrix:\n        include:\n${p.matrix}`}    runs-on: \${{ matrix.os }}
     timeout-minutes: 60
     permissions:
       contents: read
@@ -294,16 +343,18 @@ ${p.matrix}    runs-on: \${{ matrix.os }}
       NX_BASE: \${{ needs.affected.outputs.base }}
       NX_HEAD: \${{ needs.affected.outputs.head }}
       PLATFORM: \${{ matrix.platform }}
-    steps:
+${p.uneven ? '      PROJECTS: ${{ matrix.projects }}\n' : ''}    steps:
       - uses: ${ACTION.checkout}
         with:
           fetch-depth: 0
           persist-credentials: false
 ${SETUP_NODE}      # The toolchain's interpreter; cibuildwheel brings the target CPython itself
       # (the manylinux container's on Linux, the NuGet \`python\` package on Windows).
-${SETUP_PYTHON}${p.install}      - name: nx affected -t ${p.t.buildWheels} (cibuildwheel)
-        run: npx nx affected -t ${p.t.buildWheels} --engine=cibuildwheel --platform="$PLATFORM"
-      - uses: ${ACTION.uploadArtifact}
+${SETUP_PYTHON}${p.install}${
+  p.uneven
+    ? `      - name: nx run-many -t ${p.t.buildWheels} (the leg's affected projects, cibuildwheel)\n        run: npx nx run-many -t ${p.t.buildWheels} --projects="$PROJECTS" --engine=cibuildwheel --platform="$PLATFORM"\n`
+    : `      - name: nx affected -t ${p.t.buildWheels} (cibuildwheel)\n        run: npx nx affected -t ${p.t.buildWheels} --engine=cibuildwheel --platform="$PLATFORM"\n`
+}      - uses: ${ACTION.uploadArtifact}
         with:
           name: wheels-\${{ matrix.platform }}
 ${uploadPaths(p, p.projects)}          if-no-files-found: error
