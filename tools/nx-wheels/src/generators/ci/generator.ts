@@ -117,7 +117,6 @@ export function releaseTagPrefix(tree: Tree, releasedCount: number): string {
   if (independent && !prefix.includes('{projectName}') && releasedCount > 1) {
     fail(`nx.json release.projectsRelationship is "independent" but release.releaseTag.pattern "${pattern}" has no {projectName}, so ${releasedCount} projects would share one tag per version; use "{projectName}-v{version}".`);
   }
-  if (prefix.includes('{projectName}')) fail(`nx.json release.releaseTag.pattern is "${pattern}"; the release workflow releases every wheel project with one tag <prefix>{version} (e.g. "v{version}"), so use such a pattern.`); // TEMP
   return prefix;
 }
 
@@ -129,6 +128,12 @@ export function planCi(tree: Tree, options: CiGeneratorSchema = {}): CiPlan {
   const projects = findWheelProjects(tree);
   if (projects.length === 0) {
     fail('no wheel project in this workspace (no pyproject.toml with a [tool.cibuildwheel] table); add one with nx g @quiver/nx-wheels:binding, then run this generator.');
+  }
+  for (const q of projects) {
+    // Names go into tag filters, bash words and workflow expressions as they are.
+    if (!/^[A-Za-z0-9@._/-]+$/.test(q.name)) {
+      fail(`${q.root}/pyproject.toml: the project name "${q.name}" has characters the workflows cannot carry; set [tool.nx-wheels].project-name to letters, digits, ".", "_", "-", "/" and "@".`);
+    }
   }
   const tagPrefix = releaseTagPrefix(tree, releasedProjects(tree, projects).length);
   const n = plugin.targetNames;
