@@ -248,10 +248,28 @@ describe('release-readiness.yml', () => {
 
   it('runs on pull requests and by hand, reads contents only', () => {
     expect(w.on).toEqual({ pull_request: null, workflow_dispatch: null });
-    expect(Object.keys(w.jobs)).toEqual(['release-readiness']);
+    expect(Object.keys(w.jobs)).toEqual(['release-readiness', 'rehearse-release']);
     expect(job.permissions).toEqual({ contents: 'read' });
     expect(job.environment).toBeUndefined();
     expect(uses(job, 'actions/checkout')[0].with).toEqual({ 'fetch-depth': 0, 'persist-credentials': false });
+  });
+
+  it('rehearse-release: on a change that touches python (always by hand), wine installed, the next patch release rehearsed, the report uploaded whatever the outcome', () => {
+    const r = w.jobs['rehearse-release'];
+    expect(r['runs-on']).toBe('ubuntu-latest');
+    expect(r.permissions).toEqual({ contents: 'read' });
+    expect(uses(r, 'actions/checkout')[0].with).toEqual({ 'fetch-depth': 0, 'persist-credentials': false });
+    const affected = stepById(r, 'affected');
+    expect(affected.env).toEqual({ BASE_REF: '${{ github.base_ref }}' });
+    expect(affected.run).toContain(`npx nx show projects --affected --base="origin/$BASE_REF" --head=HEAD --json | jq -e 'index("python")'`);
+    const gated = steps(r).filter((s) => s.if);
+    expect(gated.map((s) => [s.name ?? s.uses, s.if])).toEqual([
+      ['Install wine', "steps.affected.outputs.touched == 'true'"],
+      ['nx run python:rehearse-release --version=patch', "steps.affected.outputs.touched == 'true'"],
+      [expect.stringMatching(/^actions\/upload-artifact@/), "always() && steps.affected.outputs.touched == 'true'"],
+    ]);
+    expect(steps(r).find((s) => s.name === 'nx run python:rehearse-release --version=patch')!.run).toBe('npx nx run python:rehearse-release --version=patch');
+    expect(uses(r, 'actions/upload-artifact')[0].with).toMatchObject({ name: 'rehearsal-report-python', path: 'dist/rehearsal/bindings/python/rehearsal-report.json' });
   });
 
   it('validate-release in branch mode may fail; the verdict step always runs and reads its outcome, codes, version and tag', () => {

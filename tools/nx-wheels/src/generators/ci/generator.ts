@@ -139,7 +139,7 @@ export function planCi(tree: Tree, options: CiGeneratorSchema = {}): CiPlan {
   const n = plugin.targetNames;
   return {
     projects,
-    targets: { buildWheels: n.buildWheels, test: n.test, validateWheels: n.validateWheels, publish: n.publish, validateRelease: n.validateRelease },
+    targets: { buildWheels: n.buildWheels, test: n.test, validateWheels: n.validateWheels, publish: n.publish, validateRelease: n.validateRelease, rehearseRelease: n.rehearseRelease },
     wheelDir: plugin.wheelDir,
     tagPrefix,
     ciTools: tree.exists('tools/ci/npm-ci.mjs'),

@@ -42,7 +42,7 @@ export interface CiPlan {
   /** The wheel projects, in the order their steps appear (sorted by name). */
   projects: CiProject[];
   /** Names of the plugin's inferred targets (plugin options in nx.json). */
-  targets: { buildWheels: string; test: string; validateWheels: string; publish: string; validateRelease: string };
+  targets: { buildWheels: string; test: string; validateWheels: string; publish: string; validateRelease: string; rehearseRelease: string };
   /** The wheel directory relative to each project root (plugin option wheelDir). */
   wheelDir: string;
   /**
@@ -937,6 +937,63 @@ ${p.perProject ? '          DISTRIBUTION: ${{ needs.resolve.outputs.distribution
 ${publishJobs(p)}`;
 }
 
+/** The interpreters a rehearsal may need: the host CPython of each cpXY identifier (native builds, installs from the index). */
+const SETUP_PYTHONS = `      - uses: ${ACTION.setupPython}
+        with:
+          python-version: |
+            3.13
+            3.12
+            3.11
+            3.10
+`;
+
+/**
+ * The rehearse-release job of one project in release-readiness.yml: on a pull request that touches
+ * the project (nx affected against the base branch; always when run by hand), the next patch
+ * release rehearsed on one ubuntu runner (Windows through the cross route under wine), the report
+ * uploaded whatever the outcome.
+ */
+function rehearseJob(p: Ctx, q: CiProject): string {
+  const jobId = p.multi ? `rehearse-release-${slug(q.name)}` : 'rehearse-release';
+  const windows = q.platforms.includes('windows');
+  const when = "steps.affected.outputs.touched == 'true'";
+  return `  ${jobId}:
+    name: rehearse release${p.multi ? ` (${q.name})` : ''}
+    runs-on: ubuntu-latest
+    timeout-minutes: 60
+    permissions:
+      contents: read
+    steps:
+      - uses: ${ACTION.checkout}
+        with:
+          fetch-depth: 0 # the rehearsal releases after the latest ${tagPrefixOf(p, q)}* tag; nx affected needs the base branch
+          persist-credentials: false
+${SETUP_NODE}${SETUP_PYTHONS}${p.install}      - name: Does this change touch ${q.name}?
+        id: affected
+        env:
+          BASE_REF: \${{ github.base_ref }}
+        run: |
+          if [ -z "$BASE_REF" ]; then touched=true
+          elif npx nx show projects --affected --base="origin/$BASE_REF" --head=HEAD --json | jq -e 'index("${q.name}")' >/dev/null; then touched=true
+          else touched=false; fi
+          echo "touched=$touched" >> "$GITHUB_OUTPUT"
+          echo "${q.name} touched by this change: $touched"
+${windows ? `      # The Windows wheel is cross-built with zig and tested in python.org's CPython under wine.
+      - name: Install wine
+        if: ${when}
+        run: sudo apt-get update -q && sudo apt-get install -y -q --no-install-recommends wine wine64
+` : ''}      - name: nx run ${q.name}:${p.t.rehearseRelease} --version=patch
+        if: ${when}
+        run: npx nx run ${q.name}:${p.t.rehearseRelease} --version=patch
+      - uses: ${ACTION.uploadArtifact}
+        if: always() && ${when}
+        with:
+          name: rehearsal-report-${slug(q.name)}
+          path: dist/rehearsal/${q.root}/rehearsal-report.json
+          if-no-files-found: warn
+`;
+}
+
 /**
  * release-readiness.yml for the plan: on pull requests (and by hand), validate-release in branch
  * mode per wheel project with a checklist in the job summary (one job per project when there are several).
@@ -1010,12 +1067,15 @@ ${SETUP_NODE}${p.install}      # Its findings go to the log and the job summary;
           fi
 `;
     })
-    .join('');
+    .join('') + p.projects.map((q) => '\n' + rehearseJob(p, q)).join('');
   return `# Release readiness of a pull request (or of any branch, by hand): \`nx run ${p.projects.length === 1 ? p.projects[0].name : '<project>'}:${p.t.validateRelease}
 # --mode=branch\` checks that [project].version is PEP 440 and newer than the latest ${p.tagPrefix}* tag, and
 # that CHANGELOG.md has its section. The job summary gets a checklist, and the verdict fails
 # whenever a check failed, with one exception: a pull request that does not release (its version
-# is already tagged) has VERSION_NOT_NEWER as its only finding. See docs/release-guide.md.
+# is already tagged) has VERSION_NOT_NEWER as its only finding. When the change touches a wheel
+# project, \`rehearse-release\` runs that project's whole next release (bump, build every release
+# platform, validate in tag mode, publish to a throwaway index, install and test from it) on one
+# ubuntu runner and uploads its report. See docs/release-guide.md.
 name: Release readiness
 
 on:
