@@ -9,8 +9,9 @@ import { mkdirSync, readdirSync, realpathSync, renameSync, rmSync, statSync, wri
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { BUILD_REPORT_FILE, BuildReport, BuiltWheel, formatBuildSummary } from '../core/build-report';
 import {
-  buildEnvironment,
   cibuildwheelInvocation,
+  cibuildwheelSetEnvironment,
+  cibuildwheelTestEnvironment,
   resolveSourceDateEpoch,
   SourceDateEpoch,
   substitutePlaceholders,
@@ -265,7 +266,8 @@ async function buildNatively(
     const buildEnv = await ensureBuildEnv(a.ws, python, sink);
     // zig route: CC/CXX are zig wrappers for the target glibc (after the project's environment, so they win).
     const compilers = a.zig ? zigCompilerEnv(a.ws, a.zig, a.target) : {};
-    const env = { ...a.env, ...(a.sourceDateEpoch ? { SOURCE_DATE_EPOCH: a.sourceDateEpoch.value } : {}), ...buildEnvironment(a.project, a.platform, id.id, a.env), ...compilers };
+    // What cibuildwheel sets (CIBUILDWHEEL=1, the identifier, the project's environment option).
+    const env = { ...cibuildwheelSetEnvironment(a.project, a.platform, id.id, { ...a.env, ...(a.sourceDateEpoch ? { SOURCE_DATE_EPOCH: a.sourceDateEpoch.value } : {}) }), ...compilers };
     const raw = await buildWheel(buildEnv.bin('python'), { workspaceRoot: a.staging.dir, packageDir: a.rel, outDir: join(a.tmp, `raw-${id.id}`), identifier: id.id, env }, sink);
     const repaired = await repairWheel(a.auditwheel, raw, { outDir: join(a.tmp, `repaired-${id.id}`), identifier: id.id, env, ...(a.target.policy ? { plat: a.target.policy, onlyPlat: true } : {}) }, sink);
     const buildSeconds = (Date.now() - started) / 1000;
@@ -304,7 +306,8 @@ export async function testOne(
       testCommand: command,
       testRequires: testRequires(a.config, a.platform, a.id.id, a.env),
       testExtras: testExtras(a.config, a.platform, a.id.id, a.env),
-      env: a.env,
+      // As cibuildwheel: the build's environment (CIBUILDWHEEL=1, ...) plus test-environment.
+      env: cibuildwheelTestEnvironment(a.config, a.platform, a.id.id, a.env),
     },
     sink,
   );
