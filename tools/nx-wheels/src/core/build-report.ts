@@ -16,7 +16,8 @@ export interface BuiltWheel {
   /** Build identifier it was built for. */
   identifier: string;
   platform: Platform;
-  engine: Engine;
+  /** The engine; `build` for a pure-Python project's wheel (pypa/build alone, pipeline/build-pure). */
+  engine: Engine | 'build';
   /** Expanded `python-abi-platform` tags from the file name. */
   tags: string[];
   /** Size in bytes. */

@@ -26,6 +26,7 @@ import { BuildPlan, checkEngineOption, checkNativeIdentifier, formatPlan, HostIn
 import { testPaths } from '../core/inference';
 import { formatBytes } from '../core/staging';
 import { parseWheelFilename } from '../core/wheel-filename';
+import { isPure } from '../core/validation/types';
 import { runCibuildwheel } from '../runners/cibuildwheel';
 import { containerPlan, findStartingEngine } from '../runners/container';
 import { buildSdist, buildWheel, repairWheel } from '../runners/native';
@@ -36,7 +37,9 @@ import { ensureBuildEnv, stateDir } from '../runners/toolchain';
 import { testWheel } from '../runners/wheel-test';
 import { replaceDir, sha256File } from './files';
 import { listIdentifiers } from './identifiers';
-import { loadPythonProject } from './project';
+import { loadBuildKind, loadPythonProject } from './project';
+import { buildPureWheel } from './build-pure';
+import { ProjectConfig, selectionEnvironment, withProjectConfig } from '../core/project-config';
 import { stageSources, Staging } from './staging';
 import { loadToolchain } from './toolchain';
 import { checkZigIdentifier, describeTarget, HOST_TARGET, NativeTarget, resolveNativeTarget, targetLabel } from '../core/manylinux';
@@ -65,6 +68,8 @@ export interface BuildWheelsOptions {
   sdist?: boolean;
   /** Environment (defaults to `process.env`); `CIBW_*` here reach cibuildwheel and the native engine. */
   env?: Record<string, string | undefined>;
+  /** Build selection given as project configuration (plugin options); see core/project-config. */
+  projectConfig?: ProjectConfig;
   /** Host facts; detected when absent (tests inject them). */
   host?: HostInfo;
   /**
@@ -93,8 +98,10 @@ function projectsOfRun(workspaceRoot: string): Record<string, { root: string }> 
  */
 export async function buildWheels(o: BuildWheelsOptions, sink: LineSink = consoleSink): Promise<BuildReport> {
   const ws = o.workspaceRoot;
-  const env = o.env ?? process.env;
-  const project = loadPythonProject(ws, o.projectRoot);
+  // The build selection given as project configuration (plugin options) joins the environment where it sets none (core/project-config).
+  const env = selectionEnvironment(o.projectConfig, o.env ?? process.env);
+  const pyproject = loadPythonProject(ws, o.projectRoot);
+  const project = withProjectConfig(pyproject, o.projectConfig);
   const packageDir = resolve(ws, o.projectRoot);
   const outputDir = o.outputDir ? (isAbsolute(o.outputDir) ? o.outputDir : resolve(ws, o.outputDir)) : join(packageDir, 'wheelhouse');
   const runTests = o.test !== false;
@@ -102,6 +109,15 @@ export async function buildWheels(o: BuildWheelsOptions, sink: LineSink = consol
   // Options and host first: refuse early, before installing anything.
   const baseHost: HostInfo = o.host ?? { os: process.platform, arch: process.arch, containerEngine: null };
   const platform = resolvePlatform(o.platform, baseHost);
+  // A pure-Python project (core/build-kind): one py3-none-any wheel with pypa/build, no engine.
+  const kind = loadBuildKind(ws, o.projectRoot, project, o.projectConfig?.pure);
+  if (kind.kind === 'pure') {
+    const rel = normalizePath(relative(ws, packageDir)) || '.';
+    return buildPureWheel(
+      { workspaceRoot: ws, projectRoot: rel, projectName: o.projectName, project, kind, outputDir, outputDirOption: o.outputDir ?? join(rel, 'wheelhouse'), platform, ...(o.python ? { python: o.python } : {}), runTests, sdist: o.sdist ?? project.nxWheels.sdist ?? false, env, projects: o.projects ?? projectsOfRun(ws) },
+      sink,
+    );
+  }
   // The engine: the option, else [tool.nx-wheels] engine (so builds triggered through dependsOn build alike), else auto.
   const engineOption = checkEngineOption(o.engine ?? project.nxWheels.engine);
   const hostArch = baseHost.arch === 'x64' ? 'x86_64' : baseHost.arch === 'arm64' ? 'aarch64' : baseHost.arch;
@@ -128,7 +144,8 @@ export async function buildWheels(o: BuildWheelsOptions, sink: LineSink = consol
   const resolved = zigAsked ? { engine: 'native' as const, reason: `auto: --manylinux=${o.manylinux} selects the native engine's zig route` } : resolveEngine(engineOption, platform, host);
   const { engine } = resolved;
   // Say where a requested engine came from when it was not the command line.
-  const reason = o.engine === undefined && project.nxWheels.engine ? resolved.reason.replace(/^requested/, `requested by ${project.file} [tool.nx-wheels] engine`) : resolved.reason;
+  const engineSource = o.projectConfig?.engine !== undefined ? 'the plugin option engine (nx.json)' : `${project.file} [tool.nx-wheels] engine`;
+  const reason = o.engine === undefined && project.nxWheels.engine ? resolved.reason.replace(/^requested/, `requested by ${engineSource}`) : resolved.reason;
   if (engine !== 'native' && o.manylinux !== undefined && String(o.manylinux) !== 'host') {
     throw new QuiverError('BAD_OPTION_MANYLINUX', `option manylinux: "${o.manylinux}" applies to the native engine only (this build uses ${engine}${platform === 'windows' ? ' for windows' : ''}); pass --engine=native on a Linux host, or set cibuildwheel's manylinux-${hostArch}-image for a container build.`);
   }
@@ -165,7 +182,7 @@ export async function buildWheels(o: BuildWheelsOptions, sink: LineSink = consol
     if (engine === 'cibuildwheel') {
       wheels = await buildWithCibuildwheel({ staging, rel, platform, out, env: { ...env, ...containerEnv }, runTests, sourceDateEpoch, toolchainBin: toolchain.bin('cibuildwheel'), identifiers }, sink);
     } else {
-      wheels = await buildNatively({ ws, staging, rel, platform, out, tmp, env, runTests, sourceDateEpoch, project: project.cibuildwheel ?? {}, identifiers, auditwheel: toolchain.bin('auditwheel'), preferred: toolchain.host, target, zig }, sink);
+      wheels = await buildNatively({ ws, staging, rel, platform, out, tmp, env, runTests, sourceDateEpoch, project: project.cibuildwheel ?? {}, identifiers, auditwheel: toolchain.bin('auditwheel'), pyprojectFile: project.file, preferred: toolchain.host, target, zig }, sink);
     }
     let sdist: BuildReport['sdist'] = null;
     if (wantSdist && platform === 'linux') {
@@ -250,6 +267,8 @@ async function buildNatively(
     project: Record<string, unknown>;
     identifiers: BuildIdentifier[];
     auditwheel: string;
+    /** pyproject.toml as shown in messages. */
+    pyprojectFile: string;
     preferred: Interpreter;
     target: NativeTarget;
     zig: Zig | null;
@@ -269,6 +288,10 @@ async function buildNatively(
     // What cibuildwheel sets (CIBUILDWHEEL=1, the identifier, the project's environment option).
     const env = { ...cibuildwheelSetEnvironment(a.project, a.platform, id.id, { ...a.env, ...(a.sourceDateEpoch ? { SOURCE_DATE_EPOCH: a.sourceDateEpoch.value } : {}) }), ...compilers };
     const raw = await buildWheel(buildEnv.bin('python'), { workspaceRoot: a.staging.dir, packageDir: a.rel, outDir: join(a.tmp, `raw-${id.id}`), identifier: id.id, env }, sink);
+    const rawParsed = parseWheelFilename(basename(raw));
+    if (rawParsed && isPure(rawParsed)) {
+      throw new QuiverError('COMPILED_WHEEL_IS_PURE', `${a.pyprojectFile}: built as a compiled project, but the back-end produced ${basename(raw)}, a pure-Python wheel (auditwheel cannot repair it); set [tool.nx-wheels] pure = true (or the plugin option pure: true) to build it once with pypa/build.`);
+    }
     const repaired = await repairWheel(a.auditwheel, raw, { outDir: join(a.tmp, `repaired-${id.id}`), identifier: id.id, env, ...(a.target.policy ? { plat: a.target.policy, onlyPlat: true } : {}) }, sink);
     const buildSeconds = (Date.now() - started) / 1000;
     const target = join(a.out, basename(repaired));
