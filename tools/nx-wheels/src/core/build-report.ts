@@ -38,6 +38,11 @@ export interface BuiltWheel {
 /** The report file's shape (version 1). */
 export interface BuildReport {
   reportVersion: 1;
+  /**
+   * Selected identifiers this host could not build natively, with why and who builds them
+   * (core/native-coverage); validate-wheels then reports them missing until their wheels arrive.
+   */
+  notBuilt?: Array<{ identifier: string; reason: string; builtBy: string }>;
   project: string;
   distribution: string;
   version: string | null;

@@ -22,7 +22,7 @@ import {
 } from '../core/cibw-options';
 import { QuiverError } from '../core/errors';
 import { BuildIdentifier, identifierForWheel, Platform } from '../core/identifiers';
-import { BuildPlan, checkEngineOption, checkNativeIdentifier, formatPlan, HostInfo, PlatformPlan, resolveEngine, resolvePlatform } from '../core/plan';
+import { BuildPlan, checkEngineOption, formatPlan, HostInfo, PlatformPlan, resolveEngine, resolvePlatform } from '../core/plan';
 import { testPaths } from '../core/inference';
 import { formatBytes } from '../core/staging';
 import { parseWheelFilename } from '../core/wheel-filename';
@@ -39,10 +39,11 @@ import { replaceDir, sha256File } from './files';
 import { listIdentifiers } from './identifiers';
 import { loadBuildKind, loadPythonProject } from './project';
 import { buildPureWheel } from './build-pure';
+import { formatNotBuildable, nativeCoverage, NotBuildable, nothingBuildableError } from '../core/native-coverage';
 import { ProjectConfig, selectionEnvironment, withProjectConfig } from '../core/project-config';
 import { stageSources, Staging } from './staging';
 import { loadToolchain } from './toolchain';
-import { checkZigIdentifier, describeTarget, HOST_TARGET, NativeTarget, resolveNativeTarget, targetLabel } from '../core/manylinux';
+import { describeTarget, HOST_TARGET, NativeTarget, resolveNativeTarget, targetLabel } from '../core/manylinux';
 import { ensureZig, Zig, zigCompilerEnv } from '../runners/zig';
 
 /** Inputs of {@link buildWheels}; mirrors the executor's schema.json. */
@@ -150,7 +151,16 @@ export async function buildWheels(o: BuildWheelsOptions, sink: LineSink = consol
     throw new QuiverError('BAD_OPTION_MANYLINUX', `option manylinux: "${o.manylinux}" applies to the native engine only (this build uses ${engine}${platform === 'windows' ? ' for windows' : ''}); pass --engine=native on a Linux host, or set cibuildwheel's manylinux-${hostArch}-image for a container build.`);
   }
   const target = engine === 'native' ? resolveNativeTarget({ option: o.manylinux === undefined ? undefined : String(o.manylinux), nxWheels: project.nxWheels.manylinux, cibuildwheel: project.cibuildwheel ?? {}, env, hostArch, pyprojectFile: join(relative(ws, packageDir) || '.', 'pyproject.toml') }) : HOST_TARGET;
-  if (engine === 'native') identifiers.forEach((id) => (checkNativeIdentifier(id, host), checkZigIdentifier(id, target)));
+  // Native: every identifier this host cannot build is listed with who builds it; the rest are built (none: one error listing all).
+  let notBuildable: NotBuildable[] = [];
+  if (engine === 'native') {
+    const pythons = new Map<string, boolean>();
+    for (const v of new Set(identifiers.filter((i) => i.implementation === 'cpython').map((i) => i.pythonVersion))) pythons.set(v, (await findCPython(v, toolchain.host)) !== null);
+    const coverage = nativeCoverage(identifiers, host, target, (v) => pythons.get(v) ?? false);
+    if (coverage.buildable.length === 0) throw nothingBuildableError(coverage.notBuildable);
+    notBuildable = coverage.notBuildable;
+    identifiers.splice(0, identifiers.length, ...coverage.buildable);
+  }
   const zig = target.toolchain === 'zig' ? await ensureZig(ws, toolchain.host, sink) : null;
   // Reproducible wheels: file times in the archives come from the last commit (a user-set value
   // wins), so the same commit builds the same bytes; an index never accepts other bytes under a
@@ -159,6 +169,7 @@ export async function buildWheels(o: BuildWheelsOptions, sink: LineSink = consol
   const platformPlan: PlatformPlan = { platform, identifiers, engine, reason, ...(engine === 'native' ? { toolchain: describeTarget(target).replace('(pinned ziglang)', zig ? `${zig.version} (pinned ziglang)` : '(pinned ziglang)') } : {}) };
   const plan: BuildPlan = { project: o.projectName, packageDir: relative(ws, packageDir) || '.', outputDir: relative(ws, outputDir) || outputDir, platforms: [platformPlan], sourceDateEpoch };
   sink.out(formatPlan(plan));
+  for (const line of formatNotBuildable(notBuildable)) sink.out(line);
   if (!runTests) sink.out('  tests: off (test=false); the test target runs them against these wheels');
   const wantSdist = o.sdist ?? project.nxWheels.sdist ?? false;
   if (wantSdist) sink.out(platform === 'linux' ? '  sdist: yes (python -m build --sdist)' : '  sdist: built by the linux platform only, not here');
@@ -198,6 +209,7 @@ export async function buildWheels(o: BuildWheelsOptions, sink: LineSink = consol
       createdAt: new Date().toISOString(),
       wheels,
       sdist,
+      ...(notBuildable.length ? { notBuilt: notBuildable.map((n) => ({ identifier: n.id.id, reason: n.why, builtBy: n.provider })) } : {}),
     };
     writeFileSync(join(out, BUILD_REPORT_FILE), JSON.stringify(report, null, 2) + '\n');
     replaceDir(out, outputDir);
