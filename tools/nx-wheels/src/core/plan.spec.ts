@@ -61,6 +61,11 @@ describe('identifiersFromOutput', () => {
       expect((e as Error).message).toContain('CIBW_SKIP');
     }
   });
+  it('no windows wheel for a Linux-only package points at release-platforms first, not at adding a Windows wheel', () => {
+    expect(() => identifiersFromOutput('', 'windows', 'p/pyproject.toml', {})).toThrow(
+      'p/pyproject.toml [tool.cibuildwheel] build/skip/archs select no windows wheel; if the package ships no windows wheels, set [tool.nx-wheels] release-platforms = ["linux"] (or the plugin option releasePlatforms in nx.json) so validate-wheels --platforms=release and publish do not ask for them; otherwise select a windows identifier such as "cp313-win_amd64" in build, or fix skip/archs.',
+    );
+  });
 });
 
 describe('checkNativeIdentifier', () => {

@@ -122,7 +122,9 @@ export function identifiersFromOutput(stdout: string, platform: Platform, pyproj
   if (ids.length === 0) {
     const envSel = ['CIBW_BUILD', 'CIBW_SKIP', `CIBW_BUILD_${platform.toUpperCase()}`, `CIBW_SKIP_${platform.toUpperCase()}`, 'CIBW_ARCHS', `CIBW_ARCHS_${platform.toUpperCase()}`].filter((k) => env[k]);
     const where = envSel.length ? `${pyprojectFile} [tool.cibuildwheel] build/skip/archs together with ${envSel.join(', ')}` : `${pyprojectFile} [tool.cibuildwheel] build/skip/archs`;
-    throw new QuiverError('BUILD_SELECTOR_EMPTY', `${where} select no ${platform} wheel; add a ${platform} identifier such as "cp313-${platform === 'linux' ? 'manylinux_x86_64' : 'win_amd64'}" to build, or fix skip/archs.`);
+    // A package that ships no wheels for this platform leaves it out of release-platforms (it is not told to build one).
+    const others = (['linux', 'windows'] as const).filter((p) => p !== platform);
+    throw new QuiverError('BUILD_SELECTOR_EMPTY', `${where} select no ${platform} wheel; if the package ships no ${platform} wheels, set [tool.nx-wheels] release-platforms = [${others.map((p) => `"${p}"`).join(', ')}] (or the plugin option releasePlatforms in nx.json) so validate-wheels --platforms=release and publish do not ask for them; otherwise select a ${platform} identifier such as "cp313-${platform === 'linux' ? 'manylinux_x86_64' : 'win_amd64'}" in build, or fix skip/archs.`);
   }
   return ids.map((id) => {
     const parsed = parseIdentifier(id);

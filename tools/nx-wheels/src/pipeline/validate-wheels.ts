@@ -10,6 +10,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, 
 import { lstat, readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { QuiverError } from '../core/errors';
+import { ProjectConfig, selectionEnvironment, withProjectConfig } from '../core/project-config';
 import { BuildIdentifier, parseIdentifier } from '../core/identifiers';
 import { normalizeName } from '../core/names';
 import { Abi3Sources, readAbi3Declaration } from '../core/validation/abi3';
@@ -23,8 +24,8 @@ import { parseWheelFilename } from '../core/wheel-filename';
 import { consoleSink, LineSink } from '../runners/process';
 import { ExternalCheck, runExternalChecks, sharedPython } from '../runners/wheel-checks';
 import { sha256File } from './files';
-import { listIdentifiers } from './identifiers';
-import { loadPythonProject } from './project';
+import { expectedIdentifiers } from './identifiers';
+import { loadBuildKind, loadPythonProject } from './project';
 import { loadToolchain, Toolchain } from './toolchain';
 
 /** Inputs of {@link validateWheels}; mirrors the executor's schema.json. */
@@ -56,6 +57,8 @@ export interface ValidateWheelsOptions {
   twineStrict?: boolean;
   /** Wheels read at the same time (default 4: inflating runs on the thread pool, hashing on the main thread). */
   concurrency?: number;
+  /** Build selection given as project configuration (plugin options); see core/project-config. */
+  projectConfig?: ProjectConfig;
 }
 
 /** Files up to this size are read whole into memory (one read, hashed off the main thread). */
@@ -141,13 +144,13 @@ function toolOutput(r: { exitCode: number | null; stdout: string; stderr: string
  */
 export async function validateWheels(o: ValidateWheelsOptions, sink: LineSink = consoleSink): Promise<ValidationReport> {
   const ws = o.workspaceRoot;
-  const env = o.env ?? process.env;
+  const env = selectionEnvironment(o.projectConfig, o.env ?? process.env);
   const show = (p: string) => {
     const r = relative(ws, p);
     return r && !r.startsWith('..') && !isAbsolute(r) ? r : p;
   };
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(ws, p));
-  const project = loadPythonProject(ws, o.projectRoot);
+  const project = withProjectConfig(loadPythonProject(ws, o.projectRoot), o.projectConfig);
   const packageDir = resolve(ws, o.projectRoot);
   const platforms = resolvePlatforms(o.platforms, process.platform, project.nxWheels.releasePlatforms);
   const tag = resolveTag(o.tag, env);
@@ -168,7 +171,9 @@ export async function validateWheels(o: ValidateWheelsOptions, sink: LineSink = 
   reading.catch(() => undefined); // awaited below; not an unhandled rejection if the toolchain fails first
 
   // The toolchain: cibuildwheel for the identifiers, twine and auditwheel for the external checks.
-  const needToolchain = !o.identifiers || (external && !o.tools);
+  // Pure or compiled (core/build-kind), decided as build-wheels decides it: the expectation follows.
+  const kind = loadBuildKind(ws, o.projectRoot, project, o.projectConfig?.pure).kind;
+  const needToolchain = (!o.identifiers && kind === 'compiled') || (external && !o.tools);
   const toolchain = needToolchain ? (o.toolchain ?? (await loadToolchain(ws, o.python, sink))) : null;
   let identifiers: BuildIdentifier[];
   if (o.identifiers) {
@@ -178,8 +183,7 @@ export async function validateWheels(o: ValidateWheelsOptions, sink: LineSink = 
       return p;
     });
   } else {
-    identifiers = [];
-    for (const platform of platforms) identifiers.push(...(await listIdentifiers(toolchain!.bin('cibuildwheel'), ws, packageDir, platform, env)));
+    identifiers = await expectedIdentifiers({ kind, cibuildwheel: () => toolchain!.bin('cibuildwheel'), workspaceRoot: ws, packageDir, platforms, env });
   }
 
   // External checks, where the pinned tools are present: started with the reading, not after it
