@@ -37,6 +37,8 @@ import { replaceDir, sha256File } from './files';
 import { listIdentifiers } from './identifiers';
 import { loadPythonProject } from './project';
 import { stageSources, Staging } from './staging';
+import { stagingVersionEnv } from './project-version';
+import { withPassedEnv } from '../core/dynamic-version';
 import { loadToolchain } from './toolchain';
 import { checkZigIdentifier, describeTarget, HOST_TARGET, NativeTarget, resolveNativeTarget, targetLabel } from '../core/manylinux';
 import { ensureZig, Zig, zigCompilerEnv } from '../runners/zig';
@@ -92,7 +94,7 @@ function projectsOfRun(workspaceRoot: string): Record<string, { root: string }> 
  */
 export async function buildWheels(o: BuildWheelsOptions, sink: LineSink = consoleSink): Promise<BuildReport> {
   const ws = o.workspaceRoot;
-  const env = o.env ?? process.env;
+  let env = o.env ?? process.env;
   const project = loadPythonProject(ws, o.projectRoot);
   const packageDir = resolve(ws, o.projectRoot);
   const outputDir = o.outputDir ? (isAbsolute(o.outputDir) ? o.outputDir : resolve(ws, o.outputDir)) : join(packageDir, 'wheelhouse');
@@ -155,6 +157,12 @@ export async function buildWheels(o: BuildWheelsOptions, sink: LineSink = consol
     testPaths: testPaths(rel, project.cibuildwheel ?? {}),
   });
   sink.out(`  sources: ${staging.files} git-tracked files (${formatBytes(staging.bytes)}) of ${staging.roots.join(', ')}, staged in ${relative(ws, staging.dir)}`);
+  // The staging has no .git: a VCS-derived version is computed on the real tree and handed over.
+  const versionEnv = await stagingVersionEnv({ workspaceRoot: ws, projectRoot: rel, distName: project.name, python: o.python, env, sink });
+  if (Object.keys(versionEnv).length) {
+    env = withPassedEnv(env, versionEnv);
+    sink.out(`  version: ${Object.values(versionEnv)[0]} computed from git on the working tree, given to the build as ${Object.keys(versionEnv).join(', ')}`);
+  }
 
   const tmp = join(stateDir(ws), 'tmp', `build-${o.projectName}-${process.pid}-${Date.now()}`);
   const out = join(tmp, 'wheelhouse');
