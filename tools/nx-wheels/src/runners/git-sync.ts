@@ -1,8 +1,9 @@
 /**
  * Synchronous git for the release rollback (src/release/release-rollback.ts), which runs in a
- * process `exit` handler where no asynchronous work can run; every other spawn goes through
+ * process `exit` handler where no asynchronous work can run, and for the ci generator's default
+ * branch lookup (Nx runs that generator synchronously); every other spawn goes through
  * process.ts. Reads and restores the state `git status` reports: HEAD, status entries, index
- * entries, file bytes. No policy here: what to restore is decided by the caller.
+ * entries, file bytes. No policy here: what to restore, or which branch wins, is decided by the caller.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,6 +20,28 @@ export function gitTopLevel(cwd: string): string | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * What git knows of a repository's default branch, each `null` when git has no answer (no
+ * repository at `cwd`, no such ref or setting, no git, or `cwd` does not exist):
+ * `originHead` is the branch `refs/remotes/origin/HEAD` points at (`git symbolic-ref`; a clone sets
+ * it, `git remote set-head origin --auto` refreshes it), `initDefaultBranch` is
+ * `git config init.defaultBranch` (the repository's, else the user's or system's setting).
+ */
+export function gitDefaultBranchHints(cwd: string): { originHead: string | null; initDefaultBranch: string | null } {
+  const ask = (args: string[]) => {
+    try {
+      return git(cwd, args).trim() || null;
+    } catch {
+      return null;
+    }
+  };
+  const ref = ask(['symbolic-ref', '-q', 'refs/remotes/origin/HEAD']);
+  return {
+    originHead: ref?.startsWith('refs/remotes/origin/') ? ref.slice('refs/remotes/origin/'.length) : null,
+    initDefaultBranch: ask(['config', '--get', 'init.defaultBranch']),
+  };
 }
 
 /** HEAD's commit id, or `null` before the first commit. */
