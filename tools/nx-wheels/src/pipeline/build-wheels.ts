@@ -42,6 +42,8 @@ import { buildPureWheel } from './build-pure';
 import { formatNotBuildable, nativeCoverage, NotBuildable, nothingBuildableError } from '../core/native-coverage';
 import { ProjectConfig, selectionEnvironment, withProjectConfig } from '../core/project-config';
 import { stageSources, Staging } from './staging';
+import { stagingVersionEnv } from './project-version';
+import { withPassedEnv } from '../core/dynamic-version';
 import { loadToolchain } from './toolchain';
 import { describeTarget, HOST_TARGET, NativeTarget, resolveNativeTarget, targetLabel } from '../core/manylinux';
 import { ensureZig, Zig, zigCompilerEnv } from '../runners/zig';
@@ -100,7 +102,7 @@ function projectsOfRun(workspaceRoot: string): Record<string, { root: string }> 
 export async function buildWheels(o: BuildWheelsOptions, sink: LineSink = consoleSink): Promise<BuildReport> {
   const ws = o.workspaceRoot;
   // The build selection given as project configuration (plugin options) joins the environment where it sets none (core/project-config).
-  const env = selectionEnvironment(o.projectConfig, o.env ?? process.env);
+  let env = selectionEnvironment(o.projectConfig, o.env ?? process.env);
   const pyproject = loadPythonProject(ws, o.projectRoot);
   const project = withProjectConfig(pyproject, o.projectConfig);
   const packageDir = resolve(ws, o.projectRoot);
@@ -110,6 +112,12 @@ export async function buildWheels(o: BuildWheelsOptions, sink: LineSink = consol
   // Options and host first: refuse early, before installing anything.
   const baseHost: HostInfo = o.host ?? { os: process.platform, arch: process.arch, containerEngine: null };
   const platform = resolvePlatform(o.platform, baseHost);
+  // The staging has no .git: a VCS-derived version is computed on the real tree and handed over (pure and compiled builds alike).
+  const versionEnv = await stagingVersionEnv({ workspaceRoot: ws, projectRoot: normalizePath(relative(ws, packageDir)) || '.', distName: project.name, python: o.python, env, sink });
+  if (Object.keys(versionEnv).length) {
+    env = withPassedEnv(env, versionEnv);
+    sink.out(`version: ${Object.values(versionEnv)[0]} computed from git on the working tree, given to the build as ${Object.keys(versionEnv).join(', ')}`);
+  }
   // A pure-Python project (core/build-kind): one py3-none-any wheel with pypa/build, no engine.
   const kind = loadBuildKind(ws, o.projectRoot, project, o.projectConfig?.pure);
   if (kind.kind === 'pure') {

@@ -27,6 +27,9 @@ import { sha256File } from './files';
 import { expectedIdentifiers } from './identifiers';
 import { loadBuildKind, loadPythonProject } from './project';
 import { loadToolchain, Toolchain } from './toolchain';
+import { readProjectVersion, versionSourceOf } from './project-version';
+import { readProjectTagPattern } from './release-tag';
+import { WHEEL_PROJECT_TAG } from '../core/inference';
 
 /** Inputs of {@link validateWheels}; mirrors the executor's schema.json. */
 export interface ValidateWheelsOptions {
@@ -142,6 +145,18 @@ function toolOutput(r: { exitCode: number | null; stdout: string; stderr: string
  * @throws QuiverError for bad options, a missing directory or pyproject.toml, or when cibuildwheel
  *   cannot list the identifiers
  */
+/**
+ * The version the wheels must carry: `[project].version`; for a dynamic version the one the build
+ * back-end computes through PEP 517 (pipeline/project-version.ts), except a VCS version without a
+ * release tag to check (a branch build's `1.2.4.dev3+gabc`): then only the tag rule would apply, and
+ * there is none, so the version is not compared.
+ */
+async function expectedVersion(ws: string, projectRoot: string, project: { version: string | null; dynamicVersion: boolean }, tagged: boolean, python: string | undefined, env: Record<string, string | undefined>): Promise<{ version: string | null; dynamicVersion: boolean }> {
+  if (!project.dynamicVersion) return { version: project.version, dynamicVersion: false };
+  if (versionSourceOf(ws, projectRoot).vcs && !tagged) return { version: null, dynamicVersion: true };
+  return { version: (await readProjectVersion({ workspaceRoot: ws, projectRoot, python, env })).version, dynamicVersion: false };
+}
+
 export async function validateWheels(o: ValidateWheelsOptions, sink: LineSink = consoleSink): Promise<ValidationReport> {
   const ws = o.workspaceRoot;
   const env = selectionEnvironment(o.projectConfig, o.env ?? process.env);
@@ -154,6 +169,8 @@ export async function validateWheels(o: ValidateWheelsOptions, sink: LineSink = 
   const packageDir = resolve(ws, o.projectRoot);
   const platforms = resolvePlatforms(o.platforms, process.platform, project.nxWheels.releasePlatforms);
   const tag = resolveTag(o.tag, env);
+  // The project's release tag prefix (nx.json release); plain `v` keeps the historical rule (one leading v stripped).
+  const tagPrefix = tag ? readProjectTagPattern(ws, o.projectName, [WHEEL_PROJECT_TAG]).prefix : 'v';
   const maxSize = resolveMaxSize(o.maxSize);
   const wheelDir = o.wheelDir ? abs(o.wheelDir) : join(packageDir, 'wheelhouse');
   const reportFile = o.reportFile ? abs(o.reportFile) : join(wheelDir, VALIDATION_REPORT_FILE);
@@ -226,9 +243,9 @@ export async function validateWheels(o: ValidateWheelsOptions, sink: LineSink = 
   const expectation: Expectation = {
     name: project.name,
     pyprojectFile: project.file,
-    version: project.version,
-    dynamicVersion: project.dynamicVersion,
+    ...(await expectedVersion(ws, o.projectRoot, project, tag !== null, o.python, env)),
     tag,
+    ...(tagPrefix !== 'v' ? { tagPrefix } : {}),
     identifiers,
     maxSize,
     sdist,

@@ -20,7 +20,8 @@ import DefaultChangelogRenderer from 'nx/release/changelog-renderer';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isPrerelease, isValidVersion, normalizeVersion } from '../core/pep440';
-import { installReleaseHooks, releaseState, tagPrefixOf } from './nx-hooks';
+import { tagPrefixFor } from '../core/release-tag';
+import { installReleaseHooks, releaseState } from './nx-hooks';
 import { collectReleaseNotesFacts, describeEmptySection } from './release-notes';
 
 /** Options of {@link versionTitle} (from `renderOptions` in nx.json). */
@@ -38,15 +39,23 @@ export function versionTitle(version: string, opts: VersionTitleOptions, date: s
   return `## ${prefix}${version}${opts.versionTitleDate ? ` (${date})` : ''}`;
 }
 
-/** The release tag prefix: the one the VersionActions recorded, else nx.json's `release.releaseTag.pattern`, else `v`. */
-function tagPrefix(): string {
-  if (releaseState.tagPrefix !== null) return releaseState.tagPrefix;
-  try {
-    const nxJson = JSON.parse(readFileSync(join(process.cwd(), 'nx.json'), 'utf8'));
-    return tagPrefixOf(String(nxJson?.release?.releaseTag?.pattern ?? 'v{version}')) ?? 'v';
-  } catch {
-    return 'v';
+/**
+ * The project's release tag prefix: from the pattern the VersionActions recorded, else nx.json's
+ * `release.releaseTag.pattern`, else `v`; `{projectName}` resolved to `project`.
+ */
+function tagPrefix(project: string): string {
+  const own = releaseState.projects[project]?.prefix;
+  if (own) return own;
+  let pattern = releaseState.tagPattern;
+  if (pattern === null) {
+    try {
+      const nxJson = JSON.parse(readFileSync(join(process.cwd(), 'nx.json'), 'utf8'));
+      pattern = String(nxJson?.release?.releaseTag?.pattern ?? 'v{version}');
+    } catch {
+      pattern = 'v{version}';
+    }
   }
+  return tagPrefixFor(pattern, { projectName: project, releaseGroupName: releaseState.projects[project]?.group }) ?? 'v';
 }
 
 export default class Pep440ChangelogRenderer extends DefaultChangelogRenderer {
@@ -68,7 +77,7 @@ export default class Pep440ChangelogRenderer extends DefaultChangelogRenderer {
     this.preprocessChanges();
     const version = normalizeVersion(this.changelogEntryVersion);
     if (!this.project || !version || !this.shouldRenderEmptyEntry()) return super.render();
-    const prefix = tagPrefix();
+    const prefix = tagPrefix(this.project);
     const facts = await collectReleaseNotesFacts({ projectName: this.project, version, prefix });
     const shown = Object.entries(this.conventionalCommitsConfig?.types ?? {})
       .filter(([type, t]) => type !== '__INVALID__' && !(t as { changelog?: { hidden?: boolean } }).changelog?.hidden)

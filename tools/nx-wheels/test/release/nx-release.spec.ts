@@ -155,12 +155,13 @@ describe('nx release with the pyproject VersionActions', () => {
     expect(lines).toEqual([expect.stringMatching(/^validate-release: tag v2\.2\.1 names version 2\.2\.1 but bindings\/python\/pyproject\.toml \[project\]\.version is 2\.2\.0rc1; /)]);
   });
 
-  it('a dynamic version fails with a message saying how to make it static', () => {
+  it('a dynamic version not from git tags fails with one line saying how to make it static; nothing changes', () => {
     const dir = workspace(PYPROJECT('1.0.0').replace(/^version.*$/m, 'dynamic = ["version"]'));
     dirs.push(dir);
     const r = nx(dir, 'release', 'patch', '--skip-publish');
     expect(r.code).not.toBe(0);
-    expect(r.out + r.err).toContain('[project].version is dynamic; quiver needs a static version: remove "version" from [project].dynamic and set version = "X.Y.Z".');
+    expect(r.out + r.err).toContain('bindings/python/pyproject.toml: [project].version is dynamic and not from git tags, so nx release cannot write a new version; set version = "X.Y.Z" under [project] (and remove "version" from [project].dynamic), or let a VCS back-end (setuptools-scm, hatch-vcs) take the version from the release tag. Nothing was written, committed or tagged.');
+    expect(git(dir, 'status', '--porcelain').trim()).toBe('');
     expect(readFileSync(join(dir, PY), 'utf8')).toContain('dynamic = ["version"]');
   });
 });

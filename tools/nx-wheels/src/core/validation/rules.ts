@@ -8,6 +8,7 @@
  * check-external, check-sdist, wheelhouse); {@link checkWheel} only composes them.
  */
 import { normalizeVersion, versionFromTag } from '../pep440';
+import { versionOfTag } from '../release-tag';
 import { parseWheelFilename } from '../wheel-filename';
 import { CheckName } from './codes';
 import { Finding, finding } from './findings';
@@ -56,8 +57,8 @@ export function checkConfig(exp: Expectation): { findings: Finding[]; projectVer
   }
   let tagVersion: string | null = null;
   if (exp.tag) {
-    tagVersion = versionFromTag(exp.tag.value);
-    if (tagVersion === null) findings.push(finding('TAG_INVALID', null, `${exp.tag.source} "${exp.tag.value}" does not name a PEP 440 version`, exp.tag.value));
+    tagVersion = exp.tagPrefix !== undefined ? versionOfTag(exp.tag.value, exp.tagPrefix) : versionFromTag(exp.tag.value);
+    if (tagVersion === null) findings.push(finding('TAG_INVALID', null, `${exp.tag.source} "${exp.tag.value}" does not name a PEP 440 version${exp.tagPrefix !== undefined ? ` after the project's release tag prefix "${exp.tagPrefix}"` : ''}`, exp.tag.value));
   }
   return { findings, projectVersion, tagVersion };
 }
