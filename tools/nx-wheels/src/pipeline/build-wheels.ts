@@ -21,7 +21,9 @@ import {
 } from '../core/cibw-options';
 import { QuiverError } from '../core/errors';
 import { BuildIdentifier, identifierForWheel, Platform } from '../core/identifiers';
-import { BuildPlan, checkNativeIdentifier, formatPlan, HostInfo, PlatformPlan, resolveEngine, resolvePlatform } from '../core/plan';
+import { BuildPlan, checkNativeIdentifier, formatPlan, HostInfo, PlatformPlan, resolveEngine, resolvePlatforms } from '../core/plan';
+import { describeCross } from '../core/windows-cross';
+import { buildWindowsCross, planCross } from './windows-cross';
 import { testPaths } from '../core/inference';
 import { formatBytes } from '../core/staging';
 import { parseWheelFilename } from '../core/wheel-filename';
@@ -48,6 +50,12 @@ export interface BuildWheelsOptions {
   projectRoot: string;
   projectName: string;
   platform?: string;
+  /**
+   * Platforms to build in one run: `linux`, `windows` or `linux,windows`. On a Linux host the
+   * `windows` identifiers take the cross route (zig + python.org's CPython, tests under wine; see
+   * docs/windows-from-linux.md). Overrides `platform` (which must then be absent, `auto` or the same).
+   */
+  platforms?: string;
   engine?: string;
   /** Output directory, absolute or workspace-relative. Default `<projectRoot>/wheelhouse`. */
   outputDir?: string;
@@ -100,12 +108,17 @@ export async function buildWheels(o: BuildWheelsOptions, sink: LineSink = consol
 
   // Options and host first: refuse early, before installing anything.
   const baseHost: HostInfo = o.host ?? { os: process.platform, arch: process.arch, containerEngine: null };
-  const platform = resolvePlatform(o.platform, baseHost);
+  const platforms = resolvePlatforms(o.platforms, o.platform, baseHost);
+  // --platforms with windows on a Linux host: the cross route (pipeline/windows-cross.ts) beside the engine of the
+  // other platform. (--platform=windows keeps meaning cibuildwheel on a Windows host.)
+  const crossWindows = o.platforms !== undefined && platforms.includes('windows') && baseHost.os === 'linux';
+  const mainPlatform = platforms.find((p) => !(p === 'windows' && crossWindows)) ?? null;
+  const platform: Platform = mainPlatform ?? 'windows';
   let host = baseHost;
-  if (!o.host && platform === 'linux' && o.engine !== 'native') {
+  if (!o.host && mainPlatform === 'linux' && o.engine !== 'native') {
     host = { ...baseHost, containerEngine: await detectContainerEngine(env) };
   }
-  const { engine, reason } = resolveEngine(o.engine, platform, host);
+  const { engine, reason } = mainPlatform ? resolveEngine(o.engine, platform, host) : { engine: 'cross' as const, reason: '' };
   const hostArch = host.arch === 'x64' ? 'x86_64' : host.arch === 'arm64' ? 'aarch64' : host.arch;
   if (engine !== 'native' && o.manylinux !== undefined && String(o.manylinux) !== 'host') {
     throw new QuiverError('BAD_OPTION_MANYLINUX', `option manylinux: "${o.manylinux}" applies to the native engine only (this build uses ${engine}${platform === 'windows' ? ' for windows' : ''}); pass --engine=native on a Linux host, or set cibuildwheel's manylinux-${hostArch}-image for a container build.`);
@@ -113,19 +126,24 @@ export async function buildWheels(o: BuildWheelsOptions, sink: LineSink = consol
   const target = engine === 'native' ? resolveNativeTarget({ option: o.manylinux === undefined ? undefined : String(o.manylinux), nxWheels: project.nxWheels.manylinux, cibuildwheel: project.cibuildwheel ?? {}, env, hostArch, pyprojectFile: join(relative(ws, packageDir) || '.', 'pyproject.toml') }) : HOST_TARGET;
 
   const toolchain = await loadToolchain(ws, o.python, sink);
-  const identifiers = await listIdentifiers(toolchain.bin('cibuildwheel'), ws, packageDir, platform, env);
+  const identifiers = mainPlatform ? await listIdentifiers(toolchain.bin('cibuildwheel'), ws, packageDir, platform, env) : [];
   if (engine === 'native') identifiers.forEach((id) => (checkNativeIdentifier(id, host), checkZigIdentifier(id, target)));
-  const zig = target.toolchain === 'zig' ? await ensureZig(ws, toolchain.host, sink) : null;
+  const crossIds = crossWindows ? await listIdentifiers(toolchain.bin('cibuildwheel'), ws, packageDir, 'windows', env) : [];
+  const crossPlan = planCross(crossIds);
+  const zig = target.toolchain === 'zig' || crossIds.length ? await ensureZig(ws, toolchain.host, sink) : null;
   // Reproducible wheels: file times in the archives come from the last commit (a user-set value
   // wins), so the same commit builds the same bytes; an index never accepts other bytes under a
   // name it already has.
   const sourceDateEpoch = resolveSourceDateEpoch(env, await headCommitTime(ws));
   const platformPlan: PlatformPlan = { platform, identifiers, engine, reason, ...(engine === 'native' ? { toolchain: describeTarget(target).replace('(pinned ziglang)', zig ? `${zig.version} (pinned ziglang)` : '(pinned ziglang)') } : {}) };
-  const plan: BuildPlan = { project: o.projectName, packageDir: relative(ws, packageDir) || '.', outputDir: relative(ws, outputDir) || outputDir, platforms: [platformPlan], sourceDateEpoch };
+  const crossPlatformPlan: PlatformPlan[] = crossIds.length
+    ? [{ platform: 'windows', identifiers: crossIds, engine: 'cross', reason: `${baseHost.os} host: zig cross-compiles win_amd64 through the project's build back-end, tests run under wine`, toolchain: describeCross(zig?.version ?? null, crossPlan[0]?.pin ?? null) }]
+    : [];
+  const plan: BuildPlan = { project: o.projectName, packageDir: relative(ws, packageDir) || '.', outputDir: relative(ws, outputDir) || outputDir, platforms: [...(mainPlatform ? [platformPlan] : []), ...crossPlatformPlan], sourceDateEpoch };
   sink.out(formatPlan(plan));
   if (!runTests) sink.out('  tests: off (test=false); the test target runs them against these wheels');
   const wantSdist = o.sdist ?? project.nxWheels.sdist ?? false;
-  if (wantSdist) sink.out(platform === 'linux' ? '  sdist: yes (python -m build --sdist)' : '  sdist: built by the linux platform only, not here');
+  if (wantSdist) sink.out(mainPlatform === 'linux' ? '  sdist: yes (python -m build --sdist)' : '  sdist: built by the linux platform only, not here');
 
   const rel = normalizePath(relative(ws, packageDir)) || '.';
   const staging = await stageSources({
@@ -142,14 +160,19 @@ export async function buildWheels(o: BuildWheelsOptions, sink: LineSink = consol
   const out = join(tmp, 'wheelhouse');
   mkdirSync(out, { recursive: true });
   try {
-    let wheels: BuiltWheel[];
-    if (engine === 'cibuildwheel') {
+    let wheels: BuiltWheel[] = [];
+    if (!mainPlatform) {
+      // only the cross route below
+    } else if (engine === 'cibuildwheel') {
       wheels = await buildWithCibuildwheel({ staging, rel, platform, out, env, runTests, sourceDateEpoch, toolchainBin: toolchain.bin('cibuildwheel'), identifiers }, sink);
     } else {
       wheels = await buildNatively({ ws, staging, rel, platform, out, tmp, env, runTests, sourceDateEpoch, project: project.cibuildwheel ?? {}, identifiers, auditwheel: toolchain.bin('auditwheel'), preferred: toolchain.host, target, zig }, sink);
     }
+    if (crossIds.length) {
+      wheels.push(...(await buildWindowsCross({ ws, stagingDir: staging.dir, rel, out, tmp, env, runTests, sourceDateEpoch, project: project.cibuildwheel ?? {}, identifiers: crossIds, preferred: toolchain.host, toolchainPython: toolchain.bin('python'), zig: zig! }, sink)));
+    }
     let sdist: BuildReport['sdist'] = null;
-    if (wantSdist && platform === 'linux') {
+    if (wantSdist && mainPlatform === 'linux') {
       const sdistEnv = { ...env, ...(sourceDateEpoch ? { SOURCE_DATE_EPOCH: sourceDateEpoch.value } : {}) };
       const file = await buildSdist(toolchain.bin('python'), { workspaceRoot: staging.dir, packageDir: rel, outDir: out, env: sdistEnv }, sink);
       sdist = { file: basename(file), size: statSync(file).size, sha256: await sha256File(file) };
