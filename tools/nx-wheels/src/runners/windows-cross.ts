@@ -225,6 +225,7 @@ export async function testWheelUnderWine(t: CrossWheelTest, sink: LineSink = con
     // virtualenv (cibuildwheel's pin), installed once per pin into the cache with the base CPython's own pip.
     const venvTool = join(t.cacheDir, 'windows-virtualenv', `${t.target.pyTag}-${t.virtualenvVersion}`);
     if (!existsSync(join(venvTool, '.nx-wheels-stamp'))) {
+      mkdirSync(dirname(venvTool), { recursive: true });
       await withLock(`${venvTool}.lock`, async () => {
         if (existsSync(join(venvTool, '.nx-wheels-stamp'))) return;
         const dl = join(work, 'virtualenv-wheels');
