@@ -135,8 +135,9 @@ const cmakeQuote = (s: string) => `"${s.replace(/\\/g, '/').replace(/"/g, '\\"')
 /**
  * The CMake toolchain file for the target (CMAKE_SYSTEM_NAME Windows, zig as C/C++ compiler,
  * archiver and ranlib; programs found on the host, libraries and headers only where given).
- * `--strip` at install is a no-op: zig links release modules without debug info, and the host's
- * strip would rewrite a PE file it does not own.
+ * Modules are linked with `-s` (no debug directory CodeView record: its PDB GUID would differ per
+ * build directory), so with zig's `/Brepro`-style header hash a rebuild is byte-identical; `--strip`
+ * at install is then a no-op (the host's strip would rewrite a PE file it does not own).
  */
 export function cmakeToolchainFile(p: CrossPaths): string {
   return [
@@ -148,6 +149,9 @@ export function cmakeToolchainFile(p: CrossPaths): string {
     `set(CMAKE_AR ${cmakeQuote(p.ar)} CACHE FILEPATH "zig ar")`,
     `set(CMAKE_RANLIB ${cmakeQuote(p.ranlib)} CACHE FILEPATH "zig ranlib")`,
     'set(CMAKE_STRIP "" CACHE FILEPATH "no strip for PE modules")',
+    '# -s: no CodeView record or PDB, whose GUID hashes the build directory; with zig\'s /Brepro the module is then byte-identical.',
+    'set(CMAKE_SHARED_LINKER_FLAGS_INIT "-s")',
+    'set(CMAKE_MODULE_LINKER_FLAGS_INIT "-s")',
     'set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)',
     '',
   ].join('\n');
@@ -219,19 +223,24 @@ const SYSTEM = new Set(
 /**
  * Classify one imported DLL of a module built for CPython `pythonDll` (e.g. `python313.dll`):
  * the target CPython's own DLL (or `python3.dll` for abi3), Windows system DLLs, the UCRT
- * (`ucrtbase.dll`, `api-ms-win-*`), the MSVC runtime CPython itself ships (`vcruntime140*.dll`),
+ * (`ucrtbase.dll`, `api-ms-win-*`) and the MSVC runtime (`vcruntime140*.dll`, `msvcp140*.dll`),
  * MinGW runtime DLLs, or anything else.
  */
 export function classifyDll(name: string, pythonDll: string): DllOrigin {
   const n = name.toLowerCase();
   if (n === pythonDll.toLowerCase() || n === 'python3.dll') return 'python';
   if (MINGW.test(n)) return 'mingw';
-  if (n === 'ucrtbase.dll' || n.startsWith('api-ms-win-') || /^vcruntime140(_1)?\.dll$/.test(n)) return 'ucrt';
+  // The UCRT, and the MSVC runtime of CPython's own toolset (vcruntime140 ships with CPython; msvcp140 is the
+  // redistributable every MSVC-built C++ wheel relies on, as cibuildwheel and delvewheel treat it).
+  if (n === 'ucrtbase.dll' || n.startsWith('api-ms-win-') || /^(vcruntime140(_1)?|msvcp140(_\d|_atomic_wait|_codecvt_ids)?|concrt140)\.dll$/.test(n)) return 'ucrt';
   if (SYSTEM.has(n)) return 'system';
   return 'other';
 }
 
-/** The imports of a module that a wheel may not carry: MinGW runtime DLLs and unknown DLLs. */
+/**
+ * The imports of a module that a wheel may not carry: MinGW runtime DLLs and unknown DLLs.
+ * @param allowed DLL names that are fine anyway, e.g. the DLLs the wheel itself ships (delvewheel's `<pkg>.libs/`)
+ */
 export function disallowedImports(imports: readonly string[], pythonDll: string, allowed: readonly string[] = []): Array<{ dll: string; origin: DllOrigin }> {
   const ok = new Set(allowed.map((a) => a.toLowerCase()));
   return imports
