@@ -63,7 +63,7 @@ describe('build-wheels --platforms=windows on Linux (zig cross-compile, tests un
       execFileSync('python3', ['-m', 'zipfile', '-e', join(wheelhouse(), WHEEL), dir]);
       const pyd = readdirSync(join(dir, 'quiverdb')).filter((f) => /\.(pyd|so|dll)$/.test(f));
       expect(pyd).toEqual(['_core.cp313-win_amd64.pyd']);
-      const dump = execFileSync('objdump', ['-p', join(dir, 'quiverdb', pyd[0])], { encoding: 'utf8' });
+      const dump = execFileSync('objdump', ['-p', join(dir, 'quiverdb', pyd[0])], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
       expect(dump).toMatch(/file format pei-x86-64/);
       expect(dump).toMatch(/Magic\s+020b\s+\(PE32\+\)/);
       const dlls = [...dump.matchAll(/DLL Name: (\S+)/g)].map((m) => m[1]);
