@@ -166,7 +166,7 @@ export async function buildWheels(o: BuildWheelsOptions, sink: LineSink = consol
     } else if (engine === 'cibuildwheel') {
       wheels = await buildWithCibuildwheel({ staging, rel, platform, out, env, runTests, sourceDateEpoch, toolchainBin: toolchain.bin('cibuildwheel'), identifiers }, sink);
     } else {
-      wheels = await buildNatively({ ws, staging, rel, platform, out, tmp, env, runTests, sourceDateEpoch, project: project.cibuildwheel ?? {}, identifiers, auditwheel: toolchain.bin('auditwheel'), preferred: toolchain.host, target, zig }, sink);
+      wheels = await buildNatively({ ws, staging, rel, platform, out, tmp, env, runTests, sourceDateEpoch, project: project.cibuildwheel ?? {}, identifiers, auditwheel: toolchain.bin('auditwheel'), preferred: toolchain.host, target, zig: target.toolchain === 'zig' ? zig : null }, sink);
     }
     if (crossIds.length) {
       wheels.push(...(await buildWindowsCross({ ws, stagingDir: staging.dir, rel, out, tmp, env, runTests, sourceDateEpoch, project: project.cibuildwheel ?? {}, identifiers: crossIds, preferred: toolchain.host, toolchainPython: toolchain.bin('python'), zig: zig! }, sink)));
