@@ -33,6 +33,11 @@ export interface BuiltWheel {
    * `zig 0.15.2 x86_64-linux-gnu.2.28 -> manylinux_2_28_x86_64`; absent for cibuildwheel (its image decides).
    */
   toolchain?: string;
+  /**
+   * Where the tests ran when that is not the build's own interpreter: the cross route's
+   * `CPython 3.13.5 for Windows (<package>) under wine, wine-8.0 ...`; absent otherwise.
+   */
+  testInterpreter?: string;
 }
 
 /** The report file's shape (version 1). */

@@ -1,6 +1,6 @@
 import { QuiverError } from './errors';
 import { parseIdentifier } from './identifiers';
-import { checkNativeIdentifier, formatPlan, HostInfo, identifiersFromOutput, resolveEngine, resolvePlatform } from './plan';
+import { checkNativeIdentifier, formatPlan, HostInfo, identifiersFromOutput, resolveEngine, resolvePlatform, resolvePlatforms } from './plan';
 
 const linuxNoDocker: HostInfo = { os: 'linux', arch: 'x64', containerEngine: null };
 const linuxDocker: HostInfo = { os: 'linux', arch: 'x64', containerEngine: 'docker' };
@@ -98,4 +98,25 @@ it('formatPlan prints SOURCE_DATE_EPOCH, where it comes from, and that a Linux c
   expect(native).toContain('SOURCE_DATE_EPOCH: 42 (set in the environment, 1970-01-01T00:00:42Z)');
   expect(native).not.toContain('container');
   expect(formatPlan({ ...base, platforms: [], sourceDateEpoch: null })).toContain('SOURCE_DATE_EPOCH: unset');
+});
+
+describe('resolvePlatforms', () => {
+  const linux = { os: 'linux' as NodeJS.Platform, arch: 'x64', containerEngine: null };
+  it.each([
+    ['linux', ['linux']],
+    ['windows', ['windows']],
+    ['linux,windows', ['linux', 'windows']],
+    [' windows , linux ', ['linux', 'windows']],
+  ])('--platforms=%s builds %j', (value, want) => {
+    expect(resolvePlatforms(value, undefined, linux)).toEqual(want);
+  });
+  it('without platforms, platform decides (auto = the host)', () => {
+    expect(resolvePlatforms(undefined, undefined, linux)).toEqual(['linux']);
+  });
+  it.each([['macos'], [''], ['linux,macos']])('--platforms=%j is BAD_OPTION_PLATFORMS naming the values', (value) => {
+    expect(() => resolvePlatforms(value, undefined, linux)).toThrow(/^option platforms: .* pass --platforms=linux, --platforms=windows or --platforms=linux,windows\.$/);
+  });
+  it('platform and platforms that disagree are refused', () => {
+    expect(() => resolvePlatforms('windows', 'linux', linux)).toThrow(/disagree/);
+  });
 });

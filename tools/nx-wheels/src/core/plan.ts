@@ -12,7 +12,8 @@ export type PlatformOption = (typeof PLATFORM_OPTIONS)[number];
 /** `engine` option values. */
 export const ENGINE_OPTIONS = ['cibuildwheel', 'native', 'auto'] as const;
 export type EngineOption = (typeof ENGINE_OPTIONS)[number];
-export type Engine = 'cibuildwheel' | 'native';
+/** `cross`: win_amd64 on a Linux host (zig + python.org's CPython, tests under wine; core/windows-cross.ts). */
+export type Engine = 'cibuildwheel' | 'native' | 'cross';
 
 /** What the plan needs to know about the machine. */
 export interface HostInfo {
@@ -66,6 +67,26 @@ export function resolvePlatform(option: string | undefined, host: HostInfo): Pla
   if (host.os === 'linux') return 'linux';
   if (host.os === 'win32') return 'windows';
   throw new QuiverError('UNSUPPORTED_HOST', `option platform: auto cannot pick a platform on ${host.os}; pass --platform=linux (needs docker or podman) or --platform=windows (needs a Windows host).`);
+}
+
+/** `platforms` option values: one platform, or both in one run. */
+export const PLATFORMS_OPTIONS = ['linux', 'windows', 'linux,windows'] as const;
+
+/**
+ * Resolve the `platforms` option (`linux`, `windows`, `linux,windows`; order and spaces free)
+ * to the platforms to build; without it, the `platform` option decides ({@link resolvePlatform}).
+ * @throws QuiverError `BAD_OPTION_PLATFORMS`, and those of {@link resolvePlatform}
+ */
+export function resolvePlatforms(platforms: string | undefined, platform: string | undefined, host: HostInfo): Platform[] {
+  if (platforms === undefined) return [resolvePlatform(platform, host)];
+  const parts = [...new Set(String(platforms).split(',').map((p) => p.trim()).filter(Boolean))];
+  if (parts.length === 0 || parts.some((p) => p !== 'linux' && p !== 'windows')) {
+    throw new QuiverError('BAD_OPTION_PLATFORMS', `option platforms: "${platforms}" is not one of ${PLATFORMS_OPTIONS.join(', ')}; pass --platforms=linux, --platforms=windows or --platforms=linux,windows.`);
+  }
+  if (platform !== undefined && platform !== 'auto' && !(parts.length === 1 && parts[0] === platform)) {
+    throw new QuiverError('BAD_OPTION_PLATFORMS', `options platform (${platform}) and platforms (${platforms}) disagree; pass only --platforms.`);
+  }
+  return (['linux', 'windows'] as const).filter((p) => parts.includes(p));
 }
 
 /**

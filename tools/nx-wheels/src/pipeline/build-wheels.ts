@@ -22,7 +22,9 @@ import {
 } from '../core/cibw-options';
 import { QuiverError } from '../core/errors';
 import { BuildIdentifier, identifierForWheel, Platform } from '../core/identifiers';
-import { BuildPlan, checkEngineOption, formatPlan, HostInfo, PlatformPlan, resolveEngine, resolvePlatform } from '../core/plan';
+import { BuildPlan, checkEngineOption, formatPlan, HostInfo, PlatformPlan, resolveEngine, resolvePlatforms } from '../core/plan';
+import { describeCross } from '../core/windows-cross';
+import { buildWindowsCross, planCross } from './windows-cross';
 import { testPaths } from '../core/inference';
 import { formatBytes } from '../core/staging';
 import { parseWheelFilename } from '../core/wheel-filename';
@@ -55,6 +57,12 @@ export interface BuildWheelsOptions {
   projectRoot: string;
   projectName: string;
   platform?: string;
+  /**
+   * Platforms to build in one run: `linux`, `windows` or `linux,windows`. On a Linux host the
+   * `windows` identifiers take the cross route (zig + python.org's CPython, tests under wine; see
+   * docs/windows-from-linux.md). Overrides `platform` (which must then be absent, `auto` or the same).
+   */
+  platforms?: string;
   engine?: string;
   /** Output directory, absolute or workspace-relative. Default `<projectRoot>/wheelhouse`. */
   outputDir?: string;
@@ -111,7 +119,12 @@ export async function buildWheels(o: BuildWheelsOptions, sink: LineSink = consol
 
   // Options and host first: refuse early, before installing anything.
   const baseHost: HostInfo = o.host ?? { os: process.platform, arch: process.arch, containerEngine: null };
-  const platform = resolvePlatform(o.platform, baseHost);
+  const platforms = resolvePlatforms(o.platforms, o.platform, baseHost);
+  // --platforms with windows on a Linux host: the cross route (pipeline/windows-cross.ts) beside the engine of the
+  // other platform. (--platform=windows keeps meaning cibuildwheel on a Windows host.)
+  const crossWindows = o.platforms !== undefined && platforms.includes('windows') && baseHost.os === 'linux';
+  const mainPlatform = platforms.find((p) => !(p === 'windows' && crossWindows)) ?? null;
+  const platform: Platform = mainPlatform ?? 'windows';
   // The staging has no .git: a VCS-derived version is computed on the real tree and handed over (pure and compiled builds alike).
   const versionEnv = await stagingVersionEnv({ workspaceRoot: ws, projectRoot: normalizePath(relative(ws, packageDir)) || '.', distName: project.name, python: o.python, env, sink });
   if (Object.keys(versionEnv).length) {
@@ -133,16 +146,16 @@ export async function buildWheels(o: BuildWheelsOptions, sink: LineSink = consol
   if (engineOption === 'cibuildwheel' && o.manylinux !== undefined && String(o.manylinux) !== 'host') {
     throw new QuiverError('BAD_OPTION_MANYLINUX', `option manylinux: "${o.manylinux}" applies to the native engine only (this build uses cibuildwheel${platform === 'windows' ? ' for windows' : ''}); pass --engine=native on a Linux host, or set cibuildwheel's manylinux-${hostArch}-image for a container build.`);
   }
-  if (platform === 'windows') resolveEngine(engineOption, platform, baseHost);
+  if (mainPlatform === 'windows') resolveEngine(engineOption, platform, baseHost);
 
   const toolchain = await loadToolchain(ws, o.python, sink);
-  const identifiers = await listIdentifiers(toolchain.bin('cibuildwheel'), ws, packageDir, platform, env);
+  const identifiers = mainPlatform ? await listIdentifiers(toolchain.bin('cibuildwheel'), ws, packageDir, platform, env) : [];
   // Linux with engine auto or cibuildwheel: does a container really start from the image cibuildwheel would use?
   let host = baseHost;
   let containerEnv: Record<string, string> = {};
   // An explicit --manylinux=2_<minor> asks for the native engine's zig route: auto then builds natively without a probe.
   const zigAsked = engineOption === 'auto' && o.manylinux !== undefined && String(o.manylinux) !== 'host';
-  if (!o.host && platform === 'linux' && engineOption !== 'native' && !zigAsked) {
+  if (!o.host && mainPlatform === 'linux' && engineOption !== 'native' && !zigAsked) {
     const cplan = await containerPlan(toolchain.bin('python'), ws, relative(ws, packageDir) || '.', identifiers.map((i) => i.id), env);
     const { started, failures } = await findStartingEngine(ws, cplan, env, sink);
     const note = started ? `${started.engine} started a container from ${started.image}${started.cached ? ' (probe cached)' : ''}` : failures.map((f) => f.reason).join('; ') || 'no image to probe';
@@ -150,7 +163,11 @@ export async function buildWheels(o: BuildWheelsOptions, sink: LineSink = consol
     // cibuildwheel calls docker unless told otherwise: tell it which engine started the container.
     if (started && !cplan.configured) containerEnv = { CIBW_CONTAINER_ENGINE: started.engine };
   }
-  const resolved = zigAsked ? { engine: 'native' as const, reason: `auto: --manylinux=${o.manylinux} selects the native engine's zig route` } : resolveEngine(engineOption, platform, host);
+  const resolved = !mainPlatform
+    ? { engine: 'cross' as const, reason: '' }
+    : zigAsked
+      ? { engine: 'native' as const, reason: `auto: --manylinux=${o.manylinux} selects the native engine's zig route` }
+      : resolveEngine(engineOption, platform, host);
   const { engine } = resolved;
   // Say where a requested engine came from when it was not the command line.
   const engineSource = o.projectConfig?.engine !== undefined ? 'the plugin option engine (nx.json)' : `${project.file} [tool.nx-wheels] engine`;
@@ -169,18 +186,23 @@ export async function buildWheels(o: BuildWheelsOptions, sink: LineSink = consol
     notBuildable = coverage.notBuildable;
     identifiers.splice(0, identifiers.length, ...coverage.buildable);
   }
-  const zig = target.toolchain === 'zig' ? await ensureZig(ws, toolchain.host, sink) : null;
+  const crossIds = crossWindows ? await listIdentifiers(toolchain.bin('cibuildwheel'), ws, packageDir, 'windows', env) : [];
+  const crossPlan = planCross(crossIds);
+  const zig = target.toolchain === 'zig' || crossIds.length ? await ensureZig(ws, toolchain.host, sink) : null;
   // Reproducible wheels: file times in the archives come from the last commit (a user-set value
   // wins), so the same commit builds the same bytes; an index never accepts other bytes under a
   // name it already has.
   const sourceDateEpoch = resolveSourceDateEpoch(env, await headCommitTime(ws));
   const platformPlan: PlatformPlan = { platform, identifiers, engine, reason, ...(engine === 'native' ? { toolchain: describeTarget(target).replace('(pinned ziglang)', zig ? `${zig.version} (pinned ziglang)` : '(pinned ziglang)') } : {}) };
-  const plan: BuildPlan = { project: o.projectName, packageDir: relative(ws, packageDir) || '.', outputDir: relative(ws, outputDir) || outputDir, platforms: [platformPlan], sourceDateEpoch };
+  const crossPlatformPlan: PlatformPlan[] = crossIds.length
+    ? [{ platform: 'windows', identifiers: crossIds, engine: 'cross', reason: `${baseHost.os} host: zig cross-compiles win_amd64 through the project's build back-end, tests run under wine`, toolchain: describeCross(zig?.version ?? null, crossPlan[0]?.pin ?? null) }]
+    : [];
+  const plan: BuildPlan = { project: o.projectName, packageDir: relative(ws, packageDir) || '.', outputDir: relative(ws, outputDir) || outputDir, platforms: [...(mainPlatform ? [platformPlan] : []), ...crossPlatformPlan], sourceDateEpoch };
   sink.out(formatPlan(plan));
   for (const line of formatNotBuildable(notBuildable)) sink.out(line);
   if (!runTests) sink.out('  tests: off (test=false); the test target runs them against these wheels');
   const wantSdist = o.sdist ?? project.nxWheels.sdist ?? false;
-  if (wantSdist) sink.out(platform === 'linux' ? '  sdist: yes (python -m build --sdist)' : '  sdist: built by the linux platform only, not here');
+  if (wantSdist) sink.out(mainPlatform === 'linux' ? '  sdist: yes (python -m build --sdist)' : '  sdist: built by the linux platform only, not here');
 
   const rel = normalizePath(relative(ws, packageDir)) || '.';
   const staging = await stageSources({
@@ -197,14 +219,19 @@ export async function buildWheels(o: BuildWheelsOptions, sink: LineSink = consol
   const out = join(tmp, 'wheelhouse');
   mkdirSync(out, { recursive: true });
   try {
-    let wheels: BuiltWheel[];
-    if (engine === 'cibuildwheel') {
+    let wheels: BuiltWheel[] = [];
+    if (!mainPlatform) {
+      // only the cross route below
+    } else if (engine === 'cibuildwheel') {
       wheels = await buildWithCibuildwheel({ staging, rel, platform, out, env: { ...env, ...containerEnv }, runTests, sourceDateEpoch, toolchainBin: toolchain.bin('cibuildwheel'), identifiers }, sink);
     } else {
-      wheels = await buildNatively({ ws, staging, rel, platform, out, tmp, env, runTests, sourceDateEpoch, project: project.cibuildwheel ?? {}, identifiers, auditwheel: toolchain.bin('auditwheel'), pyprojectFile: project.file, preferred: toolchain.host, target, zig }, sink);
+      wheels = await buildNatively({ ws, staging, rel, platform, out, tmp, env, runTests, sourceDateEpoch, project: project.cibuildwheel ?? {}, identifiers, auditwheel: toolchain.bin('auditwheel'), pyprojectFile: project.file, preferred: toolchain.host, target, zig: target.toolchain === 'zig' ? zig : null }, sink);
+    }
+    if (crossIds.length) {
+      wheels.push(...(await buildWindowsCross({ ws, stagingDir: staging.dir, rel, out, tmp, env, runTests, sourceDateEpoch, project: project.cibuildwheel ?? {}, identifiers: crossIds, preferred: toolchain.host, toolchainPython: toolchain.bin('python'), zig: zig! }, sink)));
     }
     let sdist: BuildReport['sdist'] = null;
-    if (wantSdist && platform === 'linux') {
+    if (wantSdist && mainPlatform === 'linux') {
       const sdistEnv = { ...env, ...(sourceDateEpoch ? { SOURCE_DATE_EPOCH: sourceDateEpoch.value } : {}) };
       const file = await buildSdist(toolchain.bin('python'), { workspaceRoot: staging.dir, packageDir: rel, outDir: out, env: sdistEnv }, sink);
       sdist = { file: basename(file), size: statSync(file).size, sha256: await sha256File(file) };

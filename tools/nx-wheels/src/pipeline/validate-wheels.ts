@@ -18,7 +18,7 @@ import { ToolOutput } from '../core/validation/external';
 import { resolveMaxSize, resolvePlatforms, resolveTag } from '../core/validation/options';
 import { buildReport, formatMarkdown, formatSha256Sums, formatTerminal, SHA256SUMS_FILE, VALIDATION_REPORT_FILE, ValidationReport } from '../core/validation/report';
 import { Expectation, extraRecordAlgorithms, InspectedFile, OWN_FILES, validateFiles } from '../core/validation/rules';
-import { readWheelArchive } from '../core/wheel-archive';
+import { DIST_INFO_FILE, readWheelArchive } from '../core/wheel-archive';
 import { readSdistArchive } from '../core/sdist';
 import { parseWheelFilename } from '../core/wheel-filename';
 import { consoleSink, LineSink } from '../runners/process';
@@ -111,9 +111,11 @@ export async function inspectFile(dir: string, name: string, readSdists = false)
   try {
     // Small wheels are read once into memory; larger ones are streamed from the file.
     const source = s.size <= IN_MEMORY_LIMIT ? await readFile(path) : path;
-    const [sha256, archive] = await Promise.all([typeof source === 'string' ? sha256File(source) : sha256Hex(source), readWheelArchive(source)]);
+    // Windows modules are kept whole: their DLL imports are read from the import tables (check-binaries).
+    const keep = (n: string) => DIST_INFO_FILE.test(n) || /\.(pyd|dll)$/i.test(n);
+    const [sha256, archive] = await Promise.all([typeof source === 'string' ? sha256File(source) : sha256Hex(source), readWheelArchive(source, { keep })]);
     const extra = extraRecordAlgorithms(archive);
-    return { ...f, sha256, archive: extra.length ? await readWheelArchive(source, { algorithms: ['sha256', ...extra] }) : archive };
+    return { ...f, sha256, archive: extra.length ? await readWheelArchive(source, { keep, algorithms: ['sha256', ...extra] }) : archive };
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     return { ...f, readError: `${err.code ?? 'error'}: ${err.message}` };

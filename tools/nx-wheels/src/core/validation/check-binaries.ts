@@ -8,6 +8,8 @@
  */
 import picomatch from 'picomatch';
 import { BINARY_SUFFIX } from '../wheel-archive';
+import { readPeImports } from '../pe';
+import { disallowedImports, pythonDllOfTag } from '../windows-cross';
 import { finding, Finding } from './findings';
 import { FamilyResult, WheelContext } from './types';
 
@@ -126,6 +128,8 @@ export function checkBinaries(w: WheelContext, foreignBinaries: readonly string[
   if (expectations.length === 0) return { findings: [], notes: { binaries: `no binary platform tag (${parsed.platformTags.join('.')})` }, used: [] };
   const findings: Finding[] = [];
   let binaries = 0;
+  // DLLs the wheel ships itself (e.g. delvewheel's <pkg>.libs/) may be imported by its modules.
+  const shipped = archive.entries.filter((e) => /\.dll$/i.test(e.name)).map((e) => e.name.split('/').pop()!);
   for (const e of archive.entries) {
     if (e.isDirectory || e.error) continue;
     const bySuffix = BINARY_SUFFIX.test(e.name);
@@ -153,6 +157,14 @@ export function checkBinaries(w: WheelContext, foreignBinaries: readonly string[
         if (!endianOk || cpus.length === 0 || !cpus.every((c) => exp.machines.includes(c))) {
           f = finding('BINARY_ARCH_MISMATCH', file, `${e.name} is ${describeBinary(kind)}; ${tag} needs ${exp.label}`, e.name);
         }
+      }
+      if (!f && kind?.format === 'PE' && exp.format === 'PE') {
+        // The DLLs it imports: only the wheel's CPython, Windows system and UCRT DLLs exist on a user's machine.
+        const data = archive.files.get(e.name);
+        const imports = data ? readPeImports(data) : null;
+        const pythonDll = parsed.pythonTags.map(pythonDllOfTag).find((d): d is string => d !== null) ?? 'python3.dll';
+        const bad = imports ? disallowedImports(imports, pythonDll, shipped) : [];
+        if (bad.length) f = finding('BINARY_DLL_IMPORT', file, `${e.name} imports ${bad.map((b) => `${b.dll}${b.origin === 'mingw' ? ' (MinGW runtime)' : ''}`).join(', ')}, which a user's Windows does not have`, e.name);
       }
       if (f && !reported.has(f.code)) {
         reported.add(f.code);
