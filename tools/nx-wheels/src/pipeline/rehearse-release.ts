@@ -49,8 +49,8 @@ export interface RehearseReleaseOptions {
   workspaceRoot: string;
   projectRoot: string;
   projectName: string;
-  /** What `nx release` is given: a PEP 440 or SemVer version, or major|minor|patch|prerelease...; default: none (conventional commits decide, as `nx release` would). */
-  version?: string;
+  /** What `nx release` is given (its specifier): a PEP 440 or SemVer version, or major|minor|patch|prerelease...; default: none (conventional commits decide, as `nx release` would). */
+  specifier?: string;
   /** `--preid` for prerelease specifiers. */
   preid?: string;
   /** Comma-separated subset of the release platforms; default all (`release`). */
@@ -90,11 +90,11 @@ function tagPrefix(workspaceRoot: string, projectName: string): string {
 function checkNewer(version: string | undefined, tags: string[], prefix: string): void {
   if (!version || /^(pre)?(major|minor|patch)$|^prerelease$/.test(version)) return;
   const v = version.replace(/^v/, '');
-  if (!isValidVersion(v)) throw new QuiverError('BAD_OPTION_VERSION', `option version: "${version}" is neither a PEP 440 / SemVer version nor major, minor, patch, premajor, preminor, prepatch or prerelease.`);
+  if (!isValidVersion(v)) throw new QuiverError('BAD_OPTION_VERSION', `option specifier: "${version}" is neither a PEP 440 / SemVer version nor major, minor, patch, premajor, preminor, prepatch or prerelease.`);
   const latest = latestReleaseTag(tags, prefix);
   const normalized = normalizeVersion(v) ?? v;
   if (latest && compareVersions(normalized, latest.version) <= 0) {
-    throw new QuiverError('REHEARSAL_VERSION_NOT_NEWER', `option version: ${normalized} is not newer than the latest release ${latest.tag}; pass a newer version or major|minor|patch.`);
+    throw new QuiverError('REHEARSAL_VERSION_NOT_NEWER', `option specifier: ${normalized} is not newer than the latest release ${latest.tag}; pass a newer version or major|minor|patch.`);
   }
 }
 
@@ -128,7 +128,7 @@ export async function rehearseRelease(o: RehearseReleaseOptions, sink: LineSink 
     throw new QuiverError('BAD_OPTION_PLATFORMS', (e as Error).message);
   }
   const prefix = tagPrefix(ws, o.projectName);
-  checkNewer(o.version, (await git(ws, ['tag', '--list'])).split('\n').filter(Boolean), prefix);
+  checkNewer(o.specifier, (await git(ws, ['tag', '--list'])).split('\n').filter(Boolean), prefix);
   // What cannot be rehearsed here is said before anything runs.
   if (chosen.platforms.includes('windows') && process.platform !== 'win32') {
     const wine = await capture('sh', ['-c', 'command -v wine'], {});
@@ -194,7 +194,7 @@ export async function rehearseRelease(o: RehearseReleaseOptions, sink: LineSink 
       for (const [k, v] of [['user.name', 'nx-wheels rehearsal'], ['user.email', 'rehearsal@nx-wheels.invalid'], ['commit.gpgsign', 'false'], ['tag.gpgsign', 'false']]) await git(scratch, ['config', k, v]);
       linkWorkspaceState(ws, scratch);
       const before = new Set((await git(scratch, ['tag', '--list'])).split('\n').filter(Boolean));
-      const args = ['release', ...(o.version ? [o.version] : []), ...(o.preid ? [`--preid=${o.preid}`] : []), `--projects=${o.projectName}`, '--skip-publish', '--yes'];
+      const args = ['release', ...(o.specifier ? [o.specifier] : []), ...(o.preid ? [`--preid=${o.preid}`] : []), `--projects=${o.projectName}`, '--skip-publish'];
       const nxBin = join(scratch, 'node_modules', '.bin', 'nx');
       const r = await stream(nxBin, args, '[nx release] ', { cwd: scratch, env: { ...env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', CI: 'true' } }, sink);
       if (r.exitCode !== 0) throw new QuiverError('REHEARSAL_RELEASE_FAILED', `nx release ${args.slice(1).join(' ')} failed in the scratch workspace (exit ${r.exitCode}); see the [nx release] lines above.`);
@@ -203,7 +203,7 @@ export async function rehearseRelease(o: RehearseReleaseOptions, sink: LineSink 
       report.version = released.normalizedVersion;
       report.tag = `${prefix}${released.normalizedVersion}`;
       if (!newTags.includes(report.tag)) {
-        throw new QuiverError('REHEARSAL_NOTHING_TO_RELEASE', `nx release made no tag ${report.tag} (no change since the last release that conventional commits would release); pass --version=patch (or a version) to rehearse one anyway.`);
+        throw new QuiverError('REHEARSAL_NOTHING_TO_RELEASE', `nx release made no tag ${report.tag} (no change since the last release that conventional commits would release); pass --specifier=patch (or a version) to rehearse one anyway.`);
       }
       return `${report.tag} in a scratch clone of ${head.slice(0, 12)} (pyproject.toml ${released.version}, changelog section, commit and tag there only)`;
     });

@@ -169,7 +169,7 @@ describe('ci generator with two wheel projects (python + a generated binding)', 
   it('release-readiness.yml: validate-release in branch mode, one job per project, each naming its distribution', () => {
     const w = yaml(tree, WORKFLOW_FILES.releaseReadiness);
     expect(Object.keys(w.jobs).sort()).toEqual(['rehearse-release-mylib-py', 'rehearse-release-python', 'release-readiness-mylib-py', 'release-readiness-python']);
-    for (const p of PROJECTS) expect(steps(w.jobs[`rehearse-release-${p.name}`]).at(-2)!.run).toBe(`npx nx run ${p.name}:rehearse-release --version=patch`);
+    for (const p of PROJECTS) expect(steps(w.jobs[`rehearse-release-${p.name}`]).at(-2)!.run).toBe(`npx nx run ${p.name}:rehearse-release --specifier=patch`);
     for (const p of PROJECTS) {
       const job = w.jobs[`release-readiness-${p.name}`];
       expect(job.permissions).toEqual({ contents: 'read' });

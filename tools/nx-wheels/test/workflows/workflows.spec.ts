@@ -265,10 +265,10 @@ describe('release-readiness.yml', () => {
     const gated = steps(r).filter((s) => s.if);
     expect(gated.map((s) => [s.name ?? s.uses, s.if])).toEqual([
       ['Install wine', "steps.affected.outputs.touched == 'true'"],
-      ['nx run python:rehearse-release --version=patch', "steps.affected.outputs.touched == 'true'"],
+      ['nx run python:rehearse-release --specifier=patch', "steps.affected.outputs.touched == 'true'"],
       [expect.stringMatching(/^actions\/upload-artifact@/), "always() && steps.affected.outputs.touched == 'true'"],
     ]);
-    expect(steps(r).find((s) => s.name === 'nx run python:rehearse-release --version=patch')!.run).toBe('npx nx run python:rehearse-release --version=patch');
+    expect(steps(r).find((s) => s.name === 'nx run python:rehearse-release --specifier=patch')!.run).toBe('npx nx run python:rehearse-release --specifier=patch');
     expect(uses(r, 'actions/upload-artifact')[0].with).toMatchObject({ name: 'rehearsal-report-python', path: 'dist/rehearsal/bindings/python/rehearsal-report.json' });
   });
 

@@ -1,6 +1,6 @@
 /** Options of the rehearse-release executor (see schema.json for each one's meaning). */
 export interface RehearseReleaseExecutorSchema {
-  version?: string;
+  specifier?: string;
   preid?: string;
   platforms?: string;
   keep?: boolean;

@@ -982,9 +982,9 @@ ${windows ? `      # The Windows wheel is cross-built with zig and tested in pyt
       - name: Install wine
         if: ${when}
         run: sudo apt-get update -q && sudo apt-get install -y -q --no-install-recommends wine wine64
-` : ''}      - name: nx run ${q.name}:${p.t.rehearseRelease} --version=patch
+` : ''}      - name: nx run ${q.name}:${p.t.rehearseRelease} --specifier=patch
         if: ${when}
-        run: npx nx run ${q.name}:${p.t.rehearseRelease} --version=patch
+        run: npx nx run ${q.name}:${p.t.rehearseRelease} --specifier=patch
       - uses: ${ACTION.uploadArtifact}
         if: always() && ${when}
         with:
