@@ -1,36 +1,36 @@
 #!/usr/bin/env node
 /**
  * `node tools/ci/npm-ci.mjs`: install node_modules as CI does (every workflow job that needs Nx
- * runs exactly this), then make sure this host's platform-native packages are there.
+ * runs exactly this) and prove this host's platform-native packages came with it.
  *
  * 1. `npm ci --no-audit --no-fund` in the workspace root (the directory above tools/): exactly the
- *    reviewed package-lock.json, nothing resolved anew.
- * 2. Every installed package whose optionalDependencies name platform-native packages (nx,
+ *    reviewed package-lock.json, integrity-checked, nothing resolved anew. The lockfile lists every
+ *    platform's native packages (win32, darwin, linux gnu/musl, ...), so npm ci alone installs the
+ *    ones this host needs; nothing is installed after it.
+ * 2. Check: every installed package whose optionalDependencies name platform-native packages (nx,
  *    @swc/core, unrs-resolver, ...: names such as `@nx/nx-win32-x64-msvc`, `@swc/core-linux-x64-gnu`,
- *    `@parcel/watcher-darwin-arm64`) is checked for the one(s) built for this host (process.platform,
- *    process.arch and, on Linux, glibc or musl). Such a package must resolve from its parent (Node's
- *    node_modules lookup) at exactly the version the installed parent's package.json names.
- *    The lockfile made on our machines cannot hold the win32 natives of nx 24 / @swc/core 1.16
- *    (the registry reachable there lacks those versions) and npm does not add a missing platform
- *    package to an existing lockfile, so on a Windows runner they are absent after step 1.
- * 3. Each missing (or other-version) one is installed with
- *    `npm install --no-save --no-audit --no-fund <name>@<version>` (npm fetches it from the
- *    registry and checks it against the registry's integrity; package.json and package-lock.json
- *    are not written), and afterwards every package installed before must still be at the same
- *    place and version and the only new ones must be the requested natives, else it fails.
- *    (npm install rather than unpacking `npm pack` output by hand: npm places the package, links
- *    bins, runs its scripts and records it in node_modules/.package-lock.json as for any install.)
- *
- * 4. When the workspace holds the Nx plugin's sources (tools/nx-wheels/build.js exists), the plugin
+ *    `@parcel/watcher-darwin-arm64`) must find the one(s) built for this host (process.platform,
+ *    process.arch and, on Linux, glibc or musl) through Node's node_modules lookup from its own
+ *    directory, at exactly the version the installed parent's package.json names. npm ci does not
+ *    fail when an optional package is missing from the lockfile or cannot be fetched, and Nx or
+ *    swc then fail later with a less clear message (@swc/core's postinstall even falls back to
+ *    installing @swc/wasm); this check fails at once instead.
+ * 3. When the workspace holds the Nx plugin's sources (tools/nx-wheels/build.js exists), the plugin
  *    is compiled to tools/nx-wheels/dist with `node tools/nx-wheels/build.js` (tsc plus the build
  *    stamp), so every Nx command after the install loads it as compiled JS
  *    (tools/nx-wheels/loader.js falls back to the TypeScript sources whenever they no longer match).
  *
- * Output: one line per native package checked (`npm-ci: <parent>@<v> -> <native>@<v>: present |
- * installed`). Exit 0 when all are present; exit 1 with one `npm-ci: error: ...` line naming the
- * package and the fix when npm ci fails, a native package cannot be installed, or the repair
- * changed anything else. Plain Node (>= 18, ESM), no dependencies: node_modules does not exist yet.
- * Works on Windows (npm is spawned through the shell there, as npm.cmd requires).
+ * `node tools/ci/npm-ci.mjs --check-only [--os=<os>] [--cpu=<cpu>] [--libc=glibc|musl]` runs step 2
+ * alone on the node_modules already there, for this host or for the platform given with npm's own
+ * option names (e.g. after `npm ci --os=win32 --cpu=x64` on Linux: `--check-only --os=win32
+ * --cpu=x64`). --libc defaults to the host's on the host's OS, glibc on another Linux.
+ *
+ * Output: one line per native package checked (`npm-ci: <parent>@<v> -> <native>@<v>: present`, or
+ * `missing` / `other version <v>`). Exit 0 when all are present; exit 1 with one
+ * `npm-ci: error: ...` line (stderr) naming the package, its version and the fix when npm ci fails,
+ * a native package is missing or at another version, the plugin build fails, or an argument is
+ * wrong. Plain Node (>= 18, ESM), no dependencies: node_modules does not exist yet. Works on
+ * Windows (npm is spawned through the shell there, as npm.cmd requires).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
@@ -164,21 +164,44 @@ export function installedPackages(root) {
 }
 
 /**
- * Where Node would load `name` from when required by the package in `fromDir`: fromDir's own
- * node_modules, then each parent directory's node_modules up to `root`.
+ * The directories Node looks in for `name` when the package in `fromDir` requires it, in order:
+ * fromDir's own node_modules, then each parent directory's node_modules up to `root`.
+ * @returns {string[]} candidate package directories (absolute), whether or not they exist.
+ */
+function lookupDirs(root, fromDir, name) {
+  const dirs = [];
+  let dir = fromDir;
+  for (;;) {
+    if (!dir.endsWith(`${sep}node_modules`)) dirs.push(join(dir, 'node_modules', ...name.split('/')));
+    if (dir === root) return dirs;
+    const up = dirname(dir);
+    if (up === dir || !inside(root, up)) return dirs;
+    dir = up;
+  }
+}
+
+/** `path` relative to `root` with `/` separators: a key of package-lock.json's `packages`. */
+function lockKey(root, path) {
+  return relative(root, path).split(sep).join('/');
+}
+
+/**
+ * Where Node would load `name` from when required by the package in `fromDir`.
  * @returns {string | null} the package directory, or null when it does not resolve.
  */
 export function resolvePackageDir(root, fromDir, name) {
-  let dir = fromDir;
-  for (;;) {
-    if (!dir.endsWith(`${sep}node_modules`)) {
-      const candidate = join(dir, 'node_modules', ...name.split('/'));
-      if (existsSync(join(candidate, 'package.json'))) return candidate;
-    }
-    if (dir === root) return null;
-    const up = dirname(dir);
-    if (up === dir || !inside(root, up)) return null;
-    dir = up;
+  return lookupDirs(root, fromDir, name).find((d) => existsSync(join(d, 'package.json'))) ?? null;
+}
+
+/**
+ * The `packages` map of the workspace's package-lock.json (lockfileVersion 2 or 3).
+ * @returns {Record<string, { version?: string }> | null} null when the file is absent or unreadable.
+ */
+function readLockPackages(root) {
+  try {
+    return JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')).packages ?? null;
+  } catch {
+    return null;
   }
 }
 
@@ -186,20 +209,30 @@ const EXACT_VERSION = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/
 
 /**
  * The host's native packages that installed packages ask for, and whether each is in place.
- * @returns {{ parent: string, name: string, spec: string, installed: string | null, ok: boolean }[]}
- *   parent: `name@version` of the asking package; spec: the version it names; installed: the
- *   version that resolves from the parent (null: none); ok: installed and, when spec is an exact
- *   version, equal to it.
+ * @param {string} root workspace root (a real path)
+ * @param {{ os: string, cpu: string, libc: string | null }} host from {@link hostPlatform} or {@link parseArgs}
+ * @returns {{ parent: string, parentKey: string, name: string, spec: string, installed: string | null,
+ *   locked: string | null | undefined, ok: boolean }[]}
+ *   parent: `name@version` of the asking package; parentKey: its package-lock.json key (e.g.
+ *   `node_modules/nx`); spec: the version it names; installed: the version that resolves from the
+ *   parent (null: none); locked: the version package-lock.json records where Node would find it
+ *   (null: no entry; undefined: no lockfile); ok: installed and, when spec is an exact version,
+ *   equal to it.
  */
 export function checkNatives(root, host) {
   const packages = installedPackages(root);
+  const lock = readLockPackages(root);
   const checks = [];
   const seen = new Set();
   for (const pkg of packages.values()) {
     for (const [name, spec] of Object.entries(pkg.optionalDependencies)) {
       const target = nativeTarget(name);
       if (!target || !matchesHost(target, host)) continue;
-      const resolved = resolvePackageDir(root, pkg.dir, name);
+      const key = `${pkg.name}@${pkg.version} ${name}@${spec}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const candidates = lookupDirs(root, pkg.dir, name);
+      const resolved = candidates.find((d) => existsSync(join(d, 'package.json')));
       let installed = null;
       if (resolved) {
         try {
@@ -208,21 +241,62 @@ export function checkNatives(root, host) {
           installed = null;
         }
       }
+      const lockEntry = lock ? candidates.map((d) => lock[lockKey(root, d)]).find(Boolean) : undefined;
+      const locked = lock ? (lockEntry?.version ?? null) : undefined;
       const ok = installed !== null && (!EXACT_VERSION.test(spec) || installed === spec);
-      const key = `${pkg.name}@${pkg.version} ${name}@${spec}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      checks.push({ parent: `${pkg.name}@${pkg.version}`, name, spec, installed, ok });
+      checks.push({ parent: `${pkg.name}@${pkg.version}`, parentKey: lockKey(root, pkg.dir), name, spec, installed, locked, ok });
     }
   }
+  return checks;
+}
+
+/** The command that rewrites package-lock.json with every platform's natives of the package at `parentKey`. */
+function relockFix(parentKey) {
+  return `regenerate the lockfile: delete "${parentKey}" from package-lock.json's "packages", run 'npm install --package-lock-only --ignore-scripts' (npm then records every platform's optional packages of it; check with git diff that only entries were added), commit package-lock.json`;
+}
+
+/**
+ * The one error line for the failed checks `bad` (from {@link checkNatives}, ok false): the first
+ * one in full (package, version, parent, why, fix), the others by name.
+ */
+export function nativeFailure(bad, host) {
+  const c = bad[0];
+  const what = `${c.name}@${c.spec} (native package of ${c.parent} for ${describeHost(host)})`;
+  let why;
+  if (c.locked === null) {
+    why = `is not installed: package-lock.json has no entry for it, so npm ci skips it; ${relockFix(c.parentKey)}`;
+  } else if (c.locked !== undefined && EXACT_VERSION.test(c.spec) && c.locked !== c.spec) {
+    why = `${c.installed ? `is installed at ${c.installed}` : 'is not installed'}: package-lock.json records ${c.locked}; ${relockFix(c.parentKey)}`;
+  } else if (c.installed) {
+    why = `is installed at ${c.installed}, not the version package-lock.json records; run 'node tools/ci/npm-ci.mjs' (npm ci reinstalls node_modules from the lockfile)`;
+  } else {
+    why = `is in package-lock.json but npm ci did not install it (npm skips an optional package it cannot fetch or whose os/cpu/libc do not match; see npm's warnings above); check that the registry serves it ('npm view ${c.name}@${c.spec}') and run 'node tools/ci/npm-ci.mjs' again`;
+  }
+  const more = bad.length > 1 ? ` (also wrong: ${bad.slice(1).map((b) => `${b.name}@${b.spec}`).join(', ')})` : '';
+  return `${what} ${why}${more}`;
+}
+
+/**
+ * Step 2: check the host's natives under `root`, print one line per package, fail on any missing.
+ * @throws {NpmCiError} one line from {@link nativeFailure}
+ */
+export function verifyNatives(root, host) {
+  const checks = checkNatives(root, host);
+  console.log(`npm-ci: host ${describeHost(host)}: ${checks.length} native package(s) of installed packages to check`);
+  for (const c of checks) {
+    const state = c.ok ? 'present' : c.installed ? `other version ${c.installed}` : 'missing';
+    console.log(`npm-ci: ${c.parent} -> ${c.name}@${c.spec}: ${state}`);
+  }
+  const bad = checks.filter((c) => !c.ok);
+  if (bad.length > 0) fail(nativeFailure(bad, host));
   return checks;
 }
 
 /**
  * Run npm with `args` in `cwd`, output passed through. On Windows npm is npm.cmd, which Node
  * only starts through a shell: one command line, each argument double-quoted (cmd.exe treats
- * ^ < > | & specially; package names and versions hold no `"`), not an args array (deprecated
- * with shell: true since Node 24, DEP0190).
+ * ^ < > | & specially; our arguments hold no `"`), not an args array (deprecated with
+ * shell: true since Node 24, DEP0190).
  */
 function npm(cwd, args) {
   const r =
@@ -244,24 +318,58 @@ function describeHost(host) {
   return `${host.os}-${host.cpu}${host.libc ? ` (${host.libc})` : ''}`;
 }
 
-/** Steps 1-4 of the module comment, in the workspace root `root`. */
-export function main(workspaceRoot) {
+/**
+ * The command line: `[]` (install) or `--check-only` with optional `--os=`, `--cpu=`, `--libc=`
+ * (npm's option names and values: process.platform / process.arch names, glibc or musl).
+ * @param {string[]} argv arguments after the script
+ * @returns {{ checkOnly: boolean, host: { os: string, cpu: string, libc: string | null } }}
+ * @throws {NpmCiError} on an unknown option, a platform option without --check-only, or an unknown value
+ */
+export function parseArgs(argv) {
+  const usage = "usage: node tools/ci/npm-ci.mjs [--check-only [--os=<os>] [--cpu=<cpu>] [--libc=glibc|musl]]";
+  const opts = {};
+  let checkOnly = false;
+  for (const arg of argv) {
+    const m = /^--(os|cpu|libc)=(.+)$/.exec(arg);
+    if (arg === '--check-only') checkOnly = true;
+    else if (m) opts[m[1]] = m[2];
+    else fail(`unknown argument '${arg}'; ${usage}`);
+  }
+  if (!checkOnly && Object.keys(opts).length > 0) fail(`--os, --cpu and --libc apply to --check-only only (the install is for this host); ${usage}`);
+  const here = hostPlatform();
+  const os = opts.os ?? here.os;
+  const cpu = opts.cpu ?? here.cpu;
+  if (!OSES.includes(os)) fail(`--os=${os}: not one of ${OSES.join(', ')}`);
+  if (!CPUS.includes(cpu)) fail(`--cpu=${cpu}: not one of ${CPUS.join(', ')}`);
+  if (opts.libc !== undefined && !['glibc', 'musl'].includes(opts.libc)) fail(`--libc=${opts.libc}: not glibc or musl`);
+  if (opts.libc !== undefined && os !== 'linux') fail(`--libc applies to --os=linux only (got --os=${os})`);
+  const libc = os !== 'linux' ? null : (opts.libc ?? (os === here.os ? here.libc : 'glibc'));
+  return { checkOnly, host: { os, cpu, libc } };
+}
+
+/**
+ * Steps 1-3 of the module comment in the workspace root `workspaceRoot`, or step 2 alone.
+ * @param {string} workspaceRoot the directory holding package.json and package-lock.json
+ * @param {string[]} [argv] command-line arguments, see {@link parseArgs}
+ * @throws {NpmCiError} one line naming what failed and the fix
+ */
+export function main(workspaceRoot, argv = []) {
+  const { checkOnly, host } = parseArgs(argv);
   // Real path: workspace links resolve to real paths, compared with this root.
   const root = realpathSync(workspaceRoot);
-  const host = hostPlatform();
+  if (checkOnly) {
+    verifyNatives(root, host);
+    return;
+  }
   const ci = npm(root, ['ci', '--no-audit', '--no-fund']);
   if (ci.status !== 0) {
     fail(`'npm ci --no-audit --no-fund' in ${root} failed (${ci.error ?? `exit ${ci.status}`}); see npm's message above (a lockfile out of sync with package.json: run 'npm install' and commit package-lock.json)`);
   }
-  const checks = checkNatives(root, host);
-  console.log(`npm-ci: host ${describeHost(host)}: ${checks.length} native package(s) of installed packages to check`);
-  const missing = checks.filter((c) => !c.ok);
-  for (const c of checks.filter((c) => c.ok)) console.log(`npm-ci: ${c.parent} -> ${c.name}@${c.spec}: present`);
-  if (missing.length > 0) repairNatives(root, host, missing);
+  verifyNatives(root, host);
   buildPlugin(root);
 }
 
-/** Step 4: compile the workspace's Nx plugin when its sources are here. */
+/** Step 3: compile the workspace's Nx plugin when its sources are here. */
 export function buildPlugin(root) {
   const script = join(root, 'tools', 'nx-wheels', 'build.js');
   if (!existsSync(script)) return;
@@ -269,40 +377,6 @@ export function buildPlugin(root) {
   if (r.status !== 0) {
     fail(`'node tools/nx-wheels/build.js' failed (${r.error ? r.error.message : `exit ${r.status}`}); see tsc's messages above (Nx would still load the plugin from its TypeScript sources)`);
   }
-}
-
-/** Step 3 for the natives `missing` (from {@link checkNatives}). */
-function repairNatives(root, host, missing) {
-  // One request per native package, at the exact version its parent names.
-  const wanted = [...new Map(missing.map((c) => [c.name, c])).values()];
-  for (const c of missing) {
-    console.log(`npm-ci: ${c.parent} -> ${c.name}@${c.spec}: ${c.installed ? `other version ${c.installed}` : 'missing'}, installing`);
-  }
-  const before = installedPackages(root);
-  const specs = wanted.map((c) => `${c.name}@${c.spec}`);
-  const r = npm(root, ['install', '--no-save', '--no-audit', '--no-fund', ...specs]);
-  if (r.status !== 0) {
-    fail(`cannot install ${specs.join(', ')} (native package(s) for ${describeHost(host)} of ${[...new Set(wanted.map((c) => c.parent))].join(', ')}): 'npm install --no-save' ${r.error ?? `exited ${r.status}`}; the registry must serve exactly these versions (npm view ${specs[0]})`);
-  }
-  const after = installedPackages(root);
-  const names = new Set(wanted.map((c) => c.name));
-  const changed = [];
-  for (const [loc, p] of before) {
-    if (names.has(p.name)) continue; // an other-version native being replaced
-    const now = after.get(loc);
-    if (!now) changed.push(`${loc} removed`);
-    else if (now.version !== p.version) changed.push(`${loc} ${p.version} -> ${now.version}`);
-  }
-  for (const [loc, p] of after) if (!before.has(loc) && !names.has(p.name)) changed.push(`${loc} added`);
-  if (changed.length > 0) {
-    fail(`'npm install --no-save ${specs.join(' ')}' changed other installed packages (${changed.slice(0, 5).join('; ')}${changed.length > 5 ? `; ${changed.length - 5} more` : ''}); node_modules no longer matches package-lock.json`);
-  }
-  const still = checkNatives(root, host).filter((c) => !c.ok);
-  if (still.length > 0) {
-    const c = still[0];
-    fail(`${c.name}@${c.spec} (native package of ${c.parent} for ${describeHost(host)}) does not resolve from ${c.parent} after installing it (found ${c.installed ?? 'none'})`);
-  }
-  for (const c of missing) console.log(`npm-ci: ${c.parent} -> ${c.name}@${c.spec}: installed`);
 }
 
 /** Whether this file is the script node was started with (not imported, e.g. by a test). */
@@ -321,7 +395,7 @@ function isEntryPoint() {
 
 if (isEntryPoint()) {
   try {
-    main(resolve(dirname(fileURLToPath(import.meta.url)), '..', '..'));
+    main(resolve(dirname(fileURLToPath(import.meta.url)), '..', '..'), process.argv.slice(2));
   } catch (e) {
     if (!(e instanceof NpmCiError)) throw e;
     console.error(`npm-ci: error: ${e.message}`);

@@ -4,11 +4,34 @@ from __future__ import annotations
 
 import ast
 import importlib.metadata
+import re
+import sys
 from importlib.resources import files
 from pathlib import Path
 
+from packaging.version import Version  # pytest depends on packaging
+
 import quiverdb
 from quiverdb import _core
+
+# The test suite lives in bindings/python/tests; the pyproject.toml it belongs to is one level up
+# (also in cibuildwheel's container, where {project} is a copy of the workspace).
+PYPROJECT = Path(__file__).resolve().parents[1] / "pyproject.toml"
+
+
+def _pyproject_version() -> str:
+    """[project].version of the pyproject.toml next to this suite (tomllib on 3.11+)."""
+    text = PYPROJECT.read_text(encoding="utf-8")
+    if sys.version_info >= (3, 11):
+        import tomllib
+
+        return str(tomllib.loads(text)["project"]["version"])
+    # Python 3.10 has no tomllib: read the static `version = "..."` line of the [project] table.
+    table = re.search(r"^\[project\][ \t]*$(.*?)(?=^\[|\Z)", text, re.M | re.S)
+    assert table, f"{PYPROJECT} has no [project] table"
+    match = re.search(r"""^version[ \t]*=[ \t]*["']([^"']+)["']""", table.group(1), re.M)
+    assert match, f"{PYPROJECT} [project] has no static version"
+    return match.group(1)
 
 
 def test_imported_from_the_installed_wheel_not_the_source_tree() -> None:
@@ -19,7 +42,9 @@ def test_imported_from_the_installed_wheel_not_the_source_tree() -> None:
 
 
 def test_version_comes_from_the_distribution_metadata() -> None:
-    assert importlib.metadata.version("quiverdb") == "0.1.0"
+    # The wheel under test was built from this pyproject.toml: the installed distribution carries
+    # its [project].version (PEP 440 normalized), whatever nx release last wrote there.
+    assert importlib.metadata.version("quiverdb") == str(Version(_pyproject_version()))
     assert quiverdb.__version__ == importlib.metadata.version("quiverdb")
 
 

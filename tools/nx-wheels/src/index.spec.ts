@@ -15,6 +15,11 @@ beforeAll(() => {
   write('bindings/other/pyproject.toml', '[project]\nname = "other"\n[tool.cibuildwheel]\n[tool.nx-wheels]\nproject-name = "other-wheels"\ndepends-on = ["quiver", "missing"]\n');
   write('bindings/broken/pyproject.toml', '[project\nname = "x"\n[tool.cibuildwheel]\n');
   write('pure/pyproject.toml', '[project]\nname = "pure"\n');
+  // Wheel projects without [tool.cibuildwheel]: a hatchling package (pure), a setuptools C extension, an opted-out one.
+  write('libs/hatch/pyproject.toml', '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n[project]\nname = "hatch-pkg"\nversion = "1.0.0"\n');
+  write('libs/cext/pyproject.toml', '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n[project]\nname = "cext"\nversion = "2.0"\n');
+  write('libs/cext/setup.py', 'from setuptools import Extension, setup\nsetup(ext_modules=[Extension("cext._speedups", ["src/cext/_speedups.c"])])\n');
+  write('libs/optout/pyproject.toml', '[build-system]\nrequires = ["flit_core"]\nbuild-backend = "flit_core.buildapi"\n[project]\nname = "optout"\nversion = "1"\n[tool.nx-wheels]\nskip = true\n');
   write('node_modules/pkg/pyproject.toml', '[project]\nname = "dep"\n[tool.cibuildwheel]\n');
   write('package-lock.json', '{}\n');
   write('yarn.lock', '');
@@ -39,6 +44,26 @@ describe('createNodes', () => {
     expect(projects['bindings/python'].name).toBe('python');
     expect(projects['bindings/other'].name).toBe('other-wheels');
     expect(Object.keys(projects['bindings/python'].targets!)).toEqual(expect.arrayContaining(['build-wheels', 'test']));
+  });
+
+  it('every pyproject.toml with a [build-system] is a wheel project, pure or compiled by its back-end; skip = true opts out', async () => {
+    const projects = await infer(['libs/hatch/pyproject.toml', 'libs/cext/pyproject.toml', 'libs/optout/pyproject.toml', 'pure/pyproject.toml']);
+    expect(Object.keys(projects).sort()).toEqual(['libs/cext', 'libs/hatch']);
+    expect(projects['libs/hatch'].metadata?.description).toBe('Python distribution hatch-pkg (pure-Python: back-end hatchling, no compiling build hook)');
+    expect(projects['libs/cext'].metadata?.description).toBe('Python distribution cext (compiled: setuptools.build_meta; setup.py declares extension modules)');
+    // Snapshot of a pure project's targets: same names, inputs and outputs, pure descriptions.
+    expect(projects['libs/hatch'].targets).toMatchSnapshot();
+  });
+
+  it('the build selection in the plugin options reaches every target that builds or expects wheels as projectConfig', async () => {
+    const ctx = { workspaceRoot: ws, nxJsonConfiguration: {}, configFiles: [] } as never;
+    const options = { engine: 'native', build: ['cp313-*'], skip: '*-musllinux_*', releasePlatforms: ['linux'] };
+    const [[, r]] = await createNodesV2[1](['libs/cext/pyproject.toml'], options as never, ctx);
+    const t = r.projects!['libs/cext'].targets!;
+    const projectConfig = { engine: 'native', build: 'cp313-*', skip: '*-musllinux_*', releasePlatforms: ['linux'] };
+    for (const name of ['build-wheels', 'build-wheels-untested', 'validate-wheels', 'publish', 'nx-release-publish']) expect(t[name].options.projectConfig).toEqual(projectConfig);
+    expect(t['test'].options.projectConfig).toBeUndefined();
+    expect(() => createNodesV2[1](['libs/cext/pyproject.toml'], { releasePlatforms: ['macos'] } as never, ctx)).toThrow('nx.json plugins["@quiver/nx-wheels"].options.releasePlatforms is ["macos"]; give a non-empty list of "linux" / "windows", e.g. ["linux"].');
   });
 
   it('a pyproject.toml that does not parse but has [tool.cibuildwheel] still becomes a project (the target reports the error)', async () => {
@@ -118,7 +143,7 @@ describe('one read and parse of each pyproject.toml per graph computation', () =
       await createDependencies({} as never, { workspaceRoot: fresh, projects } as never);
       expect(count('bindings/python/pyproject.toml') - before).toBe(1);
       const python = again.flatMap(([, r]) => Object.values(r.projects ?? {})).find((p) => p.root === 'bindings/python');
-      expect(python?.metadata?.description).toBe('Python distribution quiverdb2');
+      expect(python?.metadata?.description).toMatch(/^Python distribution quiverdb2 \(compiled: /);
     } finally {
       spy.mockRestore();
       rmSync(fresh, { recursive: true, force: true });

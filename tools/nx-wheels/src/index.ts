@@ -2,8 +2,10 @@
  * @quiver/nx-wheels: Nx plugin entry point.
  *
  * - `createNodes` (also exported as `createNodesV2`): every `pyproject.toml` with a
- *   `[tool.cibuildwheel]` table becomes an Nx project (name: `[tool.nx-wheels].project-name`, else
- *   the directory's basename) with the targets of {@link inferTargets}.
+ *   `[build-system]` (any PEP 517 back-end builds wheels) or a `[tool.cibuildwheel]` table, unless
+ *   `[tool.nx-wheels] skip = true` (or the plugin entry's `exclude`), becomes an Nx project (name:
+ *   `[tool.nx-wheels].project-name`, else the directory's basename) with the targets of
+ *   {@link inferTargets}, pure-Python or compiled by core/build-kind's rule (no process started).
  * - `createDependencies`: edges from a wheel project to the projects its CMake files reference
  *   (`add_subdirectory(${CMAKE_CURRENT_SOURCE_DIR}/../../libs/quiver)`), to those named in
  *   `[tool.nx-wheels].depends-on`, and to the plugin's own project when it lives in the workspace,
@@ -18,6 +20,8 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { inferNamedInputs, inferTargets, LOCKFILES, NxWheelsPluginOptions, PluginLocation, PLUGIN_PACKAGE, resolvePluginOptions, WHEEL_PROJECT_TAG } from './core/inference';
 import { PythonProject } from './core/pyproject';
 import { owningProject, readForInference, sourceDependencies } from './pipeline/dependencies';
+import { readBackendFiles } from './pipeline/project';
+import { decideBuildKind } from './core/build-kind';
 
 export type { NxWheelsPluginOptions } from './core/inference';
 
@@ -66,6 +70,7 @@ export const createNodesV2: CreateNodesV2<NxWheelsPluginOptions> = [
         const root = normalizePath(dirname(rel));
         const namedInputs = ctx.nxJsonConfiguration?.namedInputs ?? {};
         const plugin = pluginLocation(ctx.workspaceRoot);
+        const buildKind = found.project ? decideBuildKind(found.project, readBackendFiles(join(ctx.workspaceRoot, root), found.project), resolved.projectConfig?.pure) : undefined;
         return {
           projects: {
             [root]: {
@@ -80,8 +85,9 @@ export const createNodesV2: CreateNodesV2<NxWheelsPluginOptions> = [
                 plugin,
                 dependencyInput: 'production' in namedInputs ? 'production' : 'default',
                 options: resolved,
+                ...(buildKind ? { buildKind } : {}),
               }),
-              metadata: { description: found.project ? `Python distribution ${found.project.name}` : undefined },
+              metadata: { description: found.project ? `Python distribution ${found.project.name} (${buildKind!.kind === 'pure' ? 'pure-Python' : 'compiled'}: ${buildKind!.reason})` : undefined },
             },
           },
         };

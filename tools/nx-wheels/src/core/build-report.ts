@@ -16,7 +16,8 @@ export interface BuiltWheel {
   /** Build identifier it was built for. */
   identifier: string;
   platform: Platform;
-  engine: Engine;
+  /** The engine; `build` for a pure-Python project's wheel (pypa/build alone, pipeline/build-pure). */
+  engine: Engine | 'build';
   /** Expanded `python-abi-platform` tags from the file name. */
   tags: string[];
   /** Size in bytes. */
@@ -42,6 +43,11 @@ export interface BuiltWheel {
 /** The report file's shape (version 1). */
 export interface BuildReport {
   reportVersion: 1;
+  /**
+   * Selected identifiers this host could not build natively, with why and who builds them
+   * (core/native-coverage); validate-wheels then reports them missing until their wheels arrive.
+   */
+  notBuilt?: Array<{ identifier: string; reason: string; builtBy: string }>;
   project: string;
   distribution: string;
   version: string | null;

@@ -1,6 +1,8 @@
 import {
   buildEnvironment,
   cibuildwheelEnvironment,
+  cibuildwheelSetEnvironment,
+  cibuildwheelTestEnvironment,
   cibuildwheelInvocation,
   resolveOption,
   resolveSourceDateEpoch,
@@ -91,5 +93,21 @@ describe('SOURCE_DATE_EPOCH for cibuildwheel', () => {
   it('no SOURCE_DATE_EPOCH at all: the environment is left as it is', () => {
     const env = { A: '1' };
     expect(cibuildwheelEnvironment(env, null, 'linux')).toBe(env);
+  });
+});
+
+describe('cibuildwheelSetEnvironment / cibuildwheelTestEnvironment (what cibuildwheel 4.3.3 sets)', () => {
+  const cfg = { environment: { A: '1', CIBUILDWHEEL_BUILD_IDENTIFIER: 'mine' }, 'test-environment': 'T="x y" A=2' };
+  it('sets CIBUILDWHEEL=1, the pip variables and the identifier; the environment option applies but cannot change the identifier', () => {
+    const e = cibuildwheelSetEnvironment(cfg, 'linux', 'cp313-manylinux_x86_64', { PATH: '/bin', CIBUILDWHEEL: '0' });
+    expect(e).toEqual({ PATH: '/bin', CIBUILDWHEEL: '1', PIP_DISABLE_PIP_VERSION_CHECK: '1', PIP_ROOT_USER_ACTION: 'ignore', A: '1', CIBUILDWHEEL_BUILD_IDENTIFIER: 'cp313-manylinux_x86_64' });
+  });
+  it('windows: no PIP_ROOT_USER_ACTION (cibuildwheel sets it in the Linux container only)', () => {
+    expect(cibuildwheelSetEnvironment({}, 'windows', 'cp313-win_amd64', {})).toEqual({ CIBUILDWHEEL: '1', PIP_DISABLE_PIP_VERSION_CHECK: '1', CIBUILDWHEEL_BUILD_IDENTIFIER: 'cp313-win_amd64' });
+  });
+  it('tests get the build environment with test-environment on top (string form parsed, CIBW_TEST_ENVIRONMENT wins)', () => {
+    const e = cibuildwheelTestEnvironment(cfg, 'linux', 'cp313-manylinux_x86_64', {});
+    expect(e).toMatchObject({ CIBUILDWHEEL: '1', A: '2', T: 'x y', CIBUILDWHEEL_BUILD_IDENTIFIER: 'cp313-manylinux_x86_64' });
+    expect(cibuildwheelTestEnvironment(cfg, 'linux', 'cp313-manylinux_x86_64', { CIBW_TEST_ENVIRONMENT: 'T=z' })).toMatchObject({ A: '1', T: 'z' });
   });
 });

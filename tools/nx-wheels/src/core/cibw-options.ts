@@ -73,7 +73,10 @@ export function testSkipped(config: CibuildwheelConfig, platform: Platform, iden
  * Values are taken literally (no `$VAR` expansion), which covers the common cases.
  */
 export function buildEnvironment(config: CibuildwheelConfig, platform: Platform, identifier: string, env: Record<string, string | undefined>): Record<string, string> {
-  const v = resolveOption(config, 'environment', platform, identifier, env);
+  return parseEnvironmentOption(resolveOption(config, 'environment', platform, identifier, env));
+}
+
+function parseEnvironmentOption(v: OptionValue): Record<string, string> {
   if (v && typeof v === 'object' && !Array.isArray(v)) {
     return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, String(x)]));
   }
@@ -84,6 +87,40 @@ export function buildEnvironment(config: CibuildwheelConfig, platform: Platform,
     while ((m = re.exec(v))) out[m[1]] = m[3] ?? m[4] ?? m[5] ?? '';
   }
   return out;
+}
+
+/** `test-environment` for the tests: same forms as {@link buildEnvironment} (cibuildwheel >= 2.15). */
+export function testEnvironment(config: CibuildwheelConfig, platform: Platform, identifier: string, env: Record<string, string | undefined>): Record<string, string> {
+  return parseEnvironmentOption(resolveOption(config, 'test-environment', platform, identifier, env));
+}
+
+/**
+ * The variables cibuildwheel itself sets for every build and test of one identifier, which the
+ * native engine sets too (read from cibuildwheel 4.3.3: `__main__.py` sets `CIBUILDWHEEL=1` in its
+ * own environment, which reaches every step, and passes it into the container with `--env`;
+ * `platforms/linux.py` and `platforms/windows.py` set `PIP_DISABLE_PIP_VERSION_CHECK=1`,
+ * `PIP_ROOT_USER_ACTION=ignore` (Linux), and `CIBUILDWHEEL_BUILD_IDENTIFIER=<identifier>` after
+ * the project's `environment` option, so the option cannot change it). Setup scripts read
+ * `CIBUILDWHEEL=1` to make a failed optional C build fatal instead of shipping the pure fallback.
+ * @returns the build's environment: `env`, then these, then the `environment` option, then the identifier
+ */
+export function cibuildwheelSetEnvironment(config: CibuildwheelConfig, platform: Platform, identifier: string, env: Record<string, string | undefined>): Record<string, string | undefined> {
+  return {
+    ...env,
+    CIBUILDWHEEL: '1',
+    PIP_DISABLE_PIP_VERSION_CHECK: '1',
+    ...(platform === 'linux' ? { PIP_ROOT_USER_ACTION: 'ignore' } : {}),
+    ...buildEnvironment(config, platform, identifier, env),
+    CIBUILDWHEEL_BUILD_IDENTIFIER: identifier,
+  };
+}
+
+/**
+ * The environment of one identifier's tests as cibuildwheel makes it: the build's
+ * ({@link cibuildwheelSetEnvironment}) with `test-environment` on top.
+ */
+export function cibuildwheelTestEnvironment(config: CibuildwheelConfig, platform: Platform, identifier: string, env: Record<string, string | undefined>): Record<string, string | undefined> {
+  return { ...cibuildwheelSetEnvironment(config, platform, identifier, env), ...testEnvironment(config, platform, identifier, env) };
 }
 
 /**

@@ -22,8 +22,8 @@ export interface BuildIdentifier {
   freeThreaded: boolean;
   /** cibuildwheel's platform part: `manylinux_x86_64`, `win_amd64`, `musllinux_aarch64`. */
   platformPart: string;
-  /** Which `--platform` builds it. */
-  platform: Platform | 'macos' | 'other';
+  /** Which `--platform` builds it; `any` for the {@link PURE_IDENTIFIER} of a pure-Python project. */
+  platform: Platform | 'macos' | 'other' | 'any';
   /** Architecture: `x86_64`, `aarch64`, `AMD64`, `x86`, `ARM64`... */
   arch: string;
   /** `manylinux` / `musllinux` for Linux, otherwise null. */
@@ -34,10 +34,24 @@ export interface BuildIdentifier {
 }
 
 /**
- * Parse a build identifier.
+ * The one "identifier" of a pure-Python project (core/build-kind): its single wheel, built once
+ * with pypa/build, tagged `py3-none-any` (or whatever pure tags its back-end writes, e.g.
+ * `py2.py3-none-any`). It stands where cibuildwheel's identifiers stand for a compiled project, so
+ * the build report, validate-wheels and publish expect exactly one pure wheel.
+ */
+export const PURE_IDENTIFIER = 'py3-none-any';
+
+/** The parsed {@link PURE_IDENTIFIER}. */
+export function pureIdentifier(): BuildIdentifier {
+  return { id: PURE_IDENTIFIER, pythonTag: 'py3', implementation: 'cpython', pythonVersion: '3', freeThreaded: false, platformPart: 'any', platform: 'any', arch: 'any', linuxLibc: null, wheelPythonTag: 'py3', wheelAbiTag: 'none' };
+}
+
+/**
+ * Parse a build identifier (or the {@link PURE_IDENTIFIER}).
  * @returns the parsed identifier, or `null` when `id` is not of the form `<py>-<platform>`.
  */
 export function parseIdentifier(id: string): BuildIdentifier | null {
+  if (id.trim() === PURE_IDENTIFIER) return pureIdentifier();
   const m = /^(cp|pp|gp)(\d)(\d+)(t?)-(.+)$/.exec(id.trim());
   if (!m) return null;
   const [, impl, major, minor, t, platformPart] = m;
@@ -113,14 +127,18 @@ export function identifierForWheel(
   wheel: { pythonTags: string[]; abiTags: string[]; platformTags: string[] },
   ids: readonly BuildIdentifier[],
 ): BuildIdentifier | null {
+  // The pure identifier takes any pure wheel for Python 3: none abi, any platform, a py3 python tag (py3, py2.py3, py312).
+  const pure = wheel.abiTags.every((t) => t === 'none') && wheel.platformTags.every((t) => t === 'any') && wheel.pythonTags.some((t) => /^py3\d*$/.test(t));
   return (
     ids.find(
       (id) =>
+        (id.platform === 'any' && pure) ||
+        (id.platform !== 'any' &&
         wheel.pythonTags.length === 1 &&
         wheel.pythonTags[0] === id.wheelPythonTag &&
         wheel.abiTags.length === 1 &&
         wheel.abiTags[0] === id.wheelAbiTag &&
-        wheel.platformTags.every((t) => platformTagMatches(id, t)),
+        wheel.platformTags.every((t) => platformTagMatches(id, t))),
     ) ?? null
   );
 }

@@ -114,7 +114,26 @@ describe('HOST_FINGERPRINT_COMMAND (the one runtime input)', () => {
     const shim = (v: string) => run([path.join(tmp, 'shims')], { PYENV_VERSION: v });
     expect(shim('3.12.0')).toContain('pyenv 3.12.0');
     expect(shim('3.12.0')).not.toBe(shim('3.13.0'));
-    expect(run([path.join(tmp, 'a')], { CIBW_BUILD: 'cp313-*' })).toBe(a + 'CIBW_BUILD=cp313-*\n');
+    const withCibw = run([path.join(tmp, 'a')], { CIBW_BUILD: 'cp313-*' });
+    expect(withCibw).toContain('\nCIBW_BUILD=cp313-*\n');
+    expect(withCibw.replace('CIBW_BUILD=cp313-*\n', '')).toBe(a);
+  });
+
+  it('changes when a container engine appears on PATH and with the engine configuration (CONTAINERS_CONF bytes, DOCKER_HOST)', () => {
+    const engines = path.join(tmp, 'engines');
+    fs.mkdirSync(engines, { recursive: true });
+    const before = run([path.join(tmp, 'a'), engines]);
+    fs.writeFileSync(path.join(engines, 'podman'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+    const withPodman = run([engines, path.join(tmp, 'a')]);
+    expect(withPodman).toContain(`podman ${path.join(engines, 'podman')}\n`);
+    expect(withPodman).not.toBe(before);
+    const conf = path.join(tmp, 'containers.conf');
+    fs.writeFileSync(conf, '[engine]\nruntime = "runc"\n');
+    const c1 = run([path.join(tmp, 'a')], { CONTAINERS_CONF: conf });
+    expect(c1).toContain(`CONTAINERS_CONF=${conf} `);
+    fs.writeFileSync(conf, '[engine]\nruntime = "crun"\n  ');
+    expect(run([path.join(tmp, 'a')], { CONTAINERS_CONF: conf })).not.toBe(c1);
+    expect(run([path.join(tmp, 'a')], { DOCKER_HOST: 'tcp://127.0.0.1:2375' })).toContain('DOCKER_HOST=tcp://127.0.0.1:2375');
   });
 });
 

@@ -7,6 +7,8 @@ import { posix } from 'node:path';
 import type { TargetConfiguration } from '@nx/devkit';
 import { QuiverError } from './errors';
 import { CibuildwheelConfig } from './pyproject';
+import { BuildKindDecision } from './build-kind';
+import { checkProjectConfig, PROJECT_CONFIG_KEYS, ProjectConfig } from './project-config';
 
 /** The inferred targets, by their key in {@link NxWheelsPluginOptions} (`<key>TargetName`). */
 export const DEFAULT_TARGET_NAMES = {
@@ -50,12 +52,28 @@ export interface NxWheelsPluginOptions {
    * `dist/<projectRoot>/<wheelDir>`.
    */
   wheelDir?: string;
+  /** Build engine of every project of this plugin entry when `--engine` is not given (core/project-config). */
+  engine?: ProjectConfig['engine'];
+  /** cibuildwheel `build` selector for every project of this entry (as `CIBW_BUILD`; the environment still wins). */
+  build?: string | string[];
+  /** cibuildwheel `skip` selector (as `CIBW_SKIP`). */
+  skip?: string | string[];
+  /** cibuildwheel `archs` (as `CIBW_ARCHS`). */
+  archs?: string | string[];
+  /** The platforms a release ships (as `[tool.nx-wheels] release-platforms`), e.g. `["linux"]`. */
+  releasePlatforms?: Array<'linux' | 'windows'>;
+  /** The native engine's manylinux policy (as `[tool.nx-wheels] manylinux`). */
+  manylinux?: string;
+  /** Pure-Python (true) or compiled (false), overriding core/build-kind's inference. */
+  pure?: boolean;
 }
 
 /** {@link NxWheelsPluginOptions} with every default filled in. */
 export interface ResolvedPluginOptions {
   targetNames: Record<TargetKey, string>;
   wheelDir: string;
+  /** The build selection of the entry (only the fields given); copied into each wheel target's `projectConfig` option. */
+  projectConfig?: ProjectConfig;
 }
 
 /** A target name: letters, digits, `-`, `_`, `.`; no `:` (Nx splits `project:target:configuration` on it). */
@@ -77,7 +95,7 @@ export function resolvePluginOptions(raw: unknown): ResolvedPluginOptions {
   if (typeof raw !== 'object' || Array.isArray(raw)) fail(`nx.json plugins["${PLUGIN_PACKAGE}"].options must be an object; see docs/plugin-options.md.`);
   const o = raw as Record<string, unknown>;
   const keys = Object.keys(DEFAULT_TARGET_NAMES) as TargetKey[];
-  const known = new Set<string>([...keys.map((k) => `${k}TargetName`), 'wheelDir']);
+  const known = new Set<string>([...keys.map((k) => `${k}TargetName`), 'wheelDir', ...PROJECT_CONFIG_KEYS]);
   for (const k of Object.keys(o)) {
     if (!known.has(k)) fail(`${where(k)} is not an option of ${PLUGIN_PACKAGE}; remove it (known: ${[...known].join(', ')}).`);
   }
@@ -105,7 +123,8 @@ export function resolvePluginOptions(raw: unknown): ResolvedPluginOptions {
     }
     wheelDir = norm;
   }
-  return { targetNames, wheelDir };
+  const projectConfig = checkProjectConfig(o, where);
+  return { targetNames, wheelDir, ...(Object.keys(projectConfig).length ? { projectConfig } : {}) };
 }
 
 /** Where the plugin lives relative to the workspace, for cache inputs. */
@@ -128,6 +147,8 @@ export interface InferenceInput {
   lockfiles?: string[];
   /** Target names and wheel directory (from {@link resolvePluginOptions}). Default: every default. */
   options?: ResolvedPluginOptions;
+  /** Pure or compiled (core/build-kind); only the targets' descriptions differ. Default: compiled. */
+  buildKind?: BuildKindDecision;
 }
 
 /**
@@ -168,7 +189,10 @@ export const PLUGIN_PACKAGE = '@quiver/nx-wheels';
  * interpreter (the first `python3` / `python` on PATH, resolved through symlinks, with its size
  * and mtime so an in-place upgrade shows), and when that is a pyenv shim the pyenv version that
  * shim would pick (PYENV_VERSION, else the nearest `.python-version`, else `$PYENV_ROOT/version`)
- * without running the shim; then every CIBW_* variable (Nx has no wildcard `env` input).
+ * without running the shim; then every CIBW_* variable (Nx has no wildcard `env` input), the
+ * docker / podman executables on PATH and the variables that configure them (CONTAINERS_CONF with
+ * its size and mtime, CONTAINER_HOST, DOCKER_HOST, DOCKER_CONTEXT): whether a container starts
+ * decides the engine of `--engine=auto`.
  * It prints strings only: console.log colours numbers when FORCE_COLOR is set, which would make the
  * hash depend on the terminal.
  */
@@ -184,6 +208,8 @@ export const HOST_FINGERPRINT_SCRIPT = [
   "if(!v){const g=P.join(e.PYENV_ROOT||P.join(require('os').homedir(),'.pyenv'),'version');v=has(g)?fs.readFileSync(g,'utf8').trim():'system'}",
   "console.log('pyenv',v)}break}",
   "for(const k of Object.keys(e).sort())if(k.startsWith('CIBW_'))console.log(k+'='+e[k]);",
+  "for(const n of ['docker','podman']){const d=(e.PATH||'').split(P.delimiter).find((d)=>d&&has(P.join(d,n)));if(d)console.log(n,P.join(d,n))}",
+  "for(const k of ['CONTAINERS_CONF','CONTAINER_HOST','DOCKER_HOST','DOCKER_CONTEXT'])if(e[k]){let s='';try{const t=fs.statSync(e[k]);s=' '+t.size+' '+t.mtimeMs}catch{}console.log(k+'='+e[k]+s)}",
 ].join('');
 
 /**
@@ -268,7 +294,10 @@ export function toolchainInputs(plugin: PluginLocation): NonNullable<TargetConfi
 /** The inferred targets of one wheel project (build-wheels, build-wheels-untested and validate-wheels use {@link WHEEL_PIPELINE_INPUT}). */
 export function inferTargets(i: InferenceInput): Record<string, TargetConfiguration> {
   const root = i.projectRoot;
-  const { targetNames: n, wheelDir } = i.options ?? resolvePluginOptions(undefined);
+  const { targetNames: n, wheelDir, projectConfig } = i.options ?? resolvePluginOptions(undefined);
+  const pure = i.buildKind?.kind === 'pure';
+  // The build selection of nx.json reaches every target that builds or expects wheels, and is hashed with their options.
+  const cfg = projectConfig ? { projectConfig } : {};
   const custom = wheelDir !== 'wheelhouse';
   const wheels = `{projectRoot}/${wheelDir}`;
   const tests = testPaths(root, i.cibuildwheel);
@@ -294,11 +323,13 @@ export function inferTargets(i: InferenceInput): Record<string, TargetConfigurat
       // It runs the test-command, so the tests are inputs too.
       inputs: [...sources, ...testGlobs, ...common],
       outputs: [wheels],
-      options: custom ? { outputDir: posix.join(root, wheelDir) } : {},
-      metadata: {
-        description: `Build, repair and test the wheels [tool.cibuildwheel] selects, into ${wheels}.`,
-        technologies: ['python', 'cibuildwheel'],
-      },
+      options: { ...(custom ? { outputDir: posix.join(root, wheelDir) } : {}), ...cfg },
+      metadata: pure
+        ? { description: `Build the one pure-Python wheel (py3-none-any) with pypa/build and test it in a fresh venv, into ${wheels} (${i.buildKind!.reason}).`, technologies: ['python'] }
+        : {
+            description: `Build, repair and test the wheels [tool.cibuildwheel] selects, into ${wheels}.`,
+            technologies: ['python', 'cibuildwheel'],
+          },
     },
     [n.buildWheelsUntested]: {
       executor: `${PLUGIN_PACKAGE}:build-wheels`,
@@ -306,8 +337,8 @@ export function inferTargets(i: InferenceInput): Record<string, TargetConfigurat
       cache: true,
       inputs: [...sources, ...testGlobs.map((g) => `!${g}`), ...common],
       outputs: [untestedDir],
-      options: { test: false, outputDir: `dist/${root}/${wheelDir}` },
-      metadata: { description: `Build and repair the wheels without running tests (the ${n.test} target tests them), into dist/{projectRoot}/${wheelDir}.` },
+      options: { test: false, outputDir: `dist/${root}/${wheelDir}`, ...cfg },
+      metadata: { description: pure ? `Build the pure-Python wheel without running tests (the ${n.test} target tests it), into dist/{projectRoot}/${wheelDir}.` : `Build and repair the wheels without running tests (the ${n.test} target tests them), into dist/{projectRoot}/${wheelDir}.` },
     },
     [n.test]: {
       executor: `${PLUGIN_PACKAGE}:test-wheels`,
@@ -337,9 +368,9 @@ export function inferTargets(i: InferenceInput): Record<string, TargetConfigurat
         WHEEL_PIPELINE_INPUT,
       ],
       outputs: [`${wheels}/validation-report.json`, `${wheels}/SHA256SUMS`],
-      options: { ...wheelDirOption },
+      options: { ...wheelDirOption, ...cfg },
       metadata: {
-        description: `Prove ${wheels} (or --wheelDir) is exactly the release: one wheel per cibuildwheel identifier, names, versions, tags, archive, binaries and RECORD hashes; writes validation-report.json and SHA256SUMS. Not cached: every run reads the files.`,
+        description: `Prove ${wheels} (or --wheelDir) is exactly the release: ${pure ? 'exactly one pure wheel (py3-none-any)' : 'one wheel per cibuildwheel identifier'}, names, versions, tags, archive, binaries and RECORD hashes; writes validation-report.json and SHA256SUMS. Not cached: every run reads the files.`,
         technologies: ['python'],
       },
     },
@@ -347,14 +378,14 @@ export function inferTargets(i: InferenceInput): Record<string, TargetConfigurat
     [n.publish]: {
       executor: `${PLUGIN_PACKAGE}:publish`,
       cache: false,
-      options: { ...wheelDirOption },
+      options: { ...wheelDirOption, ...cfg },
       metadata: { description: `Validate, then upload ${wheels} to PyPI (or --repositoryUrl) by trusted publishing or PYPI_API_TOKEN; skips files already there, resumable.`, technologies: ['python'] },
     },
     // `nx release publish` runs this target (with dryRun / NX_DRY_RUN on --dry-run).
     [n.nxReleasePublish]: {
       executor: `${PLUGIN_PACKAGE}:publish`,
       cache: false,
-      options: { ...wheelDirOption },
+      options: { ...wheelDirOption, ...cfg },
       metadata: { description: 'The publish executor as `nx release publish` calls it.' },
     },
     [n.validateRelease]: {

@@ -30,13 +30,17 @@ describe('resolvePlatform', () => {
 
 describe('resolveEngine', () => {
   it('auto: native on Linux without a container engine, cibuildwheel with one or on Windows', () => {
-    expect(resolveEngine('auto', 'linux', linuxNoDocker)).toMatchObject({ engine: 'native', reason: expect.stringContaining('no running docker or podman') });
+    expect(resolveEngine('auto', 'linux', linuxNoDocker)).toMatchObject({ engine: 'native', reason: expect.stringContaining('no container starts here') });
+    const probed: HostInfo = { ...linuxNoDocker, containerNote: 'podman could not start a container from img (crun: cgroups)' };
+    expect(resolveEngine('auto', 'linux', probed).reason).toBe('auto: no container starts here (podman could not start a container from img (crun: cgroups)), so build -> auditwheel repair -> test on this host');
+    expect(resolveEngine('auto', 'linux', { ...linuxDocker, containerNote: 'podman started a container from img' }).reason).toBe('auto: podman started a container from img');
     expect(resolveEngine('auto', 'linux', linuxDocker)).toMatchObject({ engine: 'cibuildwheel', reason: expect.stringContaining('docker') });
     expect(resolveEngine('auto', 'windows', windows).engine).toBe('cibuildwheel');
   });
   it('refuses what the host cannot do, naming the fix', () => {
     expect(code(() => resolveEngine('auto', 'windows', linuxNoDocker))).toBe('WINDOWS_NEEDS_WINDOWS_HOST');
     expect(code(() => resolveEngine('cibuildwheel', 'linux', linuxNoDocker))).toBe('NO_CONTAINER_ENGINE');
+    expect(() => resolveEngine('cibuildwheel', 'linux', { ...linuxNoDocker, containerNote: 'docker cannot reach its daemon (Cannot connect)' })).toThrow(/none starts here \(docker cannot reach its daemon \(Cannot connect\)\); start docker or podman/);
     expect(code(() => resolveEngine('native', 'windows', windows))).toBe('NATIVE_UNSUPPORTED');
     expect(code(() => resolveEngine('native', 'linux', { ...windows }))).toBe('NATIVE_UNSUPPORTED');
     expect(code(() => resolveEngine('docker', 'linux', linuxDocker))).toBe('BAD_OPTION_ENGINE');
@@ -56,6 +60,11 @@ describe('identifiersFromOutput', () => {
       expect((e as Error).message).toContain('p/pyproject.toml [tool.cibuildwheel]');
       expect((e as Error).message).toContain('CIBW_SKIP');
     }
+  });
+  it('no windows wheel for a Linux-only package points at release-platforms first, not at adding a Windows wheel', () => {
+    expect(() => identifiersFromOutput('', 'windows', 'p/pyproject.toml', {})).toThrow(
+      'p/pyproject.toml [tool.cibuildwheel] build/skip/archs select no windows wheel; if the package ships no windows wheels, set [tool.nx-wheels] release-platforms = ["linux"] (or the plugin option releasePlatforms in nx.json) so validate-wheels --platforms=release and publish do not ask for them; otherwise select a windows identifier such as "cp313-win_amd64" in build, or fix skip/archs.',
+    );
   });
 });
 

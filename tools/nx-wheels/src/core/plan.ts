@@ -21,8 +21,13 @@ export interface HostInfo {
   os: NodeJS.Platform;
   /** `process.arch` (`x64`, `arm64`). */
   arch: string;
-  /** A container engine that answered `info`, or null. */
+  /** A container engine that started a container from the image cibuildwheel would use, or null. */
   containerEngine: 'docker' | 'podman' | null;
+  /**
+   * What the container probe found, in words for the plan: which engine started a container from
+   * which image, or why none did (one reason per engine tried). Absent when no probe ran.
+   */
+  containerNote?: string;
 }
 
 /** One platform's part of the plan. */
@@ -85,15 +90,24 @@ export function resolvePlatforms(platforms: string | undefined, platform: string
 }
 
 /**
+ * Validate the `engine` option (absent = `auto`).
+ * @throws QuiverError `BAD_OPTION_ENGINE`
+ */
+export function checkEngineOption(option: string | undefined): EngineOption {
+  const value = option ?? 'auto';
+  if (!(ENGINE_OPTIONS as readonly string[]).includes(value)) {
+    throw new QuiverError('BAD_OPTION_ENGINE', `option engine: "${value}" is not one of ${ENGINE_OPTIONS.join(', ')}; pass --engine=auto, --engine=cibuildwheel or --engine=native.`);
+  }
+  return value as EngineOption;
+}
+
+/**
  * Pick the engine for `platform` and say why.
  * @throws QuiverError `BAD_OPTION_ENGINE`, `WINDOWS_NEEDS_WINDOWS_HOST`, `NO_CONTAINER_ENGINE`,
  *   `NATIVE_UNSUPPORTED`
  */
 export function resolveEngine(option: string | undefined, platform: Platform, host: HostInfo): { engine: Engine; reason: string } {
-  const value = option ?? 'auto';
-  if (!(ENGINE_OPTIONS as readonly string[]).includes(value)) {
-    throw new QuiverError('BAD_OPTION_ENGINE', `option engine: "${value}" is not one of ${ENGINE_OPTIONS.join(', ')}; pass --engine=auto, --engine=cibuildwheel or --engine=native.`);
-  }
+  const value = checkEngineOption(option);
   if (platform === 'windows') {
     if (host.os !== 'win32') {
       throw new QuiverError('WINDOWS_NEEDS_WINDOWS_HOST', `platform windows: Windows wheels are built only on a Windows host (this is ${host.os}); run this target on a Windows runner (runs-on: windows-latest) or pass --platform=linux.`);
@@ -110,13 +124,14 @@ export function resolveEngine(option: string | undefined, platform: Platform, ho
     }
     return {
       engine: 'native',
-      reason: value === 'native' ? 'requested' : 'auto: no running docker or podman, so build -> auditwheel repair -> test on this host',
+      reason: value === 'native' ? 'requested' : `auto: no container starts here${host.containerNote ? ` (${host.containerNote})` : ''}, so build -> auditwheel repair -> test on this host`,
     };
   }
   if (!host.containerEngine) {
-    throw new QuiverError('NO_CONTAINER_ENGINE', `engine cibuildwheel: Linux wheels need a running docker or podman and none answered; start one, or pass --engine=native to build on this Linux host.`);
+    throw new QuiverError('NO_CONTAINER_ENGINE', `engine cibuildwheel: Linux wheels are built in a container and none starts here${host.containerNote ? ` (${host.containerNote})` : ''}; start docker or podman (podman: see its containers.conf runtime and ulimits), or pass --engine=native to build on this Linux host.`);
   }
-  return { engine: 'cibuildwheel', reason: value === 'auto' ? `auto: ${host.containerEngine} is running` : `requested (${host.containerEngine})` };
+  const why = host.containerNote ?? `${host.containerEngine} starts containers`;
+  return { engine: 'cibuildwheel', reason: value === 'auto' ? `auto: ${why}` : `requested; ${why}` };
 }
 
 /**
@@ -128,7 +143,9 @@ export function identifiersFromOutput(stdout: string, platform: Platform, pyproj
   if (ids.length === 0) {
     const envSel = ['CIBW_BUILD', 'CIBW_SKIP', `CIBW_BUILD_${platform.toUpperCase()}`, `CIBW_SKIP_${platform.toUpperCase()}`, 'CIBW_ARCHS', `CIBW_ARCHS_${platform.toUpperCase()}`].filter((k) => env[k]);
     const where = envSel.length ? `${pyprojectFile} [tool.cibuildwheel] build/skip/archs together with ${envSel.join(', ')}` : `${pyprojectFile} [tool.cibuildwheel] build/skip/archs`;
-    throw new QuiverError('BUILD_SELECTOR_EMPTY', `${where} select no ${platform} wheel; add a ${platform} identifier such as "cp313-${platform === 'linux' ? 'manylinux_x86_64' : 'win_amd64'}" to build, or fix skip/archs.`);
+    // A package that ships no wheels for this platform leaves it out of release-platforms (it is not told to build one).
+    const others = (['linux', 'windows'] as const).filter((p) => p !== platform);
+    throw new QuiverError('BUILD_SELECTOR_EMPTY', `${where} select no ${platform} wheel; if the package ships no ${platform} wheels, set [tool.nx-wheels] release-platforms = [${others.map((p) => `"${p}"`).join(', ')}] (or the plugin option releasePlatforms in nx.json) so validate-wheels --platforms=release and publish do not ask for them; otherwise select a ${platform} identifier such as "cp313-${platform === 'linux' ? 'manylinux_x86_64' : 'win_amd64'}" in build, or fix skip/archs.`);
   }
   return ids.map((id) => {
     const parsed = parseIdentifier(id);

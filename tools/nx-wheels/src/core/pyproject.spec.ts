@@ -59,6 +59,13 @@ describe('readPyProjectText', () => {
     expect(codeOf(() => readPyProjectText(text, 'p.toml'))).toBe(code);
   });
 
+  it('reads [tool.nx-wheels] engine, and names the file, key and fix for a bad one', () => {
+    const base = '[project]\nname = "a"\n[tool.cibuildwheel]\n[tool.nx-wheels]\n';
+    expect(readPyProjectText(base, 'p.toml').nxWheels.engine).toBeUndefined();
+    expect(readPyProjectText(base + 'engine = "native"\n', 'p.toml').nxWheels.engine).toBe('native');
+    expect(() => readPyProjectText(base + 'engine = "docker"\n', 'b/pyproject.toml')).toThrow('b/pyproject.toml: [tool.nx-wheels].engine must be "auto", "cibuildwheel" or "native" (got "docker"), e.g. engine = "native".');
+  });
+
   it('reads [tool.nx-wheels] release-platforms (absent: undefined, the default is DEFAULT_RELEASE_PLATFORMS)', () => {
     const base = '[project]\nname = "a"\n[tool.cibuildwheel]\n[tool.nx-wheels]\n';
     expect(readPyProjectText(base, 'p.toml').nxWheels.releasePlatforms).toBeUndefined();

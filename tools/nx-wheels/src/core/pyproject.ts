@@ -44,6 +44,27 @@ export interface NxWheelsConfig {
    * `"2_28"` (zig route, see core/manylinux) or `"host"`; the value is checked by core/manylinux.
    */
   manylinux?: string;
+  /**
+   * `engine`: the build engine every target uses when `--engine` is not given (`auto`,
+   * `cibuildwheel` or `native`), so the builds that validate-wheels, test and publish trigger
+   * through `dependsOn` build the same way as a direct build-wheels.
+   */
+  engine?: 'auto' | 'cibuildwheel' | 'native';
+  /**
+   * `pure`: true when the back-end builds one pure-Python wheel (`py3-none-any`), false when it
+   * compiles; overrides what core/build-kind infers from the back-end and its configuration.
+   */
+  pure?: boolean;
+  /** `skip = true`: this pyproject.toml is not a wheel project (inference ignores it). */
+  skip?: boolean;
+}
+
+/** `[build-system]` (PEP 518 / PEP 517). */
+export interface BuildSystem {
+  /** `build-backend`, e.g. `hatchling.build`; null when absent (pip then uses `setuptools.build_meta:__legacy__`). */
+  backend: string | null;
+  /** `requires` as written (requirement strings). */
+  requires: string[];
 }
 
 /** What the plugin knows about one Python project. */
@@ -64,6 +85,10 @@ export interface PythonProject {
   cibuildwheel: CibuildwheelConfig | null;
   /** `[tool.nx-wheels]` (empty when absent). */
   nxWheels: NxWheelsConfig;
+  /** `[build-system]`, or null when absent. */
+  buildSystem: BuildSystem | null;
+  /** The whole `[tool]` table as written (core/build-kind reads back-end settings from it). */
+  tool: Record<string, unknown>;
 }
 
 /**
@@ -95,7 +120,8 @@ function table(v: unknown): Record<string, unknown> | null {
  * Read a pyproject.toml text into a {@link PythonProject}.
  * @param text file contents
  * @param file path used in messages
- * @param opts.requireCibuildwheel throw when `[tool.cibuildwheel]` is absent (default true)
+ * @param opts.requireCibuildwheel throw when the file is no wheel project: neither `[build-system]`
+ *   nor `[tool.cibuildwheel]` (default true)
  * @throws QuiverError `PYPROJECT_SYNTAX`, `PYPROJECT_NO_NAME`, `PYPROJECT_BAD_NAME`,
  *   `PYPROJECT_BAD_VERSION`, `PYPROJECT_NO_CIBUILDWHEEL`, `PYPROJECT_BAD_FIELD`
  */
@@ -128,8 +154,18 @@ export function readPyProjectText(
   if (cibw !== undefined && !table(cibw)) {
     throw new QuiverError('PYPROJECT_BAD_FIELD', `${file}: [tool.cibuildwheel] must be a table.`);
   }
-  if (opts.requireCibuildwheel !== false && cibw === undefined) {
-    throw new QuiverError('PYPROJECT_NO_CIBUILDWHEEL', `${file}: no [tool.cibuildwheel] table; add one with build = [...] (it is the source of truth for which wheels are built).`);
+  const bs = doc['build-system'];
+  if (bs !== undefined && !table(bs)) {
+    throw new QuiverError('PYPROJECT_BAD_FIELD', `${file}: [build-system] must be a table, e.g. [build-system] requires = ["hatchling"] build-backend = "hatchling.build".`);
+  }
+  const backend = table(bs)?.['build-backend'];
+  if (backend !== undefined && (typeof backend !== 'string' || backend.trim() === '')) {
+    throw new QuiverError('PYPROJECT_BAD_FIELD', `${file}: [build-system].build-backend must be a module path string, e.g. build-backend = "hatchling.build".`);
+  }
+  const requires = table(bs)?.['requires'];
+  const buildSystem: BuildSystem | null = table(bs) ? { backend: (backend as string | undefined) ?? null, requires: Array.isArray(requires) ? requires.filter((r): r is string => typeof r === 'string') : [] } : null;
+  if (opts.requireCibuildwheel !== false && cibw === undefined && buildSystem === null) {
+    throw new QuiverError('PYPROJECT_NO_CIBUILDWHEEL', `${file}: no [build-system] table, so no back-end builds a wheel; add one, e.g. [build-system] requires = ["hatchling"] and build-backend = "hatchling.build" (or [tool.cibuildwheel] for a compiled package).`);
   }
   const nxw = table(tool['nx-wheels']) ?? {};
   const dependsOn = nxw['depends-on'];
@@ -157,6 +193,18 @@ export function readPyProjectText(
   if (manylinux !== undefined && (typeof manylinux !== 'string' || manylinux.trim() === '')) {
     throw new QuiverError('PYPROJECT_BAD_FIELD', `${file}: [tool.nx-wheels].manylinux must be a string naming a manylinux policy or "host", e.g. manylinux = "2_28".`);
   }
+  const engine = nxw['engine'];
+  if (engine !== undefined && !(typeof engine === 'string' && ['auto', 'cibuildwheel', 'native'].includes(engine))) {
+    throw new QuiverError('PYPROJECT_BAD_FIELD', `${file}: [tool.nx-wheels].engine must be "auto", "cibuildwheel" or "native" (got ${JSON.stringify(engine)}), e.g. engine = "native".`);
+  }
+  const pure = nxw['pure'];
+  if (pure !== undefined && typeof pure !== 'boolean') {
+    throw new QuiverError('PYPROJECT_BAD_FIELD', `${file}: [tool.nx-wheels].pure must be true (one py3-none-any wheel) or false (compiled wheels), e.g. pure = true.`);
+  }
+  const skip = nxw['skip'];
+  if (skip !== undefined && typeof skip !== 'boolean') {
+    throw new QuiverError('PYPROJECT_BAD_FIELD', `${file}: [tool.nx-wheels].skip must be true (not a wheel project) or false, e.g. skip = true.`);
+  }
   return {
     file,
     name,
@@ -165,7 +213,9 @@ export function readPyProjectText(
     normalizedVersion: version !== null && isValidVersion(version) ? normalizeVersion(version) : null,
     dynamicVersion,
     cibuildwheel: (table(cibw) as CibuildwheelConfig) ?? null,
-    nxWheels: { dependsOn: dependsOn as string[] | undefined, projectName: projectName as string | undefined, sdist: sdist as boolean | undefined, releasePlatforms, ...(abi3 !== undefined ? { abi3: abi3 as string } : {}), ...(foreignBinaries !== undefined ? { foreignBinaries: foreignBinaries as string[] } : {}), ...(manylinux !== undefined ? { manylinux: manylinux as string } : {}) },
+    nxWheels: { dependsOn: dependsOn as string[] | undefined, projectName: projectName as string | undefined, sdist: sdist as boolean | undefined, releasePlatforms, ...(abi3 !== undefined ? { abi3: abi3 as string } : {}), ...(foreignBinaries !== undefined ? { foreignBinaries: foreignBinaries as string[] } : {}), ...(manylinux !== undefined ? { manylinux: manylinux as string } : {}), ...(engine !== undefined ? { engine: engine as NxWheelsConfig['engine'] } : {}), ...(pure !== undefined ? { pure: pure as boolean } : {}), ...(skip !== undefined ? { skip: skip as boolean } : {}) },
+    buildSystem,
+    tool,
   };
 }
 

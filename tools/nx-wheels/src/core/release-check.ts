@@ -5,6 +5,11 @@
  * - branch mode: `[project].version` is valid PEP 440, newer than the latest `<prefix>*` tag, and
  *   has a changelog section;
  * - tag mode: tag version == `[project].version` == changelog section, after PEP 440 normalization.
+ * A dynamic `[project].version` is the version the build back-end computes (PEP 517, given in
+ * `computed`); for a VCS-derived version (setuptools-scm, hatch-vcs...) the tag is the version: tag mode
+ * compares the tag with what the back-end computes on the tag's checkout, branch mode has no version
+ * to check before the tag exists. Tags are `<prefix><version>`, the prefix possibly naming the
+ * project (`quiverdb-v`, core/release-tag.ts).
  * Every failure is one actionable line naming the file, field or option and the fix.
  */
 import { ChangelogSection, findChangelogSection } from './changelog';
@@ -33,6 +38,10 @@ export interface ReleaseCheckInput {
   tagPrefix: string;
   /** Branch mode: the clone is shallow (`git rev-parse --is-shallow-repository`). */
   shallow?: boolean;
+  /** The version the build back-end computes (PEP 517) when `[project].version` is dynamic; `null`/absent when not computed. */
+  computed?: string | null;
+  /** The VCS versioning back-end when the version comes from git tags (`hatch-vcs`...), else `null`/absent. */
+  vcs?: string | null;
 }
 
 /** One failed check. */
@@ -125,14 +134,20 @@ export function checkRelease(i: ReleaseCheckInput): ReleaseCheckResult {
     fail('PYPROJECT_MISSING', `${i.pyprojectFile} not found; run validate-release in a project whose root has a pyproject.toml.`);
   } else {
     try {
-      version = requireStaticVersion(readPyProjectText(i.pyprojectText, i.pyprojectFile, { requireCibuildwheel: false }));
+      const p = readPyProjectText(i.pyprojectText, i.pyprojectFile, { requireCibuildwheel: false });
+      if (!p.dynamicVersion) version = requireStaticVersion(p);
+      else if (i.vcs && i.mode === 'branch') notes.push(`${i.pyprojectFile}: the version comes from git tags (${i.vcs}); the release tag sets it, nx release creates the tag.`);
+      else if (i.computed) version = normalizeVersion(i.computed) ?? i.computed;
+      else requireStaticVersion(p);
     } catch (e) {
       if (!isQuiverError(e)) throw e;
       fail(e.code, e.message);
     }
   }
-  if (version && localLabel(version) !== null) {
-    fail('VERSION_LOCAL', `${i.pyprojectFile} [project].version ${version} has a local label (+${localLabel(version)}), which PyPI and every package index refuse; set version = "${version.split('+')[0]}" (nx release ${version.split('+')[0]}).`);
+  const vcsTag = !!(i.vcs && i.mode === 'tag');
+  const versionField = i.computed ? `the version its build back-end computes${i.vcs ? ` (${i.vcs}) on this checkout` : ''}` : '[project].version';
+  if (version && localLabel(version) !== null && !vcsTag) {
+    fail('VERSION_LOCAL', `${i.pyprojectFile} ${versionField} ${version} has a local label (+${localLabel(version)}), which PyPI and every package index refuse; set version = "${version.split('+')[0]}" (nx release ${version.split('+')[0]}).`);
     version = null;
   }
 
@@ -148,8 +163,10 @@ export function checkRelease(i: ReleaseCheckInput): ReleaseCheckResult {
       const tagVersion = normalizeVersion(tag.slice(i.tagPrefix.length));
       if (!tagVersion) {
         fail('TAG_NOT_VERSION', `tag "${tag}" (${i.tagSource ?? '--tag'}) does not name a PEP 440 version; use ${i.tagPrefix}1.2.3, ${i.tagPrefix}1.2.3rc1 or ${i.tagPrefix}1.2.3.post1.`);
+      } else if (version && tagVersion !== version && vcsTag) {
+        fail('TAG_VERSION_MISMATCH', `tag ${tag} names version ${tagVersion} but ${i.pyprojectFile}'s build back-end (${i.vcs}) computes ${version} on this checkout; run on a clean checkout of the tag itself with its history and tags (actions/checkout with ref: ${tag}, fetch-depth: 0), and make the back-end read tags named ${i.tagPrefix}X.Y.Z (setuptools-scm / hatch-vcs tag_regex).`);
       } else if (version && tagVersion !== version) {
-        fail('TAG_VERSION_MISMATCH', `tag ${tag} names version ${tagVersion} but ${i.pyprojectFile} [project].version is ${version}; tag the commit whose pyproject.toml says ${tagVersion} (nx release ${tagVersion} does both), or delete the tag and push ${i.tagPrefix}${version}.`);
+        fail('TAG_VERSION_MISMATCH', `tag ${tag} names version ${tagVersion} but ${i.pyprojectFile} ${versionField} is ${version}; tag the commit whose pyproject.toml says ${tagVersion} (nx release ${tagVersion} does both), or delete the tag and push ${i.tagPrefix}${version}.`);
       }
     }
   } else {
@@ -162,7 +179,7 @@ export function checkRelease(i: ReleaseCheckInput): ReleaseCheckResult {
         notes.push(`No ${i.tagPrefix}* release tag yet: treating ${version ?? 'this version'} as the first release.`);
       }
     } else if (version && compareVersions(version, latest.version) <= 0) {
-      fail('VERSION_NOT_NEWER', `${i.pyprojectFile} [project].version ${version} is not newer than the latest release tag ${latest.tag}; bump it (nx release version, or edit version = "..." under [project]).`);
+      fail('VERSION_NOT_NEWER', `${i.pyprojectFile} ${versionField} ${version} is not newer than the latest release tag ${latest.tag}; bump it (nx release version, or edit version = "..." under [project]).`);
     }
   }
 

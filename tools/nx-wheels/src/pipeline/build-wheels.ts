@@ -9,8 +9,9 @@ import { mkdirSync, readdirSync, realpathSync, renameSync, rmSync, statSync, wri
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { BUILD_REPORT_FILE, BuildReport, BuiltWheel, formatBuildSummary } from '../core/build-report';
 import {
-  buildEnvironment,
   cibuildwheelInvocation,
+  cibuildwheelSetEnvironment,
+  cibuildwheelTestEnvironment,
   resolveSourceDateEpoch,
   SourceDateEpoch,
   substitutePlaceholders,
@@ -21,14 +22,15 @@ import {
 } from '../core/cibw-options';
 import { QuiverError } from '../core/errors';
 import { BuildIdentifier, identifierForWheel, Platform } from '../core/identifiers';
-import { BuildPlan, checkNativeIdentifier, formatPlan, HostInfo, PlatformPlan, resolveEngine, resolvePlatforms } from '../core/plan';
+import { BuildPlan, checkEngineOption, formatPlan, HostInfo, PlatformPlan, resolveEngine, resolvePlatforms } from '../core/plan';
 import { describeCross } from '../core/windows-cross';
 import { buildWindowsCross, planCross } from './windows-cross';
 import { testPaths } from '../core/inference';
 import { formatBytes } from '../core/staging';
 import { parseWheelFilename } from '../core/wheel-filename';
+import { isPure } from '../core/validation/types';
 import { runCibuildwheel } from '../runners/cibuildwheel';
-import { detectContainerEngine } from '../runners/container';
+import { containerPlan, findStartingEngine } from '../runners/container';
 import { buildSdist, buildWheel, repairWheel } from '../runners/native';
 import { LineSink, consoleSink } from '../runners/process';
 import { findCPython, Interpreter } from '../runners/python';
@@ -37,10 +39,15 @@ import { ensureBuildEnv, stateDir } from '../runners/toolchain';
 import { testWheel } from '../runners/wheel-test';
 import { replaceDir, sha256File } from './files';
 import { listIdentifiers } from './identifiers';
-import { loadPythonProject } from './project';
+import { loadBuildKind, loadPythonProject } from './project';
+import { buildPureWheel } from './build-pure';
+import { formatNotBuildable, nativeCoverage, NotBuildable, nothingBuildableError } from '../core/native-coverage';
+import { ProjectConfig, selectionEnvironment, withProjectConfig } from '../core/project-config';
 import { stageSources, Staging } from './staging';
+import { stagingVersionEnv } from './project-version';
+import { withPassedEnv } from '../core/dynamic-version';
 import { loadToolchain } from './toolchain';
-import { checkZigIdentifier, describeTarget, HOST_TARGET, NativeTarget, resolveNativeTarget, targetLabel } from '../core/manylinux';
+import { describeTarget, HOST_TARGET, NativeTarget, resolveNativeTarget, targetLabel } from '../core/manylinux';
 import { ensureZig, Zig, zigCompilerEnv } from '../runners/zig';
 
 /** Inputs of {@link buildWheels}; mirrors the executor's schema.json. */
@@ -72,6 +79,8 @@ export interface BuildWheelsOptions {
   sdist?: boolean;
   /** Environment (defaults to `process.env`); `CIBW_*` here reach cibuildwheel and the native engine. */
   env?: Record<string, string | undefined>;
+  /** Build selection given as project configuration (plugin options); see core/project-config. */
+  projectConfig?: ProjectConfig;
   /** Host facts; detected when absent (tests inject them). */
   host?: HostInfo;
   /**
@@ -100,8 +109,10 @@ function projectsOfRun(workspaceRoot: string): Record<string, { root: string }> 
  */
 export async function buildWheels(o: BuildWheelsOptions, sink: LineSink = consoleSink): Promise<BuildReport> {
   const ws = o.workspaceRoot;
-  const env = o.env ?? process.env;
-  const project = loadPythonProject(ws, o.projectRoot);
+  // The build selection given as project configuration (plugin options) joins the environment where it sets none (core/project-config).
+  let env = selectionEnvironment(o.projectConfig, o.env ?? process.env);
+  const pyproject = loadPythonProject(ws, o.projectRoot);
+  const project = withProjectConfig(pyproject, o.projectConfig);
   const packageDir = resolve(ws, o.projectRoot);
   const outputDir = o.outputDir ? (isAbsolute(o.outputDir) ? o.outputDir : resolve(ws, o.outputDir)) : join(packageDir, 'wheelhouse');
   const runTests = o.test !== false;
@@ -114,20 +125,67 @@ export async function buildWheels(o: BuildWheelsOptions, sink: LineSink = consol
   const crossWindows = o.platforms !== undefined && platforms.includes('windows') && baseHost.os === 'linux';
   const mainPlatform = platforms.find((p) => !(p === 'windows' && crossWindows)) ?? null;
   const platform: Platform = mainPlatform ?? 'windows';
-  let host = baseHost;
-  if (!o.host && mainPlatform === 'linux' && o.engine !== 'native') {
-    host = { ...baseHost, containerEngine: await detectContainerEngine(env) };
+  // The staging has no .git: a VCS-derived version is computed on the real tree and handed over (pure and compiled builds alike).
+  const versionEnv = await stagingVersionEnv({ workspaceRoot: ws, projectRoot: normalizePath(relative(ws, packageDir)) || '.', distName: project.name, python: o.python, env, sink });
+  if (Object.keys(versionEnv).length) {
+    env = withPassedEnv(env, versionEnv);
+    sink.out(`version: ${Object.values(versionEnv)[0]} computed from git on the working tree, given to the build as ${Object.keys(versionEnv).join(', ')}`);
   }
-  const { engine, reason } = mainPlatform ? resolveEngine(o.engine, platform, host) : { engine: 'cross' as const, reason: '' };
-  const hostArch = host.arch === 'x64' ? 'x86_64' : host.arch === 'arm64' ? 'aarch64' : host.arch;
+  // A pure-Python project (core/build-kind): one py3-none-any wheel with pypa/build, no engine.
+  const kind = loadBuildKind(ws, o.projectRoot, project, o.projectConfig?.pure);
+  if (kind.kind === 'pure') {
+    const rel = normalizePath(relative(ws, packageDir)) || '.';
+    return buildPureWheel(
+      { workspaceRoot: ws, projectRoot: rel, projectName: o.projectName, project, kind, outputDir, outputDirOption: o.outputDir ?? join(rel, 'wheelhouse'), platform, ...(o.python ? { python: o.python } : {}), runTests, sdist: o.sdist ?? project.nxWheels.sdist ?? false, env, projects: o.projects ?? projectsOfRun(ws) },
+      sink,
+    );
+  }
+  // The engine: the option, else [tool.nx-wheels] engine (so builds triggered through dependsOn build alike), else auto.
+  const engineOption = checkEngineOption(o.engine ?? project.nxWheels.engine);
+  const hostArch = baseHost.arch === 'x64' ? 'x86_64' : baseHost.arch === 'arm64' ? 'aarch64' : baseHost.arch;
+  if (engineOption === 'cibuildwheel' && o.manylinux !== undefined && String(o.manylinux) !== 'host') {
+    throw new QuiverError('BAD_OPTION_MANYLINUX', `option manylinux: "${o.manylinux}" applies to the native engine only (this build uses cibuildwheel${platform === 'windows' ? ' for windows' : ''}); pass --engine=native on a Linux host, or set cibuildwheel's manylinux-${hostArch}-image for a container build.`);
+  }
+  if (mainPlatform === 'windows') resolveEngine(engineOption, platform, baseHost);
+
+  const toolchain = await loadToolchain(ws, o.python, sink);
+  const identifiers = mainPlatform ? await listIdentifiers(toolchain.bin('cibuildwheel'), ws, packageDir, platform, env) : [];
+  // Linux with engine auto or cibuildwheel: does a container really start from the image cibuildwheel would use?
+  let host = baseHost;
+  let containerEnv: Record<string, string> = {};
+  // An explicit --manylinux=2_<minor> asks for the native engine's zig route: auto then builds natively without a probe.
+  const zigAsked = engineOption === 'auto' && o.manylinux !== undefined && String(o.manylinux) !== 'host';
+  if (!o.host && mainPlatform === 'linux' && engineOption !== 'native' && !zigAsked) {
+    const cplan = await containerPlan(toolchain.bin('python'), ws, relative(ws, packageDir) || '.', identifiers.map((i) => i.id), env);
+    const { started, failures } = await findStartingEngine(ws, cplan, env, sink);
+    const note = started ? `${started.engine} started a container from ${started.image}${started.cached ? ' (probe cached)' : ''}` : failures.map((f) => f.reason).join('; ') || 'no image to probe';
+    host = { ...baseHost, containerEngine: started?.engine ?? null, containerNote: note };
+    // cibuildwheel calls docker unless told otherwise: tell it which engine started the container.
+    if (started && !cplan.configured) containerEnv = { CIBW_CONTAINER_ENGINE: started.engine };
+  }
+  const resolved = !mainPlatform
+    ? { engine: 'cross' as const, reason: '' }
+    : zigAsked
+      ? { engine: 'native' as const, reason: `auto: --manylinux=${o.manylinux} selects the native engine's zig route` }
+      : resolveEngine(engineOption, platform, host);
+  const { engine } = resolved;
+  // Say where a requested engine came from when it was not the command line.
+  const engineSource = o.projectConfig?.engine !== undefined ? 'the plugin option engine (nx.json)' : `${project.file} [tool.nx-wheels] engine`;
+  const reason = o.engine === undefined && project.nxWheels.engine ? resolved.reason.replace(/^requested/, `requested by ${engineSource}`) : resolved.reason;
   if (engine !== 'native' && o.manylinux !== undefined && String(o.manylinux) !== 'host') {
     throw new QuiverError('BAD_OPTION_MANYLINUX', `option manylinux: "${o.manylinux}" applies to the native engine only (this build uses ${engine}${platform === 'windows' ? ' for windows' : ''}); pass --engine=native on a Linux host, or set cibuildwheel's manylinux-${hostArch}-image for a container build.`);
   }
   const target = engine === 'native' ? resolveNativeTarget({ option: o.manylinux === undefined ? undefined : String(o.manylinux), nxWheels: project.nxWheels.manylinux, cibuildwheel: project.cibuildwheel ?? {}, env, hostArch, pyprojectFile: join(relative(ws, packageDir) || '.', 'pyproject.toml') }) : HOST_TARGET;
-
-  const toolchain = await loadToolchain(ws, o.python, sink);
-  const identifiers = mainPlatform ? await listIdentifiers(toolchain.bin('cibuildwheel'), ws, packageDir, platform, env) : [];
-  if (engine === 'native') identifiers.forEach((id) => (checkNativeIdentifier(id, host), checkZigIdentifier(id, target)));
+  // Native: every identifier this host cannot build is listed with who builds it; the rest are built (none: one error listing all).
+  let notBuildable: NotBuildable[] = [];
+  if (engine === 'native') {
+    const pythons = new Map<string, boolean>();
+    for (const v of new Set(identifiers.filter((i) => i.implementation === 'cpython').map((i) => i.pythonVersion))) pythons.set(v, (await findCPython(v, toolchain.host)) !== null);
+    const coverage = nativeCoverage(identifiers, host, target, (v) => pythons.get(v) ?? false);
+    if (coverage.buildable.length === 0) throw nothingBuildableError(coverage.notBuildable);
+    notBuildable = coverage.notBuildable;
+    identifiers.splice(0, identifiers.length, ...coverage.buildable);
+  }
   const crossIds = crossWindows ? await listIdentifiers(toolchain.bin('cibuildwheel'), ws, packageDir, 'windows', env) : [];
   const crossPlan = planCross(crossIds);
   const zig = target.toolchain === 'zig' || crossIds.length ? await ensureZig(ws, toolchain.host, sink) : null;
@@ -141,6 +199,7 @@ export async function buildWheels(o: BuildWheelsOptions, sink: LineSink = consol
     : [];
   const plan: BuildPlan = { project: o.projectName, packageDir: relative(ws, packageDir) || '.', outputDir: relative(ws, outputDir) || outputDir, platforms: [...(mainPlatform ? [platformPlan] : []), ...crossPlatformPlan], sourceDateEpoch };
   sink.out(formatPlan(plan));
+  for (const line of formatNotBuildable(notBuildable)) sink.out(line);
   if (!runTests) sink.out('  tests: off (test=false); the test target runs them against these wheels');
   const wantSdist = o.sdist ?? project.nxWheels.sdist ?? false;
   if (wantSdist) sink.out(mainPlatform === 'linux' ? '  sdist: yes (python -m build --sdist)' : '  sdist: built by the linux platform only, not here');
@@ -164,9 +223,9 @@ export async function buildWheels(o: BuildWheelsOptions, sink: LineSink = consol
     if (!mainPlatform) {
       // only the cross route below
     } else if (engine === 'cibuildwheel') {
-      wheels = await buildWithCibuildwheel({ staging, rel, platform, out, env, runTests, sourceDateEpoch, toolchainBin: toolchain.bin('cibuildwheel'), identifiers }, sink);
+      wheels = await buildWithCibuildwheel({ staging, rel, platform, out, env: { ...env, ...containerEnv }, runTests, sourceDateEpoch, toolchainBin: toolchain.bin('cibuildwheel'), identifiers }, sink);
     } else {
-      wheels = await buildNatively({ ws, staging, rel, platform, out, tmp, env, runTests, sourceDateEpoch, project: project.cibuildwheel ?? {}, identifiers, auditwheel: toolchain.bin('auditwheel'), preferred: toolchain.host, target, zig: target.toolchain === 'zig' ? zig : null }, sink);
+      wheels = await buildNatively({ ws, staging, rel, platform, out, tmp, env, runTests, sourceDateEpoch, project: project.cibuildwheel ?? {}, identifiers, auditwheel: toolchain.bin('auditwheel'), pyprojectFile: project.file, preferred: toolchain.host, target, zig: target.toolchain === 'zig' ? zig : null }, sink);
     }
     if (crossIds.length) {
       wheels.push(...(await buildWindowsCross({ ws, stagingDir: staging.dir, rel, out, tmp, env, runTests, sourceDateEpoch, project: project.cibuildwheel ?? {}, identifiers: crossIds, preferred: toolchain.host, toolchainPython: toolchain.bin('python'), zig: zig! }, sink)));
@@ -185,6 +244,7 @@ export async function buildWheels(o: BuildWheelsOptions, sink: LineSink = consol
       createdAt: new Date().toISOString(),
       wheels,
       sdist,
+      ...(notBuildable.length ? { notBuilt: notBuildable.map((n) => ({ identifier: n.id.id, reason: n.why, builtBy: n.provider })) } : {}),
     };
     writeFileSync(join(out, BUILD_REPORT_FILE), JSON.stringify(report, null, 2) + '\n');
     replaceDir(out, outputDir);
@@ -254,6 +314,8 @@ async function buildNatively(
     project: Record<string, unknown>;
     identifiers: BuildIdentifier[];
     auditwheel: string;
+    /** pyproject.toml as shown in messages. */
+    pyprojectFile: string;
     preferred: Interpreter;
     target: NativeTarget;
     zig: Zig | null;
@@ -270,8 +332,13 @@ async function buildNatively(
     const buildEnv = await ensureBuildEnv(a.ws, python, sink);
     // zig route: CC/CXX are zig wrappers for the target glibc (after the project's environment, so they win).
     const compilers = a.zig ? zigCompilerEnv(a.ws, a.zig, a.target) : {};
-    const env = { ...a.env, ...(a.sourceDateEpoch ? { SOURCE_DATE_EPOCH: a.sourceDateEpoch.value } : {}), ...buildEnvironment(a.project, a.platform, id.id, a.env), ...compilers };
+    // What cibuildwheel sets (CIBUILDWHEEL=1, the identifier, the project's environment option).
+    const env = { ...cibuildwheelSetEnvironment(a.project, a.platform, id.id, { ...a.env, ...(a.sourceDateEpoch ? { SOURCE_DATE_EPOCH: a.sourceDateEpoch.value } : {}) }), ...compilers };
     const raw = await buildWheel(buildEnv.bin('python'), { workspaceRoot: a.staging.dir, packageDir: a.rel, outDir: join(a.tmp, `raw-${id.id}`), identifier: id.id, env }, sink);
+    const rawParsed = parseWheelFilename(basename(raw));
+    if (rawParsed && isPure(rawParsed)) {
+      throw new QuiverError('COMPILED_WHEEL_IS_PURE', `${a.pyprojectFile}: built as a compiled project, but the back-end produced ${basename(raw)}, a pure-Python wheel (auditwheel cannot repair it); set [tool.nx-wheels] pure = true (or the plugin option pure: true) to build it once with pypa/build.`);
+    }
     const repaired = await repairWheel(a.auditwheel, raw, { outDir: join(a.tmp, `repaired-${id.id}`), identifier: id.id, env, ...(a.target.policy ? { plat: a.target.policy, onlyPlat: true } : {}) }, sink);
     const buildSeconds = (Date.now() - started) / 1000;
     const target = join(a.out, basename(repaired));
@@ -309,7 +376,8 @@ export async function testOne(
       testCommand: command,
       testRequires: testRequires(a.config, a.platform, a.id.id, a.env),
       testExtras: testExtras(a.config, a.platform, a.id.id, a.env),
-      env: a.env,
+      // As cibuildwheel: the build's environment (CIBUILDWHEEL=1, ...) plus test-environment.
+      env: cibuildwheelTestEnvironment(a.config, a.platform, a.id.id, a.env),
     },
     sink,
   );

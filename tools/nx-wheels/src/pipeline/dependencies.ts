@@ -7,13 +7,15 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
+import { isWheelProject } from '../core/build-kind';
 import { cmakeReferencedPaths } from '../core/inference';
 import { PythonProject, readPyProjectText } from '../core/pyproject';
 
 /** A pyproject.toml as inference sees it (see {@link readForInference}). */
 export interface InferredPyProject {
-  /** The parsed project, or null when the file has a `[tool.cibuildwheel]` header but does not parse. */
+  /** The parsed project, or null when the file has a `[build-system]` / `[tool.cibuildwheel]` header but does not parse. */
   project: PythonProject | null;
+  /** `[tool.cibuildwheel]` (empty when absent). */
   cibuildwheel: Record<string, unknown>;
 }
 
@@ -21,10 +23,11 @@ export interface InferredPyProject {
 const inferenceMemo = new Map<string, { key: string; relFile: string; result: InferredPyProject | null }>();
 
 /**
- * Read a pyproject.toml for inference. Returns null when it has no `[tool.cibuildwheel]`. A file
- * that does not parse but has a `[tool.cibuildwheel]` header still counts, so that running a
- * target reports the syntax error as one line (file:line:col) instead of breaking the whole
- * project graph.
+ * Read a pyproject.toml for inference. Returns null when it is no wheel project
+ * (core/build-kind's isWheelProject: neither `[build-system]` nor `[tool.cibuildwheel]`, or
+ * `[tool.nx-wheels] skip = true`). A file that does not parse but has a `[build-system]` or
+ * `[tool.cibuildwheel]` header still counts, so that running a target reports the error as one
+ * line (file:line:col, or the missing [project].name) instead of breaking the whole project graph.
  *
  * Memoized on the file's size, mtime, ctime and inode (one `stat` per call): createNodes,
  * createDependencies and source staging all ask for the same files during one graph computation,
@@ -46,9 +49,9 @@ export function readForInference(absFile: string, relFile: string): InferredPyPr
 function parseForInference(text: string, relFile: string): InferredPyProject | null {
   try {
     const p = readPyProjectText(text, relFile, { requireCibuildwheel: false });
-    return p.cibuildwheel ? { project: p, cibuildwheel: p.cibuildwheel } : null;
+    return isWheelProject(p) ? { project: p, cibuildwheel: p.cibuildwheel ?? {} } : null;
   } catch {
-    return /^\s*\[\s*tool\s*\.\s*cibuildwheel\s*[\].]/m.test(text) ? { project: null, cibuildwheel: {} } : null;
+    return /^\s*\[\s*(tool\s*\.\s*cibuildwheel|build-system)\s*[\].]/m.test(text) ? { project: null, cibuildwheel: {} } : null;
   }
 }
 

@@ -7,7 +7,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { BuildIdentifier, Platform } from '../core/identifiers';
+import { BuildIdentifier, Platform, pureIdentifier } from '../core/identifiers';
+import type { BuildKind } from '../core/build-kind';
 import { identifierQueryKey } from '../core/identifier-query';
 import { identifiersFromOutput } from '../core/plan';
 import { printBuildIdentifiers } from '../runners/cibuildwheel';
@@ -55,4 +56,20 @@ export async function listIdentifiers(
     if (cache) writeFileAtomic(cache, out);
   }
   return identifiersFromOutput(out, platform, `${rel}/pyproject.toml`, env);
+}
+
+/**
+ * The wheels a project's release consists of, for build-wheels, validate-wheels and publish alike:
+ * a pure project (core/build-kind) has exactly one, the PURE_IDENTIFIER (core/identifiers), whatever the
+ * platforms; a compiled project has cibuildwheel's identifiers of each platform ({@link listIdentifiers}).
+ * @param cibuildwheel the toolchain's cibuildwheel (not called for a pure project)
+ * @throws QuiverError `BUILD_SELECTOR_EMPTY`, `CIBUILDWHEEL_CONFIG` (compiled projects)
+ */
+export async function expectedIdentifiers(
+  a: { kind: BuildKind; cibuildwheel: () => string; workspaceRoot: string; packageDir: string; platforms: readonly Platform[]; env: Record<string, string | undefined> },
+): Promise<BuildIdentifier[]> {
+  if (a.kind === 'pure') return [pureIdentifier()];
+  const out: BuildIdentifier[] = [];
+  for (const platform of a.platforms) out.push(...(await listIdentifiers(a.cibuildwheel(), a.workspaceRoot, a.packageDir, platform, a.env)));
+  return out;
 }

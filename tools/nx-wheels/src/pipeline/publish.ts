@@ -41,8 +41,10 @@ import { consoleSink, LineSink, redact } from '../runners/process';
 import { stateDir } from '../runners/toolchain';
 import { twineUploadRun } from '../runners/twine';
 import { sha256File } from './files';
-import { listIdentifiers } from './identifiers';
-import { loadPythonProject } from './project';
+import { expectedIdentifiers } from './identifiers';
+import { loadBuildKind, loadPythonProject } from './project';
+import type { BuildKind } from '../core/build-kind';
+import { ProjectConfig, releasePlatformsSource, selectionEnvironment, withProjectConfig } from '../core/project-config';
 import { PublishReportWriter } from './publish-report';
 import { checkUploadDir, PUBLISH_PLAN_FILE, writeUploadDir } from './publish-upload-dir';
 import { loadToolchain, Toolchain } from './toolchain';
@@ -92,6 +94,8 @@ export interface PublishOptions {
   /** Where publish-report.json goes. Default `<wheelDir>/publish-report.json` (validation ignores it). Not with `preflight`. */
   reportFile?: string;
   env?: Record<string, string | undefined>;
+  /** Build selection given as project configuration (plugin options); see core/project-config. */
+  projectConfig?: ProjectConfig;
   /** Tests: the whole expected release given directly (validate-wheels' `identifiers`), instead of cibuildwheel's for the platforms. */
   identifiers?: string[];
   /** Tests: first backoff pause in ms (default 2000). */
@@ -218,6 +222,8 @@ interface Run {
   deadlineMs: number;
   releasePlatforms: readonly Platform[];
   releasePlatformsSource: string;
+  /** Pure (one py3-none-any wheel, whatever the platforms) or compiled (core/build-kind). */
+  kind: BuildKind;
   requestedPlatforms: Platform[];
   allowPartial: boolean;
   sink: LineSink;
@@ -226,7 +232,8 @@ interface Run {
 
 function resolveRun(o: PublishOptions, sink: LineSink, secrets: string[]): Run {
   const ws = o.workspaceRoot;
-  const env = o.env ?? process.env;
+  // CIBW_BUILD / CIBW_SKIP / CIBW_ARCHS from the project configuration where the environment has none (core/project-config).
+  const env = selectionEnvironment(o.projectConfig, o.env ?? process.env);
   const show = (p: string) => {
     const r = relative(ws, p);
     return r && !r.startsWith('..') && !isAbsolute(r) ? r : p;
@@ -236,7 +243,9 @@ function resolveRun(o: PublishOptions, sink: LineSink, secrets: string[]): Run {
   const retries = resolveRetries(o.retries);
   const timeoutMs = resolveSeconds(o.timeoutSeconds, 'timeoutSeconds', DEFAULT_TIMEOUT_SECONDS) * 1000;
   const deadlineMs = resolveSeconds(o.deadlineSeconds, 'deadlineSeconds', DEFAULT_DEADLINE_SECONDS) * 1000;
-  const project = loadPythonProject(ws, o.projectRoot, { requireCibuildwheel: false });
+  const pyproject = loadPythonProject(ws, o.projectRoot, { requireCibuildwheel: false });
+  const project = withProjectConfig(pyproject, o.projectConfig);
+  const kind = loadBuildKind(ws, o.projectRoot, project, o.projectConfig?.pure).kind;
   const releasePlatforms = project.nxWheels.releasePlatforms ?? DEFAULT_RELEASE_PLATFORMS;
   const requestedPlatforms = resolvePlatforms(o.platforms, process.platform, releasePlatforms, 'release');
   const wheelDir = o.wheelDir ? abs(o.wheelDir) : join(ws, o.projectRoot, 'wheelhouse');
@@ -256,7 +265,8 @@ function resolveRun(o: PublishOptions, sink: LineSink, secrets: string[]): Run {
     timeoutMs,
     deadlineMs,
     releasePlatforms,
-    releasePlatformsSource: project.nxWheels.releasePlatforms ? `[tool.nx-wheels] release-platforms in ${project.file}` : `the default; set [tool.nx-wheels] release-platforms in ${project.file} to change it`,
+    releasePlatformsSource: releasePlatformsSource(pyproject, o.projectConfig) ?? `the default; set [tool.nx-wheels] release-platforms in ${project.file} to change it`,
+    kind,
     requestedPlatforms,
     allowPartial: flag(o.allowPartial),
     sink,
@@ -274,15 +284,14 @@ async function releaseScope(r: Run, toolchain: Toolchain, env: Record<string, st
       return p;
     });
   } else {
-    expected = [];
-    const packageDir = resolve(r.ws, r.o.projectRoot);
-    for (const platform of r.requestedPlatforms) expected.push(...(await listIdentifiers(toolchain.bin('cibuildwheel'), r.ws, packageDir, platform, env)));
+    expected = await expectedIdentifiers({ kind: r.kind, cibuildwheel: () => toolchain.bin('cibuildwheel'), workspaceRoot: r.ws, packageDir: resolve(r.ws, r.o.projectRoot), platforms: r.requestedPlatforms, env });
   }
   return {
     releasePlatforms: r.releasePlatforms,
     requestedPlatforms: r.requestedPlatforms,
     expected,
-    exact: !!r.o.identifiers,
+    // A pure project's one wheel serves every platform: the platforms are not compared.
+    exact: !!r.o.identifiers || r.kind === 'pure',
     wheels: readdirSync(r.wheelDir).filter((n) => n.endsWith('.whl')),
     allowPartial: r.allowPartial,
   };
@@ -374,7 +383,7 @@ async function validatedFiles(r: Run, toolchain: Toolchain, selected: string[], 
   }
   if (reuse) r.sink.out(`[validate] ${reportPath} not reused: ${reuse.reason}; validating`);
   const v = await validateWheels(
-    { workspaceRoot: r.ws, projectRoot: r.o.projectRoot, projectName: r.o.projectName, wheelDir: r.wheelDir, platforms: r.requestedPlatforms, tag: r.o.tag, python: r.o.python, env, identifiers: selected, externalChecks: r.o.externalChecks, toolchain },
+    { workspaceRoot: r.ws, projectRoot: r.o.projectRoot, projectName: r.o.projectName, wheelDir: r.wheelDir, platforms: r.requestedPlatforms, tag: r.o.tag, python: r.o.python, env, identifiers: selected, externalChecks: r.o.externalChecks, toolchain, ...(r.o.projectConfig ? { projectConfig: r.o.projectConfig } : {}) },
     prefixed(r.sink, '[validate] '),
   );
   if (!v.ok) {

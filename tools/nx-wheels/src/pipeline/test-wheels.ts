@@ -10,6 +10,8 @@ import { parseIdentifier } from '../core/identifiers';
 import { LineSink, consoleSink } from '../runners/process';
 import { findCPython, hostInterpreter } from '../runners/python';
 import { testOne } from './build-wheels';
+import { testPureWheel } from './build-pure';
+import { cachedHostInterpreter } from './host-python';
 import { loadPythonProject } from './project';
 
 export interface TestWheelsOptions {
@@ -41,6 +43,13 @@ export async function testWheels(o: TestWheelsOptions, sink: LineSink = consoleS
   const rows: Array<[string, string]> = [];
   for (const w of report.wheels) {
     const id = parseIdentifier(w.identifier);
+    if (id?.platform === 'any' && hostPlatform) {
+      // The pure wheel of a pure-Python project: a fresh venv of the host's Python (pipeline/build-pure).
+      const host = preferred ?? (await cachedHostInterpreter(ws, undefined));
+      const packageDir = resolve(ws, o.projectRoot);
+      rows.push([w.file, await testPureWheel({ project, root: ws, projectRoot: packageDir, wheel: join(dir, w.file), python: host.executable, platform: hostPlatform, env }, sink)]);
+      continue;
+    }
     if (!id || w.platform !== hostPlatform) {
       rows.push([w.file, `not run here (${w.platform} wheel on a ${process.platform} host)`]);
       continue;

@@ -8,6 +8,8 @@ import { dirname, isAbsolute, join, relative } from 'node:path';
 import { QuiverError } from '../core/errors';
 import { checkRelease, ReleaseCheckResult, renderReleaseSummary } from '../core/release-check';
 import { isShallowRepository, listTags } from '../runners/git';
+import { readProjectVersion, versionSourceOf } from './project-version';
+import { readProjectTagPattern } from './release-tag';
 
 /** Options of {@link validateRelease} (the executor's schema plus context). */
 export interface ValidateReleaseOptions {
@@ -23,8 +25,12 @@ export interface ValidateReleaseOptions {
   changelog?: string;
   /** Where to write the version's changelog section; default `dist/<projectRoot>/release-notes.md`. */
   notesFile?: string;
-  /** Release tag prefix; default `v` (pattern `v{version}`). */
+  /** Release tag prefix; default: the project's pattern in nx.json `release` with `{projectName}` resolved (`v{version}` -> `v`, `{projectName}-v{version}` -> `quiverdb-v`). */
   tagPrefix?: string;
+  /** The project's Nx tags (selects its release group when groups select by `tag:`). */
+  projectTags?: string[];
+  /** Host interpreter for the toolchain that reads a dynamic version through PEP 517. */
+  python?: string;
   /** Environment (default process.env); injectable for tests. */
   env?: Record<string, string | undefined>;
 }
@@ -89,8 +95,8 @@ function readIfExists(file: string, shown: string, fix: string): string | null {
 }
 
 /**
- * Run the release checks.
- * @throws QuiverError `BAD_OPTION` for an unknown mode; `FILE_UNREADABLE` when pyproject.toml or the
+ * Run the release checks. A dynamic version is read through PEP 517 (pipeline/project-version.ts).
+ * @throws QuiverError `BAD_OPTION` for an unknown mode; `PEP517_METADATA_FAILED` when the back-end cannot compute a dynamic version; `FILE_UNREADABLE` when pyproject.toml or the
  *   changelog exists but cannot be read as a file (a directory, no permission); git errors from runners/git
  *   (`NOT_A_GIT_REPO`, `GIT_FAILED`) in branch mode. Check failures are in `result.failures`.
  */
@@ -102,7 +108,7 @@ export async function validateRelease(o: ValidateReleaseOptions): Promise<Valida
   }
   const abs = (p: string) => (isAbsolute(p) ? p : join(o.workspaceRoot, p));
   const shown = (p: string) => relative(o.workspaceRoot, p) || p;
-  const tagPrefix = o.tagPrefix ?? 'v';
+  const tagPrefix = o.tagPrefix ?? readProjectTagPattern(o.workspaceRoot, o.projectName, o.projectTags ?? []).prefix;
   const found = resolveTag(o.tag, env);
   const effective = mode === 'auto' ? (found ? 'tag' : 'branch') : mode;
   const pyprojectPath = join(o.workspaceRoot, o.projectRoot, 'pyproject.toml');
@@ -114,7 +120,17 @@ export async function validateRelease(o: ValidateReleaseOptions): Promise<Valida
     shallow = await isShallowRepository(cwd);
     tags = await listTags(cwd, `${tagPrefix}*`);
   }
+  let computed: string | null = null;
+  let vcs: string | null = null;
+  if (existsSync(pyprojectPath)) {
+    const src = versionSourceOf(o.workspaceRoot, o.projectRoot);
+    vcs = src.vcs;
+    // A VCS version has nothing to compare before its tag exists (branch mode).
+    if (src.dynamic && !(vcs && effective === 'branch')) computed = (await readProjectVersion({ workspaceRoot: o.workspaceRoot, projectRoot: o.projectRoot, python: o.python, env })).version;
+  }
   const result = checkRelease({
+    computed,
+    vcs,
     mode: effective,
     pyprojectFile: shown(pyprojectPath),
     pyprojectText: readIfExists(pyprojectPath, shown(pyprojectPath), 'make it the project\'s pyproject.toml file (with [project].version).'),

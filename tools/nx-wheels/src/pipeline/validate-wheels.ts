@@ -10,6 +10,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, 
 import { lstat, readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { QuiverError } from '../core/errors';
+import { ProjectConfig, selectionEnvironment, withProjectConfig } from '../core/project-config';
 import { BuildIdentifier, parseIdentifier } from '../core/identifiers';
 import { normalizeName } from '../core/names';
 import { Abi3Sources, readAbi3Declaration } from '../core/validation/abi3';
@@ -23,9 +24,12 @@ import { parseWheelFilename } from '../core/wheel-filename';
 import { consoleSink, LineSink } from '../runners/process';
 import { ExternalCheck, runExternalChecks, sharedPython } from '../runners/wheel-checks';
 import { sha256File } from './files';
-import { listIdentifiers } from './identifiers';
-import { loadPythonProject } from './project';
+import { expectedIdentifiers } from './identifiers';
+import { loadBuildKind, loadPythonProject } from './project';
 import { loadToolchain, Toolchain } from './toolchain';
+import { readProjectVersion, versionSourceOf } from './project-version';
+import { readProjectTagPattern } from './release-tag';
+import { WHEEL_PROJECT_TAG } from '../core/inference';
 
 /** Inputs of {@link validateWheels}; mirrors the executor's schema.json. */
 export interface ValidateWheelsOptions {
@@ -56,6 +60,8 @@ export interface ValidateWheelsOptions {
   twineStrict?: boolean;
   /** Wheels read at the same time (default 4: inflating runs on the thread pool, hashing on the main thread). */
   concurrency?: number;
+  /** Build selection given as project configuration (plugin options); see core/project-config. */
+  projectConfig?: ProjectConfig;
 }
 
 /** Files up to this size are read whole into memory (one read, hashed off the main thread). */
@@ -141,18 +147,32 @@ function toolOutput(r: { exitCode: number | null; stdout: string; stderr: string
  * @throws QuiverError for bad options, a missing directory or pyproject.toml, or when cibuildwheel
  *   cannot list the identifiers
  */
+/**
+ * The version the wheels must carry: `[project].version`; for a dynamic version the one the build
+ * back-end computes through PEP 517 (pipeline/project-version.ts), except a VCS version without a
+ * release tag to check (a branch build's `1.2.4.dev3+gabc`): then only the tag rule would apply, and
+ * there is none, so the version is not compared.
+ */
+async function expectedVersion(ws: string, projectRoot: string, project: { version: string | null; dynamicVersion: boolean }, tagged: boolean, python: string | undefined, env: Record<string, string | undefined>): Promise<{ version: string | null; dynamicVersion: boolean }> {
+  if (!project.dynamicVersion) return { version: project.version, dynamicVersion: false };
+  if (versionSourceOf(ws, projectRoot).vcs && !tagged) return { version: null, dynamicVersion: true };
+  return { version: (await readProjectVersion({ workspaceRoot: ws, projectRoot, python, env })).version, dynamicVersion: false };
+}
+
 export async function validateWheels(o: ValidateWheelsOptions, sink: LineSink = consoleSink): Promise<ValidationReport> {
   const ws = o.workspaceRoot;
-  const env = o.env ?? process.env;
+  const env = selectionEnvironment(o.projectConfig, o.env ?? process.env);
   const show = (p: string) => {
     const r = relative(ws, p);
     return r && !r.startsWith('..') && !isAbsolute(r) ? r : p;
   };
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(ws, p));
-  const project = loadPythonProject(ws, o.projectRoot);
+  const project = withProjectConfig(loadPythonProject(ws, o.projectRoot), o.projectConfig);
   const packageDir = resolve(ws, o.projectRoot);
   const platforms = resolvePlatforms(o.platforms, process.platform, project.nxWheels.releasePlatforms);
   const tag = resolveTag(o.tag, env);
+  // The project's release tag prefix (nx.json release); plain `v` keeps the historical rule (one leading v stripped).
+  const tagPrefix = tag ? readProjectTagPattern(ws, o.projectName, [WHEEL_PROJECT_TAG]).prefix : 'v';
   const maxSize = resolveMaxSize(o.maxSize);
   const wheelDir = o.wheelDir ? abs(o.wheelDir) : join(packageDir, 'wheelhouse');
   const reportFile = o.reportFile ? abs(o.reportFile) : join(wheelDir, VALIDATION_REPORT_FILE);
@@ -170,7 +190,9 @@ export async function validateWheels(o: ValidateWheelsOptions, sink: LineSink = 
   reading.catch(() => undefined); // awaited below; not an unhandled rejection if the toolchain fails first
 
   // The toolchain: cibuildwheel for the identifiers, twine and auditwheel for the external checks.
-  const needToolchain = !o.identifiers || (external && !o.tools);
+  // Pure or compiled (core/build-kind), decided as build-wheels decides it: the expectation follows.
+  const kind = loadBuildKind(ws, o.projectRoot, project, o.projectConfig?.pure).kind;
+  const needToolchain = (!o.identifiers && kind === 'compiled') || (external && !o.tools);
   const toolchain = needToolchain ? (o.toolchain ?? (await loadToolchain(ws, o.python, sink))) : null;
   let identifiers: BuildIdentifier[];
   if (o.identifiers) {
@@ -180,8 +202,7 @@ export async function validateWheels(o: ValidateWheelsOptions, sink: LineSink = 
       return p;
     });
   } else {
-    identifiers = [];
-    for (const platform of platforms) identifiers.push(...(await listIdentifiers(toolchain!.bin('cibuildwheel'), ws, packageDir, platform, env)));
+    identifiers = await expectedIdentifiers({ kind, cibuildwheel: () => toolchain!.bin('cibuildwheel'), workspaceRoot: ws, packageDir, platforms, env });
   }
 
   // External checks, where the pinned tools are present: started with the reading, not after it
@@ -224,9 +245,9 @@ export async function validateWheels(o: ValidateWheelsOptions, sink: LineSink = 
   const expectation: Expectation = {
     name: project.name,
     pyprojectFile: project.file,
-    version: project.version,
-    dynamicVersion: project.dynamicVersion,
+    ...(await expectedVersion(ws, o.projectRoot, project, tag !== null, o.python, env)),
     tag,
+    ...(tagPrefix !== 'v' ? { tagPrefix } : {}),
     identifiers,
     maxSize,
     sdist,

@@ -10,12 +10,11 @@
  */
 import { findChangelogSection } from '../core/changelog';
 import { QuiverError } from '../core/errors';
+import { nxInternals } from './nx-internals';
 
 /** Nx's reader of existing changelog entries (the function Nx's changelog step calls). */
 function nxReleases(text: string): Array<{ version: string; body: string }> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const md = require('nx/src/command-line/release/utils/markdown') as { parseChangelogMarkdown(t: string): { releases: Array<{ version: string; body: string }> } };
-  return md.parseChangelogMarkdown(text).releases;
+  return nxInternals().parseChangelogMarkdown(text).releases;
 }
 
 const MARK = '- (new entry)';

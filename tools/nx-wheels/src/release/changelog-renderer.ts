@@ -11,15 +11,18 @@
  * Changelog (https://keepachangelog.com/) and the validate-release executor read these headings.
  *
  * Which commits are listed is decided in nx-hooks.ts (commits touching the project's files or its
- * dependencies'; a final release lists everything since the previous final release). A final
- * release with nothing to list is refused (one line) instead of "This was a version bump only".
+ * dependencies'; a final release lists everything since the previous final release). A version whose
+ * range lists nothing gets a section that says why (release-notes.ts: first release, pre-releases
+ * promoted, only commits of hidden types) instead of Nx's "This was a version bump only"; a
+ * release that was asked for is never refused for its notes.
  */
 import DefaultChangelogRenderer from 'nx/release/changelog-renderer';
-import { QuiverError } from '../core/errors';
-import { isPrerelease, isValidVersion } from '../core/pep440';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isPrerelease, isValidVersion, normalizeVersion } from '../core/pep440';
+import { tagPrefixFor } from '../core/release-tag';
 import { installReleaseHooks, releaseState } from './nx-hooks';
-
-installReleaseHooks();
+import { collectReleaseNotesFacts, describeEmptySection } from './release-notes';
 
 /** Options of {@link versionTitle} (from `renderOptions` in nx.json). */
 export interface VersionTitleOptions {
@@ -36,25 +39,49 @@ export function versionTitle(version: string, opts: VersionTitleOptions, date: s
   return `## ${prefix}${version}${opts.versionTitleDate ? ` (${date})` : ''}`;
 }
 
+/**
+ * The project's release tag prefix: from the pattern the VersionActions recorded, else nx.json's
+ * `release.releaseTag.pattern`, else `v`; `{projectName}` resolved to `project`.
+ */
+function tagPrefix(project: string): string {
+  const own = releaseState.projects[project]?.prefix;
+  if (own) return own;
+  let pattern = releaseState.tagPattern;
+  if (pattern === null) {
+    try {
+      const nxJson = JSON.parse(readFileSync(join(process.cwd(), 'nx.json'), 'utf8'));
+      pattern = String(nxJson?.release?.releaseTag?.pattern ?? 'v{version}');
+    } catch {
+      pattern = 'v{version}';
+    }
+  }
+  return tagPrefixFor(pattern, { projectName: project, releaseGroupName: releaseState.projects[project]?.group }) ?? 'v';
+}
+
 export default class Pep440ChangelogRenderer extends DefaultChangelogRenderer {
+  constructor(config: ConstructorParameters<typeof DefaultChangelogRenderer>[0]) {
+    super(config);
+    installReleaseHooks();
+  }
+
   /** `## <version>`, see the module comment. */
   protected override renderVersionTitle(): string {
     return versionTitle(this.changelogEntryVersion, this.changelogRenderOptions as VersionTitleOptions, new Date().toISOString().slice(0, 10));
   }
 
   /**
-   * A final release's entry always lists changes.
-   * @throws QuiverError `CHANGELOG_NOTHING_TO_LIST` when a final version would get an empty
-   *   ("version bump only") entry; the release stops before the commit and the tag
+   * Nx's entry, except when the project's range lists nothing: then the heading and a line saying
+   * why ({@link describeEmptySection}).
    */
-  protected override renderEmptyEntry(): string {
-    const v = this.changelogEntryVersion;
-    if (this.project && isValidVersion(v) && !isPrerelease(v) && !this.hasDependencyBumps()) {
-      throw new QuiverError(
-        'CHANGELOG_NOTHING_TO_LIST',
-        `${this.project} ${v}: no commit since the previous final release touches ${this.project} or its dependencies, so its changelog section would say only "version bump only"; release after a fix or feature lands (nothing was committed or tagged; undo the version edit with git checkout -- ${releaseState.manifests.join(' ') || 'pyproject.toml'}).`,
-      );
-    }
-    return super.renderEmptyEntry();
+  override async render(): Promise<string> {
+    this.preprocessChanges();
+    const version = normalizeVersion(this.changelogEntryVersion);
+    if (!this.project || !version || !this.shouldRenderEmptyEntry()) return super.render();
+    const prefix = tagPrefix(this.project);
+    const facts = await collectReleaseNotesFacts({ projectName: this.project, version, prefix });
+    const shown = Object.entries(this.conventionalCommitsConfig?.types ?? {})
+      .filter(([type, t]) => type !== '__INVALID__' && !(t as { changelog?: { hidden?: boolean } }).changelog?.hidden)
+      .map(([type]) => type);
+    return `${this.renderVersionTitle()}\n\n${describeEmptySection(this.project, version, facts, shown, prefix)}`;
   }
 }

@@ -7,10 +7,15 @@
  * tag matching `^v(.+)`. A stray `vendor-import` sorts first and Nx reads the version
  * `endor-import`. The current version (`currentVersionResolver: "git-tag"`), the commit range of
  * conventional-commit bumps and the changelog's start all come from that function, and Nx offers
- * no hook for it, so {@link installReleaseHooks} replaces the module exports Nx calls through:
+ * no hook for it, so {@link installReleaseHooks} (called explicitly, after nx-internals.ts checked
+ * that this Nx is in the tested range and has these exports with the expected arity) replaces the
+ * module exports Nx calls through:
  *
- * - `getLatestGitTagForPattern`, for tag patterns `<prefix>{version}`: the highest tag per
- *   {@link latestReleaseTag} (PEP 440 versions only, PEP 440 order; the rule validate-release uses);
+ * - `getLatestGitTagForPattern`, for tag patterns `<prefix>{version}` where the prefix may hold
+ *   `{projectName}` / `{releaseGroupName}` (`v{version}`, `{projectName}-v{version}`, resolved with
+ *   the values Nx passes, core/release-tag.ts): the highest tag per {@link latestReleaseTag} (PEP 440
+ *   versions only, PEP 440 order; the rule validate-release uses). `quiverdb-v1.2.3` is never read
+ *   as a tag of a project `quiver`: the whole prefix `quiver-v` must precede a version;
  * - `resolveChangelogFromSHA` (nx/src/command-line/release/changelog/version-plan-filtering): when
  *   the version being released is final, the changelog starts at the previous *final* release tag,
  *   so `1.4.0` after `1.4.0rc0`, `1.4.0rc1` lists everything since `1.3.0`;
@@ -26,17 +31,71 @@
  */
 import { isPrerelease, normalizeVersion } from '../core/pep440';
 import { latestReleaseTag } from '../core/release-check';
+import { tagPrefixFor, TagPatternValues } from '../core/release-tag';
+import { nxInternals } from './nx-internals';
 
-/** The version the running `nx release` is producing, recorded by the VersionActions. */
-export const releaseState: { newVersion: string | null; diskVersion: string | null; manifests: string[] } = { newVersion: null, diskVersion: null, manifests: [] };
+/** What the running `nx release` shares between the VersionActions, the hooks and the renderer. */
+interface SharedReleaseState {
+  release: ReleaseState;
+  installed: boolean;
+  lastGraph: GraphLike | null;
+}
+
+/** Per project of the running release: its group, and its versions. */
+export interface ReleaseProjectState {
+  /** Release group name (`__default__` for top-level `release.projects`). */
+  group: string;
+  /** The group is fixed (one version for all its members). */
+  fixed: boolean;
+  /** The version on disk (static, or computed through PEP 517); `null` for a VCS version (the tag is the version). */
+  disk: string | null;
+  /** The version being released, once computed. */
+  next: string | null;
+  /** The project's release tag prefix (its group's pattern, `{projectName}` resolved), `null` when not `<prefix>{version}`. */
+  prefix: string | null;
+}
+
+/** What the VersionActions record for the hooks and the renderer. */
+export interface ReleaseState {
+  /** Version being produced by the last project computed (single-project workspaces). */
+  newVersion: string | null;
+  /** Version on disk of the last project initialised (single-project workspaces). */
+  diskVersion: string | null;
+  manifests: string[];
+  /** Tag prefix of `<prefix>{version}` patterns without placeholders, else `null`. */
+  tagPrefix: string | null;
+  /** The release tag pattern as configured (`{projectName}-v{version}`), once known. */
+  tagPattern: string | null;
+  /** Per Nx project name. */
+  projects: Record<string, ReleaseProjectState>;
+}
+
+/**
+ * One state per process, kept on `globalThis`: Nx loads the VersionActions and the changelog renderer
+ * through different loaders (require, its TypeScript registration), which can give this module two
+ * instances in one process; the hooks must be installed once and the version seen by both.
+ */
+const shared: SharedReleaseState = ((globalThis as unknown as Record<symbol, SharedReleaseState>)[Symbol.for('@quiver/nx-wheels/release-state')] ??= {
+  release: { newVersion: null, diskVersion: null, manifests: [], tagPrefix: null, tagPattern: null, projects: {} },
+  installed: false,
+  lastGraph: null,
+});
+
+/** The version the running `nx release` is producing and its tag prefix, recorded by the VersionActions. */
+export const releaseState: ReleaseState = Object.assign(shared.release, { tagPattern: shared.release.tagPattern ?? null, projects: shared.release.projects ?? {} });
 
 /**
  * The literal prefix of a tag pattern `<prefix>{version}` (`v{version}` -> `v`), or `null` for
  * patterns with other placeholders or text after `{version}`.
  */
 export function tagPrefixOf(pattern: string): string | null {
-  const m = /^([^{}]*)\{version\}$/.exec(pattern);
-  return m ? m[1] : null;
+  return tagPrefixFor(pattern);
+}
+
+/** The version a project's release is about (being released, else on disk), else the single-project values. */
+function releasingVersionOf(projectName: string | undefined): string | null {
+  const p = projectName ? releaseState.projects[projectName] : undefined;
+  return p ? (p.next ?? p.disk) : (releaseState.newVersion ?? releaseState.diskVersion);
 }
 
 interface Commit {
@@ -71,25 +130,24 @@ export function projectsOfCommit(files: readonly string[], fileToProject: Record
   return [...out].sort();
 }
 
-let installed = false;
-let lastGraph: GraphLike | null = null;
-
 type AnyFn = (...args: any[]) => any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-/** Replace the Nx exports described in the module comment (idempotent). */
+/**
+ * Replace the Nx exports described in the module comment, once per process. Called explicitly by
+ * the VersionActions' `init` (before Nx resolves the current version) and by the changelog
+ * renderer; importing this module changes nothing.
+ * @throws QuiverError `NX_RELEASE_UNSUPPORTED` when the workspace's Nx is outside the tested range
+ *   or an export is missing or re-shaped ({@link nxInternals}); nothing is replaced then
+ */
 export function installReleaseHooks(): void {
-  if (installed) return;
-  installed = true;
-  /* eslint-disable @typescript-eslint/no-require-imports */
-  const git = require('nx/src/command-line/release/utils/git') as Record<string, AnyFn>;
-  const plans = require('nx/src/command-line/release/changelog/version-plan-filtering') as Record<string, AnyFn>;
-  const commitUtils = require('nx/src/command-line/release/changelog/commit-utils') as Record<string, AnyFn>;
-  const fileMapUtils = require('nx/src/project-graph/file-map-utils') as Record<string, AnyFn>;
-  /* eslint-enable @typescript-eslint/no-require-imports */
+  if (shared.installed) return;
+  const nx = nxInternals();
+  shared.installed = true;
+  const { git, plans, commitUtils, fileMapUtils } = nx;
 
   const nxLatest = git['getLatestGitTagForPattern'];
-  git['getLatestGitTagForPattern'] = async (pattern: string, data: unknown, resolveTags: AnyFn, options: { checkAllBranchesWhen?: unknown } = {}) => {
-    const prefix = tagPrefixOf(pattern);
+  git['getLatestGitTagForPattern'] = async (pattern: string, data: TagPatternValues | undefined, resolveTags: AnyFn, options: { checkAllBranchesWhen?: unknown } = {}) => {
+    const prefix = tagPrefixFor(pattern, data ?? {});
     if (prefix === null) return nxLatest(pattern, data, resolveTags, options);
     let tags: string[];
     try {
@@ -102,27 +160,27 @@ export function installReleaseHooks(): void {
   };
 
   const nxFrom = plans['resolveChangelogFromSHA'];
-  plans['resolveChangelogFromSHA'] = async (args: { fromRef?: string; tagPattern: string; checkAllBranchesWhen?: unknown; resolveRepositoryTags: AnyFn }) => {
-    const prefix = tagPrefixOf(args.tagPattern);
-    const raw = releaseState.newVersion ?? releaseState.diskVersion;
+  plans['resolveChangelogFromSHA'] = async (args: { fromRef?: string; tagPattern: string; tagPatternValues?: TagPatternValues; checkAllBranchesWhen?: unknown; resolveRepositoryTags: AnyFn }) => {
+    const prefix = tagPrefixFor(args.tagPattern, args.tagPatternValues ?? {});
+    const raw = releasingVersionOf(args.tagPatternValues?.projectName);
     const releasing = raw ? normalizeVersion(raw) : null;
     if (args.fromRef || prefix === null || !releasing || isPrerelease(releasing)) return nxFrom(args);
     const tags: string[] = await args.resolveRepositoryTags(args.checkAllBranchesWhen);
     const previous = latestReleaseTag(tags, prefix, { finalOnly: true, below: releasing });
     if (!previous) return nxFrom({ ...args, resolveRepositoryTags: async () => [] });
-    return git['getCommitHash'](`refs/tags/${previous.tag}`);
+    return nx.getCommitHash(`refs/tags/${previous.tag}`);
   };
 
   const nxFileMap = fileMapUtils['createFileMapUsingProjectGraph'];
   fileMapUtils['createFileMapUsingProjectGraph'] = async (graph: GraphLike, ...rest: unknown[]) => {
-    lastGraph = graph;
+    shared.lastGraph = graph;
     return nxFileMap(graph, ...rest);
   };
 
   const nxChanges = commitUtils['createChangesFromCommits'];
   commitUtils['createChangesFromCommits'] = (commits: Commit[], fileMap: unknown, fileToProject: Record<string, string>, conventionalCommits: unknown) => {
-    if (!lastGraph) return nxChanges(commits, fileMap, fileToProject, conventionalCommits);
-    const graph = lastGraph;
+    if (!shared.lastGraph) return nxChanges(commits, fileMap, fileToProject, conventionalCommits);
+    const graph = shared.lastGraph;
     return commitUtils['filterHiddenChanges'](
       commits.map((c) => commitUtils['mapCommitToChange'](c, projectsOfCommit(c.affectedFiles, fileToProject, graph))),
       conventionalCommits,

@@ -1,19 +1,28 @@
 /**
  * `nx release` VersionActions for Python projects (`@quiver/nx-wheels/release/version-actions`).
  *
- * - reads `[project].version` (PEP 621) from pyproject.toml; a dynamic version is an error that
- *   says how to make it static;
+ * - reads `[project].version` (PEP 621) from pyproject.toml; a dynamic version is read through
+ *   PEP 517 (pipeline/project-version.ts: the back-end computes it, cached);
+ * - VCS-derived versions (setuptools-scm, hatch-vcs, pdm-backend's scm source, versioningit:
+ *   core/dynamic-version.ts): the release tag is the version, so nothing is written; Nx's changelog
+ *   and tag steps run as for any project, and the back-end computes the tag's version at that tag.
+ *   Another dynamic version (from a file the back-end reads) cannot be written: init stops with one line;
+ * - tags may name the project (`{projectName}-v{version}`, independent releases: core/release-tag.ts);
+ * - a fixed release group whose members are at different versions stops the release before anything
+ *   is written, with one line naming each member and its version (`RELEASE_FIXED_GROUP_VERSIONS`):
+ *   releasing them together would move every member onto one version, a downgrade for some;
  * - writes the new version by replacing only the characters of the version string
  *   ({@link setProjectVersion}); all through Nx's virtual Tree, so `--dry-run` writes nothing;
  * - computes new versions in PEP 440 (https://peps.python.org/pep-0440/): `prerelease --preid rc`
  *   gives `1.3.0rc0`, `1.3.0rc1`; an explicit `1.3.0-rc.1` is written `1.3.0rc1`; existing
  *   `1.2.0rc1`, `1.2.0.post1`, `1.2.0.dev3`, `1!2.0` are read as PEP 440. The returned version is
- *   what Nx puts in the changelog heading and the tag (`v{version}` -> `v1.3.0rc1`);
+ *   what Nx puts in the changelog heading and the tag (`v{version}` -> `v1.3.0rc1`, `{projectName}-v{version}` -> `quiverdb-v1.3.0rc1`);
  * - `currentVersionResolver: "registry"` asks the index's JSON API
  *   (`currentVersionResolverMetadata.registry`, default https://pypi.org/pypi);
  * - with `currentVersionResolver: "git-tag"`, only release tags count: `v` + a PEP 440 version, in
  *   PEP 440 order (stray `vendor-import`, `vNext` are ignored), the rule validate-release uses
- *   (see nx-hooks.ts, loaded with this module);
+ *   (see nx-hooks.ts, installed by {@link PyprojectVersionActions.init} after nx-internals.ts checked
+ *   the workspace's Nx: an untested Nx stops the release with `NX_RELEASE_UNSUPPORTED`);
  * - 0.x policy (https://peps.python.org/pep-0440/ says nothing; this follows python-semantic-release's
  *   `major_on_zero = false` and commitizen's `major_version_zero`): a relative specifier typed on the
  *   command line is never adjusted (`nx release minor` on 0.1.0 gives 0.2.0, `major` gives 1.0.0);
@@ -26,25 +35,28 @@
  *   three release numbers (`nx release 2.2` gives 2.2.0 and the tag `v2.2.0`, which the release
  *   workflow's `v*.*.*` trigger matches);
  * - before writing anything, checks that Nx's changelog step will leave a section for the new
- *   version (changelog-guard.ts) and, for a final version, that the section will list changes
- *   (notes-preflight.ts).
+ *   version (changelog-guard.ts); a section with nothing to list says why (release-notes.ts), it
+ *   never stops a release that was asked for;
+ * - a release that fails after files were written leaves the working tree and the index as they
+ *   were before it started (release-rollback.ts).
  */
 import { join } from 'node:path';
 import type { ProjectGraph, Tree } from '@nx/devkit';
 import { VersionActions } from 'nx/release';
 import { QuiverError } from '../core/errors';
 import { BumpKeyword, bumpVersion, isBumpKeyword, isPrerelease, normalizeVersion, padRelease, parseExplicitVersion, preidToPhase } from '../core/pep440';
-import { readPyProjectText, requireStaticVersion } from '../core/pyproject';
+import { VcsVersionSource, vcsVersionSource } from '../core/dynamic-version';
+import { parseToml, readPyProjectText, requireStaticVersion } from '../core/pyproject';
+import { tagPrefixFor } from '../core/release-tag';
+import { readProjectVersion } from '../pipeline/project-version';
 import { assertChangelogSectionWillExist } from './changelog-guard';
 import { versionTitle, VersionTitleOptions } from './changelog-renderer';
-import { installReleaseHooks, releaseState, tagPrefixOf } from './nx-hooks';
-import { assertFinalReleaseHasNotes } from './notes-preflight';
+import { installReleaseHooks, ReleaseProjectState, releaseState, tagPrefixOf } from './nx-hooks';
 import { setProjectVersion } from './pyproject-version';
+import { armReleaseRollback } from './release-rollback';
 import { DEFAULT_JSON_API, latestIndexVersion } from './registry';
 
 const MANIFEST = 'pyproject.toml';
-
-installReleaseHooks();
 
 /** Reasons under which the specifier was typed by the user: never adjusted. */
 const USER_REASONS = new Set(['USER_SPECIFIER', 'PROMPTED_USER_SPECIFIER']);
@@ -82,36 +94,102 @@ export default class PyprojectVersionActions extends VersionActions {
     return this.manifestsToUpdate[0]?.manifestPath ?? join(this.projectGraphNode.data.root, MANIFEST);
   }
 
+  /** How the version is kept: `static` ([project].version), `vcs` (the git tag), `dynamic` (computed by the back-end from elsewhere). */
+  private versionKind: 'static' | 'vcs' | 'dynamic' = 'static';
+  private vcs: VcsVersionSource | null = null;
+
   /**
-   * Nx hook: resolve manifest paths, then fail early (with our one-line message, before Nx's
-   * generic "does not have a pyproject.toml" wrapper could hide it) when the version is dynamic,
-   * missing or not PEP 440.
-   * @throws QuiverError from {@link readPyProjectText} / {@link requireStaticVersion}
+   * Nx hook: check the workspace's Nx and install the release hooks ({@link installReleaseHooks}),
+   * record the tree's state for a rollback on failure ({@link armReleaseRollback}), resolve manifest
+   * paths, then fail early (with our one-line message, before Nx's
+   * generic "does not have a pyproject.toml" wrapper could hide it) when the version is missing or
+   * not PEP 440; record the project's group, tag prefix and version on disk for the hooks and the
+   * fixed-group check.
+   * @throws QuiverError from {@link readPyProjectText} / {@link requireStaticVersion} / {@link readProjectVersion}
    */
   override async init(tree: Tree): Promise<void> {
+    installReleaseHooks();
+    armReleaseRollback(tree.root);
     await super.init(tree);
+    const pattern = this.releaseGroup.releaseTag?.pattern ?? '';
+    releaseState.tagPrefix = tagPrefixOf(pattern);
+    releaseState.tagPattern = pattern || null;
     this.excludeManifestsFromFormatting = true;
     const z = this.actionOptions.zeroMajorBreaking;
     if (z !== undefined && z !== 'minor' && z !== 'major') {
       throw new QuiverError('BAD_OPTION', `nx.json release.version.versionActionsOptions.zeroMajorBreaking is "${String(z)}"; use "minor" (a breaking change on 0.x gives 0.(x+1).0) or "major" (it gives 1.0.0).`);
     }
+    const name = this.projectGraphNode.name;
+    const state: ReleaseProjectState = {
+      group: this.releaseGroup.name,
+      fixed: this.releaseGroup.projectsRelationship === 'fixed',
+      disk: null,
+      next: null,
+      prefix: tagPrefixFor(pattern, { projectName: name, releaseGroupName: this.releaseGroup.name }),
+    };
     for (const m of this.manifestsToUpdate) {
       if (!tree.exists(m.manifestPath)) continue;
-      releaseState.diskVersion = this.readVersion(tree, m.manifestPath);
+      const text = tree.read(m.manifestPath, 'utf-8') ?? '';
+      const project = readPyProjectText(text, m.manifestPath, { requireCibuildwheel: false });
+      if (project.dynamicVersion) {
+        this.vcs = vcsVersionSource(parseToml(text, m.manifestPath));
+        this.versionKind = this.vcs ? 'vcs' : 'dynamic';
+        if (!this.vcs) {
+          throw new QuiverError('PYPROJECT_DYNAMIC_VERSION', `${m.manifestPath}: [project].version is dynamic and not from git tags, so nx release cannot write a new version; set version = "X.Y.Z" under [project] (and remove "version" from [project].dynamic), or let a VCS back-end (setuptools-scm, hatch-vcs) take the version from the release tag. Nothing was written, committed or tagged.`);
+        }
+      }
+      if (this.versionKind !== 'vcs') state.disk = await this.readVersion(tree, m.manifestPath);
+      releaseState.diskVersion = state.disk;
       if (!releaseState.manifests.includes(m.manifestPath)) releaseState.manifests.push(m.manifestPath);
     }
+    releaseState.projects[name] = state;
   }
 
-  private readVersion(tree: Tree, path: string): string {
+  /** The version on disk: `[project].version`, or the back-end's through PEP 517 when dynamic. */
+  private async readVersion(tree: Tree, path: string): Promise<string> {
     const text = tree.read(path, 'utf-8');
     if (text === null) throw new QuiverError('PYPROJECT_MISSING', `${path} not found; nx release needs a pyproject.toml with [project].version in ${this.projectGraphNode.data.root}.`);
-    return requireStaticVersion(readPyProjectText(text, path, { requireCibuildwheel: false }));
+    const project = readPyProjectText(text, path, { requireCibuildwheel: false });
+    if (!project.dynamicVersion) return requireStaticVersion(project);
+    const v = await readProjectVersion({ workspaceRoot: tree.root, projectRoot: this.projectGraphNode.data.root });
+    return v.version;
   }
 
-  /** Nx hook for `currentVersionResolver: "disk"`: the normalized `[project].version`. */
+  /**
+   * A fixed group moves every member to one version: refuse when the members' versions on disk
+   * differ (VCS members, whose version is the tag, are not compared).
+   * @throws QuiverError `RELEASE_FIXED_GROUP_VERSIONS` naming each member and its version
+   */
+  private checkFixedGroup(): void {
+    if (this.releaseGroup.projectsRelationship !== 'fixed') return;
+    const names = (this.releaseGroup as { projects?: unknown }).projects;
+    const members: Array<[string, string]> = [];
+    for (const p of Array.isArray(names) ? (names as string[]) : []) {
+      const disk = releaseState.projects[p]?.disk;
+      if (disk) members.push([p, disk]);
+    }
+    members.sort((a, b) => a[0].localeCompare(b[0]));
+    const distinct = new Set(members.map(([, v]) => v));
+    if (distinct.size <= 1) return;
+    const group = this.releaseGroup.name === '__default__' ? 'nx.json release' : `nx.json release.groups.${this.releaseGroup.name}`;
+    throw new QuiverError(
+      'RELEASE_FIXED_GROUP_VERSIONS',
+      `${group} is a fixed release group (one version for every member) but its members are at different versions: ${members.map(([p, v]) => `${p} ${v}`).join(', ')}; release them independently (projectsRelationship "independent" with releaseTag.pattern "{projectName}-v{version}", what nx g @quiver/nx-wheels:init writes) or give them one version first. Nothing was written, committed or tagged.`,
+    );
+  }
+
+  /**
+   * Nx hook for `currentVersionResolver: "disk"` (and the fallback when no release tag exists): the
+   * normalized `[project].version`, the back-end's version when dynamic; for a VCS version (no tag
+   * yet) the back-end's version without its local label (`0.1.dev3+gabc` -> `0.1.dev3`).
+   */
   async readCurrentVersionFromSourceManifest(tree: Tree): Promise<{ currentVersion: string; manifestPath: string } | null> {
     const manifestPath = this.manifestPath();
-    return { currentVersion: this.readVersion(tree, manifestPath), manifestPath };
+    if (this.versionKind === 'vcs') {
+      const v = await readProjectVersion({ workspaceRoot: tree.root, projectRoot: this.projectGraphNode.data.root });
+      return { currentVersion: v.version.split('+')[0], manifestPath };
+    }
+    return { currentVersion: await this.readVersion(tree, manifestPath), manifestPath };
   }
 
   /**
@@ -151,10 +229,13 @@ export default class PyprojectVersionActions extends VersionActions {
     _newVersionInputReasonData: Record<string, unknown>,
     preid: string,
   ): Promise<{ newVersion: string; logText: string }> {
+    this.checkFixedGroup();
     const why = REASON_TEXT[newVersionInputReason] ?? '';
+    const own = releaseState.projects[this.projectGraphNode.name];
     if (!isBumpKeyword(newVersionInput)) {
       const newVersion = parseExplicitVersion(newVersionInput);
       releaseState.newVersion = newVersion;
+      if (own) own.next = newVersion;
       const shown = newVersion === newVersionInput ? '' : ` (PEP 440 form of "${newVersionInput}")`;
       return { newVersion, logText: `❓ Applied explicit version ${newVersion}${shown}${why}` };
     }
@@ -182,6 +263,7 @@ export default class PyprojectVersionActions extends VersionActions {
     }
     const newVersion = bumpVersion(current, bump, preidToPhase(preid));
     releaseState.newVersion = newVersion;
+    if (own) own.next = newVersion;
     const asked = bump === newVersionInput ? '' : ` (asked "${newVersionInput}": ${notes.join('; ')})`;
     return { newVersion, logText: `❓ Applied "${bump}"${asked}${preid ? ` with preid ${preid}` : ''}${why} to ${current} to get new version ${newVersion}` };
   }
@@ -190,7 +272,7 @@ export default class PyprojectVersionActions extends VersionActions {
    * The release group's project changelog will get a section for `version`
    * ({@link assertChangelogSectionWillExist}); nothing to check when project changelogs are off.
    */
-  private async checkChangelog(tree: Tree, version: string): Promise<void> {
+  private checkChangelog(tree: Tree, version: string): void {
     const cfg = (this.releaseGroup as { changelog?: unknown }).changelog as { file?: string | false; renderOptions?: VersionTitleOptions } | false | undefined;
     if (!cfg || typeof cfg !== 'object' || !cfg.file) return;
     const root = this.projectGraphNode.data.root;
@@ -200,24 +282,20 @@ export default class PyprojectVersionActions extends VersionActions {
       .replace(/\{workspaceRoot\}\/?/g, '');
     const text = tree.exists(file) ? tree.read(file, 'utf-8') : null;
     assertChangelogSectionWillExist(text, version, versionTitle(version, cfg.renderOptions ?? {}, new Date().toISOString().slice(0, 10)), file);
-    const prefix = tagPrefixOf(this.releaseGroup.releaseTag?.pattern ?? '');
-    if (prefix === null) return;
-    let conventionalTypes: Record<string, unknown> | undefined;
-    try {
-      conventionalTypes = JSON.parse(tree.read('nx.json', 'utf-8') ?? '{}')?.release?.conventionalCommits?.types;
-    } catch {
-      conventionalTypes = undefined;
-    }
-    await assertFinalReleaseHasNotes({ projectName: this.projectGraphNode.name, version, prefix, conventionalTypes });
   }
 
   /**
-   * Nx hook: write `newVersion` into every manifest to update, changing only the version string.
-   * @throws QuiverError from {@link setProjectVersion}
+   * Nx hook: write `newVersion` into every manifest to update, changing only the version string;
+   * nothing for a VCS version (the tag is the version).
+   * @throws QuiverError from {@link setProjectVersion}, `RELEASE_FIXED_GROUP_VERSIONS`
    */
   async updateProjectVersion(tree: Tree, newVersion: string): Promise<string[]> {
     const version = parseExplicitVersion(newVersion);
-    await this.checkChangelog(tree, version);
+    this.checkFixedGroup();
+    this.checkChangelog(tree, version);
+    if (this.versionKind === 'vcs') {
+      return [`🏷️  ${this.manifestPath()}: the version comes from the git tag (${this.vcs}); nothing written, the release tag sets ${version}`];
+    }
     const logs: string[] = [];
     for (const m of this.manifestsToUpdate) {
       const text = tree.read(m.manifestPath, 'utf-8');

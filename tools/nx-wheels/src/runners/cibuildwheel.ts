@@ -16,7 +16,7 @@ export const CIBUILDWHEEL_EXIT_CODES: Record<number, string> = {
   4: 'a deprecated option is used; update [tool.cibuildwheel] as cibuildwheel says above',
   5: 'a pure-Python wheel was produced where a platform wheel was expected; check the CMake/extension setup',
   6: 'two builds produced a wheel with the same name; check build/skip and archs',
-  7: 'the container engine is too old; upgrade docker or podman',
+  7: 'the container engine did not answer `<engine> version` (not running, unreachable, or older than docker 20.10 / podman 3); start or upgrade it, or build with --engine=native',
   8: 'repair-wheel-command produced no wheel or several; it must write exactly one wheel to {dest_dir}',
   9: 'the audit command (auditwheel) failed: the wheel links libraries outside the manylinux policy',
   10: 'the build frontend produced no wheel; check the build backend configuration',
@@ -51,8 +51,15 @@ export async function printBuildIdentifiers(
 export async function runCibuildwheel(cibuildwheel: string, run: CibuildwheelInvocation, sink: LineSink = consoleSink): Promise<number> {
   const r = await stream(cibuildwheel, run.args, '[cibuildwheel] ', { cwd: run.cwd, env: run.env }, sink);
   if (r.exitCode !== 0) {
-    const meaning = CIBUILDWHEEL_EXIT_CODES[r.exitCode ?? 1] ?? `unexpected exit code ${r.exitCode}`;
     const platform = run.args[run.args.indexOf('--platform') + 1];
+    if (r.exitCode === 7) {
+      // cibuildwheel's OCIEngineTooOldError: raised when `<engine> version` fails, which is mostly a daemon it cannot reach.
+      const engine = /^(docker|podman)\b/.exec(run.env['CIBW_CONTAINER_ENGINE'] ?? '')?.[1] ?? 'docker';
+      const output = `${r.stdout}\n${r.stderr}`;
+      const why = /cannot connect|daemon running|connection refused/i.test(output) ? `${engine} cannot reach its daemon` : `\`${engine} version\` failed or reported a version older than cibuildwheel needs (docker >= 20.10, podman >= 3)`;
+      throw new QuiverError('CIBUILDWHEEL_FAILED', `cibuildwheel --platform ${platform} exited 7: ${why}; start ${engine} (or set CIBW_CONTAINER_ENGINE / [tool.cibuildwheel] container-engine to an engine that runs), or build on this host with --engine=native (or [tool.nx-wheels] engine = "native").`);
+    }
+    const meaning = CIBUILDWHEEL_EXIT_CODES[r.exitCode ?? 1] ?? `unexpected exit code ${r.exitCode}`;
     throw new QuiverError('CIBUILDWHEEL_FAILED', `cibuildwheel --platform ${platform} exited ${r.exitCode ?? r.signal}: ${meaning}.`);
   }
   return r.seconds;

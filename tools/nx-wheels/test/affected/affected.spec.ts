@@ -67,9 +67,9 @@ describe('nx affected between two commits', () => {
     expect(affected).toEqual(['python']);
   });
 
-  it('a workflow-only change affects ci (actionlint) and python (the wheelPipeline named input), so the wheel legs run', () => {
+  it('a workflow-only change affects ci (actionlint), nx-wheels (its test and e2e inputs: the workflow tests) and python (the wheelPipeline named input), so the wheel legs run', () => {
     const affected = affectedBy(() => append('.github/workflows/ci.yml', '# touched'), 'ci: touch');
-    expect(affected).toEqual(['ci', 'python']);
+    expect(affected).toEqual(['ci', 'nx-wheels', 'python']);
     expect(wheelProjects()).toEqual(['python']);
   });
 

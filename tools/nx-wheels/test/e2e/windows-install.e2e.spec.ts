@@ -1,22 +1,22 @@
 /**
  * The Windows runner's install, simulated on Linux with real npm against the registry.
  *
- * A Windows runner checks out a package-lock.json made on Linux machines whose registry lacks the
- * win32 natives of nx 24 / @swc/core 1.16: the lockfile has neither an entry for
- * @nx/nx-win32-x64-msvc / @swc/core-win32-x64-msvc nor nx's / @swc/core's edge to it. Here the
- * copy's lockfile loses this host's natives of nx and @swc/core the same way (entries and edges),
- * then:
- *  (a) plain `npm ci` installs without them and Nx cannot load (the runner's failure: this is
- *      what makes the test able to fail);
- *  (b) the install step exactly as release.yml's build job writes it (its `run` text, run with the
- *      bash options GitHub uses for `shell: bash`) gives an Nx that lists the projects and loads
- *      our plugin (compiled to dist/ by that install step; swc is still what Nx and the loader
- *      need when sources are newer), with the natives at exactly the versions the installed
- *      nx / @swc/core name.
+ * package-lock.json lists every platform's native packages of nx, @swc/core and the rest, so a
+ * runner of any platform installs with plain `npm ci` and tools/ci/npm-ci.mjs only checks the
+ * result. In a temporary copy of the workspace (never its node_modules):
+ *  - `npm ci --os=win32 --cpu=x64 --ignore-scripts` (npm's own platform override: what npm ci
+ *    selects on a Windows x64 runner) installs @nx/nx-win32-x64-msvc and @swc/core-win32-x64-msvc
+ *    at exactly the versions the installed nx / @swc/core name, and no other platform's build of
+ *    them; `node tools/ci/npm-ci.mjs --check-only --os=win32 --cpu=x64` agrees. With the lockfile
+ *    of before (natives of Linux only) this installed neither: the test fails on such a lockfile.
+ *  - the same for `--os=linux --cpu=x64` (this host's libc: the -gnu builds);
+ *  - the install step exactly as release.yml's build job writes it (its `run` text, with the bash
+ *    options GitHub uses for `shell: bash`) on this host: plain npm ci, every native present, the
+ *    plugin compiled, and an Nx that lists the projects and loads our plugin.
  * The npm used is this machine's npm 11, the npm major of the workflow's Node 24 (see below).
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
@@ -28,14 +28,10 @@ type Workflow = { env?: Record<string, string>; jobs: Record<string, { env?: Rec
 /**
  * npm major bundled with Node 24 (Node 24.0.0 shipped npm 11.3; every 24.x ships npm 11). The
  * workflow runs the npm of actions/setup-node's Node 24, so npm 11's `npm ci` is the behaviour
- * that matters on the runner; npm 10 (Node 20/22) differs in how it treats missing optional
- * platform packages.
+ * that matters on the runner; npm 10 (Node 20/22) differs in how it treats optional platform
+ * packages.
  */
 const NODE_24_NPM_MAJOR = 11;
-
-const PARENTS = ['nx', '@swc/core'];
-/** This host's natives among the parents' optionalDependencies: both libcs of this os/cpu. */
-const hostNative = (name: string) => name.includes(`-${process.platform}-${process.arch}`);
 
 /** Child environment: this process's minus npm's per-run variables (jest runs under npx). */
 function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -52,11 +48,29 @@ function run(cwd: string, cmd: string, args: string[], env = cleanEnv()) {
 
 const readJson = (file: string) => JSON.parse(readFileSync(file, 'utf8'));
 
-describe('Windows runner install, simulated: lockfile without the host natives of nx and @swc/core', () => {
+/** Installed builds of nx and @swc/core for any platform: `@nx/nx-<platform>` and `@swc/core-<platform>` directories. */
+function installedNatives(root: string): string[] {
+  const list = (scope: string, prefix: string) =>
+    existsSync(join(root, 'node_modules', scope))
+      ? readdirSync(join(root, 'node_modules', scope)).filter((d) => d.startsWith(prefix)).map((d) => `${scope}/${d}`)
+      : [];
+  return [...list('@nx', 'nx-'), ...list('@swc', 'core-')].sort();
+}
+
+/** `name@version` of the installed native `name`, and the same for the version its parent's package.json names. */
+function versusParent(root: string, parent: string, name: string): { installed: string; wanted: string } {
+  const parentPkg = readJson(join(root, 'node_modules', parent, 'package.json'));
+  const file = join(root, 'node_modules', name, 'package.json');
+  return {
+    installed: `${name}@${existsSync(file) ? readJson(file).version : 'none'}`,
+    wanted: `${name}@${parentPkg.optionalDependencies?.[name] ?? `not named by ${parent}`}`,
+  };
+}
+
+describe("every runner installs with plain npm ci: package-lock.json holds every platform's natives", () => {
   const workflow = parse(readFileSync(join(WORKSPACE, '.github', 'workflows', 'release.yml'), 'utf8')) as Workflow;
   const build = workflow.jobs.build;
   let dest: string;
-  let removed: string[];
 
   beforeAll(() => {
     dest = mkdtempSync(join(tmpdir(), 'quiver-wininstall-'));
@@ -65,18 +79,6 @@ describe('Windows runner install, simulated: lockfile without the host natives o
       cpSync(join(WORKSPACE, f), join(dest, f));
     }
     expect(existsSync(join(dest, 'node_modules'))).toBe(false);
-    const lockFile = join(dest, 'package-lock.json');
-    const lock = readJson(lockFile);
-    removed = [];
-    for (const parent of PARENTS) {
-      const entry = lock.packages[`node_modules/${parent}`];
-      for (const name of Object.keys(entry.optionalDependencies ?? {}).filter(hostNative)) {
-        delete entry.optionalDependencies[name];
-        delete lock.packages[`node_modules/${name}`];
-        removed.push(name);
-      }
-    }
-    writeFileSync(lockFile, `${JSON.stringify(lock, null, 2)}\n`);
   });
 
   afterAll(() => {
@@ -90,18 +92,31 @@ describe('Windows runner install, simulated: lockfile without the host natives o
     expect(Number(npmVersion.split('.')[0])).toBe(NODE_24_NPM_MAJOR);
   });
 
-  it('(a) plain npm ci leaves Nx unable to load', () => {
-    expect(removed.some((n) => n.startsWith('@nx/'))).toBe(true);
-    expect(removed.some((n) => n.startsWith('@swc/'))).toBe(true);
-    const ci = run(dest, 'npm', ['ci', '--no-audit', '--no-fund']);
-    console.log(`plain npm ci: ${ci.seconds.toFixed(1)} s`);
+  it.each([
+    ['win32', 'x64', ['@nx/nx-win32-x64-msvc', '@swc/core-win32-x64-msvc']],
+    ['linux', 'x64', ['@nx/nx-linux-x64-gnu', '@swc/core-linux-x64-gnu']],
+  ])("npm ci --os=%s --cpu=%s --ignore-scripts installs %j at their parents' exact versions, and the check agrees", (os, cpu, natives) => {
+    const ci = run(dest, 'npm', ['ci', `--os=${os}`, `--cpu=${cpu}`, '--ignore-scripts', '--no-audit', '--no-fund']);
+    console.log(`npm ci --os=${os} --cpu=${cpu}: ${ci.seconds.toFixed(1)} s`);
     expect(ci.status).toBe(0);
-    for (const name of removed) expect(existsSync(join(dest, 'node_modules', name))).toBe(false);
-    const show = run(dest, join(dest, 'node_modules', '.bin', 'nx'), ['show', 'projects']);
-    expect(show.status !== 0 || !/^python$/m.test(show.stdout)).toBe(true);
+    // Exactly this platform's builds of nx and @swc/core, none of another platform's.
+    expect(installedNatives(dest)).toEqual([...natives].sort());
+    for (const name of natives) {
+      const parent = name.startsWith('@nx/') ? 'nx' : '@swc/core';
+      const { installed, wanted } = versusParent(dest, parent, name);
+      expect(installed).toBe(wanted);
+      // nx and @swc/core pin their natives to their own version.
+      expect(wanted).toBe(`${name}@${readJson(join(dest, 'node_modules', parent, 'package.json')).version}`);
+    }
+
+    const check = run(dest, process.execPath, [join(dest, 'tools', 'ci', 'npm-ci.mjs'), '--check-only', `--os=${os}`, `--cpu=${cpu}`]);
+    expect(check.out).not.toContain('npm-ci: error');
+    expect(check.status).toBe(0);
+    for (const name of natives) expect(check.stdout).toMatch(new RegExp(`-> ${name.replace(/[/.]/g, '\\$&')}@[^:]+: present`));
+    expect(check.stdout).not.toMatch(/: (missing|other version)/);
   });
 
-  it("(b) release.yml build job's install step gives an Nx that loads the plugin, natives at the parents' versions", () => {
+  it("release.yml build job's install step on this host: plain npm ci, every native present, an Nx that loads the plugin", () => {
     const step = build.steps.find((s) => s.run?.includes('npm-ci.mjs'));
     expect(step?.run).toBeDefined();
     const env: Record<string, string> = {};
@@ -110,19 +125,14 @@ describe('Windows runner install, simulated: lockfile without the host natives o
     writeFileSync(script, step!.run!);
     // GitHub's `shell: bash`: bash --noprofile --norc -eo pipefail {0}
     const install = run(dest, 'bash', ['--noprofile', '--norc', '-eo', 'pipefail', script], cleanEnv(env));
-    console.log(`install step (${step!.run!.trim()}): ${install.seconds.toFixed(1)} s\n${install.out.split('\n').filter((l) => l.startsWith('npm-ci:')).join('\n')}`);
+    const lines = install.out.split('\n').filter((l) => l.startsWith('npm-ci:'));
+    console.log(`install step (${step!.run!.trim()}): ${install.seconds.toFixed(1)} s\n${lines.join('\n')}`);
     expect(install.status).toBe(0);
-
-    for (const parent of PARENTS) {
-      const wanted = readJson(join(dest, 'node_modules', parent, 'package.json')).optionalDependencies as Record<string, string>;
-      const natives = removed.filter((n) => n in wanted);
-      const installed = natives.filter((n) => existsSync(join(dest, 'node_modules', n, 'package.json')));
-      expect(installed.length).toBeGreaterThan(0);
-      for (const n of installed) {
-        expect(`${n}@${readJson(join(dest, 'node_modules', n, 'package.json')).version}`).toBe(`${n}@${wanted[n]}`);
-        expect(install.out).toContain(`${n}@${wanted[n]}: installed`);
-      }
+    expect(lines.filter((l) => l.includes(' -> ')).every((l) => l.endsWith(': present'))).toBe(true);
+    for (const parent of ['nx', '@swc/core']) {
+      expect(lines).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^npm-ci: ${parent.replace('/', '\\/')}@[^ ]+ -> .+: present$`))]));
     }
+    expect(existsSync(join(dest, 'tools', 'nx-wheels', 'dist'))).toBe(true);
 
     const nxBin = join(dest, 'node_modules', '.bin', 'nx');
     const projects = run(dest, nxBin, ['show', 'projects']);

@@ -107,6 +107,28 @@ describe('dry run', () => {
   });
 });
 
+describe('reports in the wheel directory (the default report path)', () => {
+  test('two dry runs in a row, then a real publish: validation ignores our own reports, and only the wheels are uploaded', async () => {
+    const s = await indexes.fresh();
+    const w = await publishWorkspace();
+    const inWheelDir = { reportFile: undefined };
+    for (const attempt of [1, 2]) {
+      const dry = await run(w, { ...inWheelDir, dryRun: true });
+      expect([attempt, dry.error?.message ?? null]).toEqual([attempt, null]);
+      expect(existsSync(join(w.wheelDir, 'publish-report.dry-run.json'))).toBe(true);
+    }
+    const real = await run(w, inWheelDir);
+    expect(real.error).toBeNull();
+    expect(real.report!.files.map((f) => [f.file, f.status])).toEqual(w.files.map((f) => [f, 'uploaded']));
+    expectComplete(s, w.wheelDir);
+    // A file that is not ours is still refused.
+    writeFileSync(join(w.wheelDir, 'notes.txt'), 'not a release file\n');
+    const stray = await run(w, { ...inWheelDir, dryRun: true });
+    expect(stray.error?.code).toBe('VALIDATION_FAILED');
+    expect(stray.sink.text()).toMatch(/FILE_UNEXPECTED.*notes\.txt/);
+  });
+});
+
 describe('faults, each followed by a re-run with the fault gone', () => {
   test('token missing: stops before anything with one line naming both fixes; in Actions it names the job', async () => {
     const s = await indexes.fresh();

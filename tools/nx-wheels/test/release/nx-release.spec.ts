@@ -4,7 +4,7 @@
  * pyproject.toml edits, dry-run, dynamic version, and the validate-release executor.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { findChangelogSection } from '../../src/core/changelog';
@@ -155,12 +155,13 @@ describe('nx release with the pyproject VersionActions', () => {
     expect(lines).toEqual([expect.stringMatching(/^validate-release: tag v2\.2\.1 names version 2\.2\.1 but bindings\/python\/pyproject\.toml \[project\]\.version is 2\.2\.0rc1; /)]);
   });
 
-  it('a dynamic version fails with a message saying how to make it static', () => {
+  it('a dynamic version not from git tags fails with one line saying how to make it static; nothing changes', () => {
     const dir = workspace(PYPROJECT('1.0.0').replace(/^version.*$/m, 'dynamic = ["version"]'));
     dirs.push(dir);
     const r = nx(dir, 'release', 'patch', '--skip-publish');
     expect(r.code).not.toBe(0);
-    expect(r.out + r.err).toContain('[project].version is dynamic; quiver needs a static version: remove "version" from [project].dynamic and set version = "X.Y.Z".');
+    expect(r.out + r.err).toContain('bindings/python/pyproject.toml: [project].version is dynamic and not from git tags, so nx release cannot write a new version; set version = "X.Y.Z" under [project] (and remove "version" from [project].dynamic), or let a VCS back-end (setuptools-scm, hatch-vcs) take the version from the release tag. Nothing was written, committed or tagged.');
+    expect(git(dir, 'status', '--porcelain').trim()).toBe('');
     expect(readFileSync(join(dir, PY), 'utf8')).toContain('dynamic = ["version"]');
   });
 });
@@ -295,23 +296,79 @@ describe('nx release: the rules of docs/release-guide.md ("Release rules")', () 
     expect(nx(dir, 'run', 'python:validate-release', '--tag=v1.4.0').code).toBe(0);
   });
 
-  it('rule 4: a final release with nothing to list since the last final release is refused before anything is written', () => {
+  it('rule 4: a release that was asked for is never refused for its notes; a section with nothing to list says why; conventional commits with nothing to release bump nothing', () => {
     const dir = workspace(PYPROJECT('1.3.0'), { changelog: '## 1.3.0\n\n- first\n', quiver: true });
     dirs.push(dir);
     git(dir, 'tag', 'v1.3.0');
     change(dir, 'feat: documented search mode', 'docs');
     change(dir, 'chore(python): tidy', 'bindings/python/src');
+    // Conventional commits: nothing to release is Nx's "no changes", no bump, nothing written.
     const before = snapshot(dir);
+    const none = nx(dir, 'release', '--skip-publish');
+    expect(text(none)).toContain('No changes were detected');
+    expect(version(dir)).toBe('1.3.0');
+    expect(snapshot(dir)).toEqual(before);
+    // An explicit patch with only a chore since 1.3.0: made, and its section says why it lists nothing.
+    expect(nx(dir, 'release', '1.3.1', '--skip-publish').code).toBe(0);
+    expect(git(dir, 'tag', '--points-at', 'HEAD').trim()).toBe('v1.3.1');
+    expect(findChangelogSection(readFileSync(join(dir, CL), 'utf8'), '1.3.1')!.body).toBe(
+      'No feat, fix or perf commit touching python or its dependencies since 1.3.0 (1 other commit: chore).',
+    );
+    expect(nx(dir, 'run', 'python:validate-release', '--tag=v1.3.1').code).toBe(0);
+    // A release candidate with only a build: commit, then its promotion without new commits.
+    change(dir, 'build(python): pin the compiler', 'bindings/python');
+    expect(nx(dir, 'release', 'preminor', '--preid', 'rc', '--skip-publish').code).toBe(0);
+    expect(version(dir)).toBe('1.4.0rc0');
+    expect(findChangelogSection(readFileSync(join(dir, CL), 'utf8'), '1.4.0rc0')!.body).toBe(
+      'No feat, fix or perf commit touching python or its dependencies since 1.3.1 (1 other commit: build).',
+    );
+    const promote = nx(dir, 'release', '1.4.0', '--skip-publish');
+    expect(promote.code).toBe(0);
+    expect(git(dir, 'tag', '--points-at', 'HEAD').trim()).toBe('v1.4.0');
+    expect(findChangelogSection(readFileSync(join(dir, CL), 'utf8'), '1.4.0')!.body).toBe(
+      'Promotes 1.4.0rc0 to 1.4.0: no feat, fix or perf commit touching python or its dependencies since 1.3.1 (1 other commit: build).',
+    );
+    expect(nx(dir, 'run', 'python:validate-release', '--tag=v1.4.0').code).toBe(0);
+    // A typed relative specifier with nothing to list: made as well.
+    expect(nx(dir, 'release', 'minor', '--skip-publish').code).toBe(0);
+    expect(version(dir)).toBe('1.5.0');
+    expect(findChangelogSection(readFileSync(join(dir, CL), 'utf8'), '1.5.0')!.body).toBe('No commit touches python or its dependencies since 1.4.0.');
+  });
+
+  it('rule 4: the first release of a repository without release tags and with non-conventional commits', () => {
+    const dir = workspace(PYPROJECT('0.1.0'), { changelog: '<!-- changes to quiverdb, newest first -->\n' });
+    dirs.push(dir);
+    change(dir, 'Add the search mode');
+    change(dir, 'Fix the off-by-one in search');
+    const r = nx(dir, 'release', '1.2.3', '--skip-publish');
+    expect(r.code).toBe(0);
+    expect(git(dir, 'tag').trim()).toBe('v1.2.3');
+    expect(findChangelogSection(readFileSync(join(dir, CL), 'utf8'), '1.2.3')!.body.split('\n')[0]).toBe(
+      'First release of python (no earlier release tag v…). None of the 3 commits touching python or its dependencies is a feat, fix or perf commit (conventional commits), so none is listed.',
+    );
+    expect(nx(dir, 'run', 'python:validate-release', '--tag=v1.2.3').code).toBe(0);
+  });
+
+  it('rule 4: a release failing after Nx wrote files (a pre-commit hook refuses) leaves the tree exactly as before', () => {
+    const dir = workspace(PYPROJECT('1.3.0'), { changelog: '## 1.3.0\n\n- first\n' });
+    dirs.push(dir);
+    git(dir, 'tag', 'v1.3.0');
+    change(dir, 'fix(python): off by one');
+    // Work in progress: an unstaged changelog edit (Nx will prepend to it and stage it), a staged new file, an untracked file.
+    write(dir, CL, readFileSync(join(dir, CL), 'utf8') + '\n- note in progress\n');
+    write(dir, 'bindings/python/src/staged.py', 'y = 2\n');
+    git(dir, 'add', 'bindings/python/src/staged.py');
+    write(dir, 'scratch.txt', 'mine\n');
+    write(dir, '.git/hooks/pre-commit', '#!/bin/sh\necho "pre-commit: refused" >&2\nexit 1\n');
+    chmodSync(join(dir, '.git/hooks/pre-commit'), 0o755);
+    const files = () => [PY, CL, 'bindings/python/src/staged.py', 'scratch.txt'].map((f) => readFileSync(join(dir, f), 'utf8'));
+    const before = { ...snapshot(dir), files: files(), index: git(dir, 'ls-files', '-s') };
     const r = nx(dir, 'release', '1.3.1', '--skip-publish');
     expect(r.code).not.toBe(0);
-    expect(refusal(r, 'version bump only')).toEqual([
-      expect.stringContaining('python 1.3.1: no commit since the previous final release v1.3.0 touches python or its dependencies with a type changelogs show (feat, fix, perf), so its changelog section would say only "version bump only"; release after a fix or feature lands. Nothing was written, committed or tagged.'),
+    expect(refusal(r, 'nx-wheels: nx release failed')).toEqual([
+      `nx-wheels: nx release failed; restored ${CL}, ${PY} to the state before the release started.`,
     ]);
-    expect(snapshot(dir)).toEqual(before);
-    // One fix in the C++ core is enough: it is listed under python.
-    change(dir, 'fix(quiver): core off by one', 'libs/quiver/src');
-    expect(nx(dir, 'release', '1.3.1', '--skip-publish').code).toBe(0);
-    expect(findChangelogSection(readFileSync(join(dir, CL), 'utf8'), '1.3.1')!.body).toContain('core off by one');
+    expect({ ...snapshot(dir), files: files(), index: git(dir, 'ls-files', '-s') }).toEqual(before);
   });
 
   it('rule 5: the notes list commits touching python or libs/quiver, never docs-only or README-only ones', () => {

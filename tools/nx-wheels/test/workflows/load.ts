@@ -52,8 +52,8 @@ export const stepById = (j: Job, id: string) => {
   return s;
 };
 
-/** The one way a job installs node_modules: `node tools/ci/npm-ci.mjs` (npm ci + this host's native packages). */
-export const INSTALL_STEP = { name: "npm ci (+ this host's native packages)", run: 'node tools/ci/npm-ci.mjs' };
+/** The one way a job installs node_modules: `node tools/ci/npm-ci.mjs` (npm ci, then a check of this host's native packages). */
+export const INSTALL_STEP = { name: "npm ci (then check this host's native packages)", run: 'node tools/ci/npm-ci.mjs' };
 
 /** GitHub's filter glob for refs and paths: `*` matches any characters except `/`, `**` anything. */
 export function globMatches(pattern: string, ref: string): boolean {
@@ -65,19 +65,39 @@ export function globMatches(pattern: string, ref: string): boolean {
 export type GithubContext = { event_name: string; ref: string };
 
 /**
- * Evaluate a workflow `if:` / `continue-on-error:` expression (with or without `${{ }}`) for a
- * `github` context. Supports what the workflows use: `github.event_name`, `github.ref`, string
- * literals, `==`, `!=`, `&&`, `||`, `!`, parentheses and `startsWith` (case-insensitive, as GitHub's).
- * @throws Error for anything else, so a new construct is noticed rather than misread.
+ * More of the expression context, for conditions on job outputs and the matrix: `needs.<job>.outputs.<name>`
+ * values (strings, as GitHub passes them) and `matrix.platform`.
  */
-export function evaluate(expression: string, github: GithubContext): boolean {
+export type MoreContext = { needs?: Record<string, Record<string, string>>; matrix?: { platform?: string } };
+
+/**
+ * Evaluate a workflow `if:` / `continue-on-error:` expression (with or without `${{ }}`) for a
+ * `github` context (and job outputs / the matrix). Supports what the workflows use:
+ * `github.event_name`, `github.ref`, `needs.<job>.outputs.<name>`, `matrix.platform`, string
+ * literals, `==`, `!=`, `&&`, `||`, `!`, parentheses, `startsWith` (case-insensitive, as GitHub's),
+ * `contains` (an array element, or a substring; case-insensitive) and `fromJSON`.
+ * @throws Error for anything else (or a job output the context lacks), so a new construct is noticed rather than misread.
+ */
+export function evaluate(expression: string, github: GithubContext, more: MoreContext = {}): boolean {
   const expr = expression.trim().replace(/^\$\{\{([\s\S]*)\}\}$/, '$1').trim();
-  const rest = expr.replace(/github\.(event_name|ref)\b|startsWith|'[^']*'|==|!=|&&|\|\||[!(),\s]/g, '');
+  const token = /'[^']*'|github\.(event_name|ref)\b|needs\.([\w-]+)\.outputs\.([\w-]+)|matrix\.platform\b|startsWith|contains|fromJSON|==|!=|&&|\|\||[!(),\s]/g;
+  const rest = expr.replace(token, '');
   if (rest !== '') throw new Error(`unsupported expression: ${expression} (left: ${rest})`);
-  const js = expr
-    .replace(/'[^']*'|github\.(event_name|ref)\b|([!=])=/g, (m, field, op) => (field ? JSON.stringify(github[field as keyof GithubContext]) : op ? `${op}==` : m));
+  const js = expr.replace(token, (m, field, job, out) => {
+    if (field) return JSON.stringify(github[field as keyof GithubContext]);
+    if (job) {
+      const v = more.needs?.[job]?.[out];
+      if (v === undefined) throw new Error(`${m} is not in the context`);
+      return JSON.stringify(v);
+    }
+    if (m === 'matrix.platform') return JSON.stringify(more.matrix?.platform ?? '');
+    if (m === '==' || m === '!=') return `${m}=`;
+    return m;
+  });
   const startsWith = (a: string, b: string) => a.toLowerCase().startsWith(b.toLowerCase());
-  return Boolean(new Function('startsWith', `return (${js});`)(startsWith));
+  const contains = (a: unknown, b: string) => (Array.isArray(a) ? a.some((x) => String(x).toLowerCase() === b.toLowerCase()) : String(a).toLowerCase().includes(b.toLowerCase()));
+  const fromJSON = (x: string) => JSON.parse(x) as unknown;
+  return Boolean(new Function('startsWith', 'contains', 'fromJSON', `return (${js});`)(startsWith, contains, fromJSON));
 }
 
 /** Result of {@link runStepScript}. */

@@ -6,7 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WORKSPACE } from '../helpers/workspace';
@@ -83,6 +83,40 @@ describe('release-readiness.yml verdict', () => {
     const bad = judge('failure', 'PYPROJECT_BAD_VERSION', '');
     expect(bad.status).toBe(1);
     expect(bad.summary).toContain('- ❌ `PYPROJECT_BAD_VERSION` (see the findings above)');
+  });
+});
+
+describe('ci.yml CI result: the one required check', () => {
+  const step = steps(load('ci.yml').jobs['ci-result'])[0];
+  const cwd = tmp('quiver-ci-result-');
+  type Results = { WHEELS: string; AFFECTED: string; CHECKS: string; E2E: string; BUILD_WHEELS: string; MERGE_WHEELS: string };
+  const ok: Results = { WHEELS: 'true', AFFECTED: 'success', CHECKS: 'success', E2E: 'success', BUILD_WHEELS: 'success', MERGE_WHEELS: 'success' };
+  const docsOnly: Results = { ...ok, WHEELS: 'false', BUILD_WHEELS: 'skipped', MERGE_WHEELS: 'skipped' };
+  const judge = (r: Results) => {
+    const run = runStepScript(step, cwd, r);
+    return { status: run.status, errors: run.stdout.split('\n').filter((l) => l.startsWith('::error')), summary: run.summary };
+  };
+
+  it.each([
+    ['a wheel project is affected and every job passed', ok],
+    ['no wheel project is affected and the wheel jobs were rightly skipped (a docs-only pull request)', docsOnly],
+  ])('passes: %s', (_, r) => {
+    const v = judge(r);
+    expect(v).toEqual({ status: 0, errors: [], summary: expect.stringContaining('| build-wheels | ' + r.BUILD_WHEELS + ' | ok |') });
+    expect(v.summary).toContain('### CI result');
+  });
+
+  it.each([
+    ['one build leg failed (the matrix job reports failure)', { ...ok, BUILD_WHEELS: 'failure', MERGE_WHEELS: 'skipped' }, ['build-wheels is failure, but it should be success (a wheel project is affected).', 'merge wheels is skipped, but it should be success (a wheel project is affected).']],
+    ['build-wheels was skipped although a wheel project is affected', { ...ok, BUILD_WHEELS: 'skipped', MERGE_WHEELS: 'skipped' }, ['build-wheels is skipped, but it should be success (a wheel project is affected).', 'merge wheels is skipped, but it should be success (a wheel project is affected).']],
+    ['build-wheels ran although no wheel project is affected', { ...docsOnly, BUILD_WHEELS: 'success', MERGE_WHEELS: 'success' }, ['build-wheels is success, but it should be skipped (no wheel project is affected).', 'merge wheels is success, but it should be skipped (no wheel project is affected).']],
+    ['the tests failed on a docs-only pull request', { ...docsOnly, CHECKS: 'failure' }, ['lint, typecheck, test (affected) is failure, but it should be success.']],
+    ['the e2e job was cancelled', { ...ok, E2E: 'cancelled' }, ['e2e (affected) is cancelled, but it should be success.']],
+    ['affected projects failed (no verdict, everything after it skipped)', { WHEELS: '', AFFECTED: 'failure', CHECKS: 'skipped', E2E: 'skipped', BUILD_WHEELS: 'skipped', MERGE_WHEELS: 'skipped' }, ['affected projects is failure, but it should be success.', 'lint, typecheck, test (affected) is skipped, but it should be success.', 'e2e (affected) is skipped, but it should be success.', "affected projects gave no wheels verdict (output ''), so whether build-wheels had to run is unknown; see that job."]],
+  ] as Array<[string, Results, string[]]>)('fails: %s, one ::error line per wrong job', (_, r, why) => {
+    const v = judge(r);
+    expect(v.status).toBe(1);
+    expect(v.errors).toEqual(why.map((w) => `::error title=CI result::${w}`));
   });
 });
 
@@ -221,6 +255,166 @@ describe('release.yml publish: verifying the pypi-upload artifact', () => {
     const none = runStepScript(verify, artifact(files, null), made(''));
     expect(none.status).toBe(1);
     expect(none.stdout).toMatch(/^::error title=pypi-upload::SHA256SUMS is missing/m);
+  });
+});
+
+/**
+ * Stand-in for the GitHub CLI (GitHub is out of reach here): the `gh release` subcommands the
+ * GitHub Release step uses, against a release kept in a directory. `view --json --jq` builds the
+ * JSON fields gh returns (isDraft; assets with name and `digest` "sha256:<hex>", null for an asset
+ * recorded without one, as GitHub has for assets uploaded before it computed digests) and runs the
+ * step's own --jq program through the real jq. `upload` refuses --clobber (as an immutable release
+ * does) and an asset name that is already attached (as GitHub does without --clobber). Every call
+ * is logged to calls.log.
+ */
+const GH_STANDIN = `#!/usr/bin/env node
+// Stand-in gh (test only): see workflow-scripts.spec.ts.
+const fs = require('fs'), path = require('path'), crypto = require('crypto'), cp = require('child_process');
+const dir = process.env.GH_STANDIN_DIR;
+const args = process.argv.slice(2);
+fs.appendFileSync(path.join(dir, 'calls.log'), args.join(' ') + '\\n');
+const file = path.join(dir, 'release.json');
+const rel = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : null;
+const save = (r) => fs.writeFileSync(file, JSON.stringify(r));
+const store = path.join(dir, 'assets');
+const opt = (name) => { const i = args.indexOf(name); return i < 0 ? undefined : args[i + 1]; };
+const files = (from) => args.slice(from).filter((a, i, all) => !a.startsWith('-') && !(all[i - 1] || '').match(/^--(title|notes-file|pattern|dir)$/));
+const attach = (r, f, digest) => { fs.mkdirSync(store, { recursive: true }); fs.copyFileSync(f, path.join(store, path.basename(f))); r.assets[path.basename(f)] = { digest }; };
+if (args[0] !== 'release') { console.error('stand-in gh: only "gh release" is implemented'); process.exit(2); }
+const [, sub, tag] = args;
+if (sub === 'view') {
+  if (!rel) { console.error('release not found'); process.exit(1); }
+  const json = { isDraft: rel.isDraft, assets: Object.entries(rel.assets).map(([name, a]) => ({ name, digest: a.digest ? 'sha256:' + crypto.createHash('sha256').update(fs.readFileSync(path.join(store, name))).digest('hex') : null })) };
+  const r = cp.spawnSync('jq', ['-r', opt('--jq')], { input: JSON.stringify(json), encoding: 'utf8' });
+  process.stdout.write(r.stdout); process.stderr.write(r.stderr); process.exit(r.status);
+}
+if (sub === 'create') {
+  if (rel) { console.error('a release with the same tag name already exists: ' + tag); process.exit(1); }
+  const r = { tag, isDraft: false, assets: {} };
+  for (const f of files(3)) attach(r, f, true);
+  save(r); process.exit(0);
+}
+if (!rel) { console.error('release not found'); process.exit(1); }
+if (sub === 'upload') {
+  if (args.includes('--clobber')) { console.error('HTTP 422: Cannot delete asset from an immutable release.'); process.exit(1); }
+  for (const f of files(3)) if (rel.assets[path.basename(f)]) { console.error('asset under the same name already exists: ' + path.basename(f)); process.exit(1); }
+  if (rel.immutable && !rel.isDraft) { console.error('HTTP 422: Cannot upload assets to an immutable release.'); process.exit(1); }
+  for (const f of files(3)) attach(rel, f, true);
+  save(rel); process.exit(0);
+}
+if (sub === 'download') {
+  const name = opt('--pattern'), out = opt('--dir');
+  fs.mkdirSync(out, { recursive: true }); fs.copyFileSync(path.join(store, name), path.join(out, name)); process.exit(0);
+}
+if (sub === 'edit') { if (args.includes('--draft=false')) rel.isDraft = false; save(rel); process.exit(0); }
+console.error('stand-in gh: release ' + sub + ' is not implemented'); process.exit(2);
+`;
+
+describe('release.yml GitHub Release: assets skipped by sha256, never replaced (stand-in gh)', () => {
+  const step = steps(load('release.yml').jobs['release']).find((s) => s.name === 'gh release create')!;
+  const sha = (b: string) => createHash('sha256').update(b).digest('hex');
+  const LINUX = 'quiverdb-1.0.0-cp313-cp313-manylinux_2_28_x86_64.whl';
+  const WINDOWS = 'quiverdb-1.0.0-cp313-cp313-win_amd64.whl';
+  const built = { [LINUX]: 'linux wheel bytes', [WINDOWS]: 'windows wheel bytes' };
+  const SUMS = Object.entries(built).map(([n, b]) => `${sha(b)}  ${n}\n`).join('');
+
+  /**
+   * The job's working directory after its downloads (wheels/, release/) and a stand-in release:
+   * `release` null when none exists yet, else its draft state and attached assets (bytes, and
+   * whether GitHub recorded a digest).
+   */
+  function setup(release: null | { isDraft?: boolean; immutable?: boolean; assets: Record<string, { bytes: string; digest?: boolean }> }) {
+    const root = tmp('quiver-gh-release-');
+    mkdirSync(join(root, 'wheels'));
+    mkdirSync(join(root, 'release'));
+    for (const [n, b] of Object.entries(built)) writeFileSync(join(root, 'wheels', n), b);
+    writeFileSync(join(root, 'release', 'SHA256SUMS'), SUMS);
+    writeFileSync(join(root, 'release', 'release-notes.md'), '## 1.0.0\n- first\n');
+    const gh = join(root, '.gh');
+    mkdirSync(join(gh, 'bin'), { recursive: true });
+    mkdirSync(join(gh, 'assets'));
+    writeFileSync(join(gh, 'bin', 'gh'), GH_STANDIN, { mode: 0o755 });
+    writeFileSync(join(gh, 'calls.log'), '');
+    if (release) {
+      const assets: Record<string, { digest: boolean }> = {};
+      for (const [n, a] of Object.entries(release.assets)) {
+        writeFileSync(join(gh, 'assets', n), a.bytes);
+        assets[n] = { digest: a.digest ?? true };
+      }
+      writeFileSync(join(gh, 'release.json'), JSON.stringify({ tag: 'v1.0.0', isDraft: release.isDraft ?? false, immutable: release.immutable ?? false, assets }));
+    }
+    return { root, gh };
+  }
+  function run(root: string, gh: string, prerelease = 'false') {
+    const r = runStepScript(step, root, { PATH: `${join(gh, 'bin')}:${process.env.PATH}`, GH_STANDIN_DIR: gh, TAG: 'v1.0.0', VERSION: '1.0.0', PRERELEASE: prerelease });
+    const calls = readFileSync(join(gh, 'calls.log'), 'utf8').split('\n').filter(Boolean).map((c) => c.split(' ').slice(0, 2).join(' '));
+    const release = existsSync(join(gh, 'release.json')) ? JSON.parse(readFileSync(join(gh, 'release.json'), 'utf8')) : null;
+    const attached = release ? Object.fromEntries(Object.keys(release.assets).map((n) => [n, readFileSync(join(gh, 'assets', n), 'utf8')])) : null;
+    return { ...r, calls, release, attached, errors: r.stdout.split('\n').filter((l) => l.startsWith('::error')) };
+  }
+  const all = { ...built, SHA256SUMS: SUMS };
+
+  it('no release yet: gh release create with the notes and every asset', () => {
+    const { root, gh } = setup(null);
+    const r = run(root, gh);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.calls).toEqual(['release view', 'release create']);
+    expect(readFileSync(join(gh, 'calls.log'), 'utf8')).toContain('--verify-tag --title quiverdb 1.0.0 --notes-file release/release-notes.md');
+    expect(r.attached).toEqual(all);
+  });
+
+  it('a re-run after everything was attached: every asset has the same sha256, nothing is uploaded', () => {
+    const { root, gh } = setup({ assets: Object.fromEntries(Object.entries(all).map(([n, b]) => [n, { bytes: b }])) });
+    const r = run(root, gh);
+    expect(r.status).toBe(0);
+    expect(r.calls).toEqual(['release view']);
+    for (const n of Object.keys(all)) expect(r.stdout).toContain(`${n}: already attached with the same sha256 `);
+    expect(r.summary).toBe('release v1.0.0 (published): 0 asset(s) uploaded, 3 already attached\n');
+  });
+
+  it('a re-run with the Windows wheel missing uploads only that one, without --clobber', () => {
+    const { root, gh } = setup({ assets: { [LINUX]: { bytes: built[LINUX] }, SHA256SUMS: { bytes: SUMS } } });
+    const r = run(root, gh);
+    expect(r.status).toBe(0);
+    expect(r.calls).toEqual(['release view', 'release upload']);
+    expect(readFileSync(join(gh, 'calls.log'), 'utf8').split('\n')[1]).toBe(`release upload v1.0.0 wheels/${WINDOWS}`);
+    expect(r.attached).toEqual(all);
+  });
+
+  it('an asset attached before GitHub recorded digests is downloaded and hashed: same bytes skipped', () => {
+    const { root, gh } = setup({ assets: Object.fromEntries(Object.entries(all).map(([n, b]) => [n, { bytes: b, digest: n !== LINUX }])) });
+    const r = run(root, gh);
+    expect(r.status).toBe(0);
+    expect(r.calls).toEqual(['release view', 'release download']);
+  });
+
+  it.each([true, false])('an attached asset with other bytes (digest recorded: %s) fails with one ::error line and uploads nothing, not even the missing ones', (digest) => {
+    const { root, gh } = setup({ assets: { [LINUX]: { bytes: 'other linux bytes', digest } } });
+    const r = run(root, gh);
+    expect(r.status).toBe(1);
+    expect(r.errors).toEqual([
+      `::error title=GitHub Release::release v1.0.0 already has ${LINUX} with sha256 ${sha('other linux bytes')}, but this run's ${LINUX} has sha256 ${sha(built[LINUX])}; assets are never replaced: if the attached file is the wrong one, delete it (gh release delete-asset v1.0.0 ${LINUX}) and re-run this job, otherwise this run did not rebuild the released bytes (docs/release-guide.md#recovering).`,
+    ]);
+    expect(r.calls).not.toContain('release upload');
+    expect(r.attached).toEqual({ [LINUX]: 'other linux bytes' });
+  });
+
+  it('a draft left by a failed create gets the missing assets and is published, still a pre-release', () => {
+    const { root, gh } = setup({ isDraft: true, immutable: true, assets: { [LINUX]: { bytes: built[LINUX] } } });
+    const r = run(root, gh, 'true');
+    expect(r.status).toBe(0);
+    expect(r.calls).toEqual(['release view', 'release upload', 'release edit']);
+    expect(readFileSync(join(gh, 'calls.log'), 'utf8')).toContain('release edit v1.0.0 --draft=false --prerelease --latest=false');
+    expect(r.release.isDraft).toBe(false);
+    expect(r.attached).toEqual(all);
+  });
+
+  it('a published immutable release that lacks an asset: the upload fails with one ::error line saying a new version is needed', () => {
+    const { root, gh } = setup({ immutable: true, assets: { [LINUX]: { bytes: built[LINUX] }, SHA256SUMS: { bytes: SUMS } } });
+    const r = run(root, gh);
+    expect(r.status).toBe(1);
+    expect(r.errors).toEqual([expect.stringMatching(new RegExp(`^::error title=GitHub Release::uploading ${WINDOWS.replace(/\./g, '\\.')} to release v1\\.0\\.0 failed .*immutable takes no new assets: publish a new version`))]);
   });
 });
 

@@ -6,10 +6,15 @@
  * publish job runs nothing of ours. actionlint and zizmor (nx run ci:lint) check syntax and
  * security patterns; this checks the design. The inline scripts' behaviour: workflow-scripts.spec.ts.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CI_JOBS, CI_RESULT_JOB } from '../../src/generators/ci/workflows';
 import { WORKSPACE } from '../helpers/workspace';
 import { envName, evaluate, FILES, globMatches, GithubContext, INSTALL_STEP, load, needs, runs, Step, stepById, steps, text, uses } from './load';
+
+/** What a download-artifact step of release.yml adds to name and path: the REST API route a re-run of the job alone needs. */
+const BY_RUN = { 'github-token': '${{ github.token }}', 'run-id': '${{ github.run_id }}' };
 
 /** What a build uploads: the wheels, and the sdist when the build-wheels sdist option is on. */
 const WHEELHOUSE_FILES = 'bindings/python/wheelhouse/*.whl\nbindings/python/wheelhouse/*.tar.gz\n';
@@ -127,22 +132,72 @@ describe('every workflow', () => {
 
 describe('ci.yml', () => {
   const w = load('ci.yml');
-  const { affected, checks, 'build-wheels': build, 'merge-wheels': merge } = w.jobs;
+  const { affected, checks, e2e, 'build-wheels': build, 'merge-wheels': merge, 'ci-result': result } = w.jobs;
 
   it('runs on pushes to main and on pull requests', () => {
     expect(w.on).toEqual({ push: { branches: ['main'] }, pull_request: null });
   });
 
-  it('jobs: affected, checks, build-wheels, merge-wheels (release readiness is its own workflow)', () => {
-    expect(Object.keys(w.jobs).sort()).toEqual(['affected', 'build-wheels', 'checks', 'merge-wheels']);
+  it('jobs: affected, checks, e2e, build-wheels, merge-wheels and the ci-result aggregator (release readiness is its own workflow)', () => {
+    expect(Object.keys(w.jobs).sort()).toEqual(['affected', 'build-wheels', 'checks', 'ci-result', 'e2e', 'merge-wheels']);
     expect(text('ci.yml')).not.toMatch(/validate-release/);
+    // the generator's table of jobs and display names is this file's
+    expect(w.jobs[CI_RESULT_JOB.id]).toBe(result);
+    const names = Object.fromEntries(Object.entries(w.jobs).filter(([id]) => id !== CI_RESULT_JOB.id).map(([id, j]) => [id, j.name]));
+    expect({ ...names, 'build-wheels': 'build-wheels' }).toEqual(CI_JOBS);
+    expect(build.name).toBe('build-wheels (${{ matrix.platform }})');
+  });
+
+  it('ci-result: one non-matrix job named `CI result` that needs every other job and always runs (the check to require)', () => {
+    expect(result.name).toBe(CI_RESULT_JOB.name);
+    expect(result.name).not.toMatch(/\$\{\{/);
+    expect(result.strategy).toBeUndefined();
+    expect(result.if).toBe('always()');
+    expect(needs(result).sort()).toEqual(Object.keys(w.jobs).filter((id) => id !== 'ci-result').sort());
+    expect(result.permissions).toEqual({});
+    expect(steps(result)).toHaveLength(1);
+    expect(steps(result)[0].env).toEqual({
+      WHEELS: '${{ needs.affected.outputs.wheels }}',
+      AFFECTED: '${{ needs.affected.result }}',
+      CHECKS: '${{ needs.checks.result }}',
+      E2E: '${{ needs.e2e.result }}',
+      BUILD_WHEELS: '${{ needs.build-wheels.result }}',
+      MERGE_WHEELS: '${{ needs.merge-wheels.result }}',
+    });
+    // (its verdicts are run with bash in workflow-scripts.spec.ts)
+  });
+
+  it('e2e: nx affected -t e2e with CPython 3.13 on the host, the runner\'s container engines hidden (the suite proves the native engine)', () => {
+    expect(needs(e2e)).toEqual(['affected']);
+    expect(e2e.if).toBeUndefined();
+    expect(e2e.permissions).toEqual({ contents: 'read' });
+    expect(runs(e2e)).toContain('npx nx affected -t e2e --parallel=1');
+    expect(e2e.env).toEqual({
+      NX_BASE: '${{ needs.affected.outputs.base }}',
+      NX_HEAD: '${{ needs.affected.outputs.head }}',
+      CIBW_CONTAINER_ENGINE: 'docker',
+      DOCKER_HOST: 'unix:///nonexistent/docker.sock',
+      QUIVER_E2E_EXCLUDE: 'podman-engine',
+    });
+    expect(uses(e2e, 'actions/setup-python')[0].with).toEqual({ 'python-version': '3.13\n3.12\n' });
+  });
+
+  it('a change to a workflow makes nx-wheels affected, so its test and e2e targets (the workflow tests) run in CI', () => {
+    const nx = JSON.parse(readFileSync(join(WORKSPACE, 'tools/nx-wheels/package.json'), 'utf8')).nx;
+    for (const t of ['test', 'e2e']) expect(nx.targets[t].inputs).toContain('{workspaceRoot}/.github/workflows/**/*');
+    const r = spawnSync('npx', ['nx', 'show', 'projects', '--affected', '--files=.github/workflows/main-guard.yml', '--withTarget=e2e'], {
+      cwd: WORKSPACE,
+      encoding: 'utf8',
+      env: { ...process.env, NX_DAEMON: 'false' },
+    });
+    expect({ status: r.status, projects: r.stdout.trim().split('\n') }).toEqual({ status: 0, projects: ['nx-wheels'] });
   });
 
   it('derives base and head with nrwl/nx-set-shas (full history) and hands them to the other jobs', () => {
     expect(uses(affected, 'nrwl/nx-set-shas')).toHaveLength(1);
     expect(uses(affected, 'actions/checkout')[0].with).toMatchObject({ 'fetch-depth': 0 });
     expect(affected.permissions).toEqual({ contents: 'read', actions: 'read' });
-    for (const job of [checks, build]) {
+    for (const job of [checks, e2e, build]) {
       expect(needs(job)).toEqual(['affected']);
       expect(job.env).toMatchObject({ NX_BASE: '${{ needs.affected.outputs.base }}', NX_HEAD: '${{ needs.affected.outputs.head }}' });
       expect(uses(job, 'actions/checkout')[0].with).toMatchObject({ 'fetch-depth': 0 });
@@ -193,10 +248,28 @@ describe('release-readiness.yml', () => {
 
   it('runs on pull requests and by hand, reads contents only', () => {
     expect(w.on).toEqual({ pull_request: null, workflow_dispatch: null });
-    expect(Object.keys(w.jobs)).toEqual(['release-readiness']);
+    expect(Object.keys(w.jobs)).toEqual(['release-readiness', 'rehearse-release']);
     expect(job.permissions).toEqual({ contents: 'read' });
     expect(job.environment).toBeUndefined();
     expect(uses(job, 'actions/checkout')[0].with).toEqual({ 'fetch-depth': 0, 'persist-credentials': false });
+  });
+
+  it('rehearse-release: on a change that touches python (always by hand), wine installed, the next patch release rehearsed, the report uploaded whatever the outcome', () => {
+    const r = w.jobs['rehearse-release'];
+    expect(r['runs-on']).toBe('ubuntu-latest');
+    expect(r.permissions).toEqual({ contents: 'read' });
+    expect(uses(r, 'actions/checkout')[0].with).toEqual({ 'fetch-depth': 0, 'persist-credentials': false });
+    const affected = stepById(r, 'affected');
+    expect(affected.env).toEqual({ BASE_REF: '${{ github.base_ref }}' });
+    expect(affected.run).toContain(`npx nx show projects --affected --base="origin/$BASE_REF" --head=HEAD --json | jq -e 'index("python")'`);
+    const gated = steps(r).filter((s) => s.if);
+    expect(gated.map((s) => [s.name ?? s.uses, s.if])).toEqual([
+      ['Install wine', "steps.affected.outputs.touched == 'true'"],
+      ['nx run python:rehearse-release --version=patch', "steps.affected.outputs.touched == 'true'"],
+      [expect.stringMatching(/^actions\/upload-artifact@/), "always() && steps.affected.outputs.touched == 'true'"],
+    ]);
+    expect(steps(r).find((s) => s.name === 'nx run python:rehearse-release --version=patch')!.run).toBe('npx nx run python:rehearse-release --version=patch');
+    expect(uses(r, 'actions/upload-artifact')[0].with).toMatchObject({ name: 'rehearsal-report-python', path: 'dist/rehearsal/bindings/python/rehearsal-report.json' });
   });
 
   it('validate-release in branch mode may fail; the verdict step always runs and reads its outcome, codes, version and tag', () => {
@@ -278,9 +351,10 @@ describe('release.yml', () => {
   it('least privilege: only release writes contents, only publish gets id-token (and nothing else), only publish uses the pypi environment', () => {
     expect(build.permissions).toEqual({ contents: 'read' });
     expect(merge.permissions).toEqual({});
-    expect(validate.permissions).toEqual({ contents: 'read' });
-    expect(release.permissions).toEqual({ contents: 'write' });
-    expect(publish.permissions).toEqual({ 'id-token': 'write' });
+    // actions: read for download-artifact by run id (a job re-run alone reads an earlier attempt's artifact)
+    expect(validate.permissions).toEqual({ contents: 'read', actions: 'read' });
+    expect(release.permissions).toEqual({ contents: 'write', actions: 'read' });
+    expect(publish.permissions).toEqual({ 'id-token': 'write', actions: 'read' });
     expect(publish.environment).toEqual({ name: 'pypi', url: 'https://pypi.org/project/quiverdb/${{ needs.validate.outputs.version }}/' });
     for (const [id, job] of Object.entries(w.jobs)) {
       if (id !== 'publish') {
@@ -329,7 +403,7 @@ describe('release.yml', () => {
     expect(fingerprint['working-directory']).toBe('dist/pypi-upload');
     const dl = uses(validate, 'actions/download-artifact');
     expect(dl).toHaveLength(1);
-    expect(dl[0].with).toEqual({ name: 'wheels', path: 'bindings/python/wheelhouse' });
+    expect(dl[0].with).toEqual({ name: 'wheels', path: 'bindings/python/wheelhouse', ...BY_RUN });
     const vw = runs(validate).find((x) => x.includes('python:validate-wheels'))!;
     expect(vw).toMatch(/^npx nx run python:validate-wheels --platforms=linux,windows --exclude-task-dependencies .*--sha256sums=dist\/release\/SHA256SUMS/);
     const preflight = stepById(validate, 'preflight');
@@ -350,6 +424,9 @@ describe('release.yml', () => {
   it('release: GitHub Release with the changelog section as notes (generated notes as fallback), wheels and SHA256SUMS, pre-release for a/b/rc/dev', () => {
     const names = uses(release, 'actions/download-artifact').map((s) => s.with!['name']);
     expect(names.sort()).toEqual(['release-metadata', 'wheels']);
+    // never replaces an asset (immutable releases refuse it): skip by sha256, upload what is missing
+    expect(runs(release).join('\n')).not.toMatch(/--clobber/);
+    expect(runs(release).join('\n')).toMatch(/gh release view "\$TAG" --json isDraft,assets/);
     const script = runs(release).join('\n');
     expect(script).toMatch(/gh release create "\$TAG" --verify-tag/);
     expect(script).toMatch(/--notes-file release\/release-notes\.md/);
@@ -365,7 +442,7 @@ describe('release.yml', () => {
     const all = steps(publish);
     expect(all.map((s) => s.uses?.split('@')[0] ?? `run:${s.id}`)).toEqual(['actions/download-artifact', 'run:verify', 'pypa/gh-action-pypi-publish']);
     const [dl, verify, upload] = all;
-    expect(dl.with).toEqual({ name: 'pypi-upload', path: 'pypi-upload' });
+    expect(dl.with).toEqual({ name: 'pypi-upload', path: 'pypi-upload', ...BY_RUN });
     expect(verify['working-directory']).toBe('pypi-upload');
     expect(verify.env).toEqual({ EXPECTED_SUMS: '${{ needs.validate.outputs.upload-sums }}' });
     expect(verify.run).toMatch(/sha256sum -c --strict \.\.\/SHA256SUMS/);
@@ -376,7 +453,17 @@ describe('release.yml', () => {
     for (const s of all) expect(s.uses ?? '').not.toMatch(/^actions\/(checkout|setup-)/);
     const scripts = runs(publish).join('\n');
     expect(scripts).not.toMatch(/\b(npm|npx|node|pip3?|python3?|uv|nx)\b/);
-    expect(JSON.stringify(publish)).not.toMatch(/GH_TOKEN|github\.token|tools\//);
+    // the job's token (actions: read) goes to download-artifact only, never to a script or the publish action
+    expect(JSON.stringify({ ...publish, steps: all.filter((s) => s !== dl) })).not.toMatch(/GH_TOKEN|github\.token|tools\//);
+  });
+
+  it('every download-artifact reads by run id with the job token, and its job may read actions (a job re-run alone finds an earlier attempt\'s artifact)', () => {
+    const jobs = Object.entries(w.jobs).filter(([, j]) => uses(j, 'actions/download-artifact').length > 0);
+    expect(jobs.map(([id]) => id).sort()).toEqual(['publish', 'release', 'validate']);
+    for (const [id, job] of jobs) {
+      for (const s of uses(job, 'actions/download-artifact')) expect({ id, with: s.with }).toEqual({ id, with: expect.objectContaining(BY_RUN) });
+      expect({ id, actions: (job.permissions as Record<string, string>)['actions'] }).toEqual({ id, actions: 'read' });
+    }
   });
 
   it('the artifact publish uploads is the one validate made after the preflight', () => {

@@ -8,6 +8,7 @@
  * check-external, check-sdist, wheelhouse); {@link checkWheel} only composes them.
  */
 import { normalizeVersion, versionFromTag } from '../pep440';
+import { versionOfTag } from '../release-tag';
 import { parseWheelFilename } from '../wheel-filename';
 import { CheckName } from './codes';
 import { Finding, finding } from './findings';
@@ -25,13 +26,18 @@ import { Expectation, FamilyResult, InspectedFile, ValidationOutcome, WheelResul
 
 export type { Expectation, InspectedFile, ValidationOutcome, WheelResult } from './types';
 export { matchIdentifiers } from './wheelhouse';
+import { dryRunReportFile, PUBLISH_REPORT_FILE } from '../publish/report';
 export { checkSdists } from './check-sdist';
 export { extraRecordAlgorithms } from './check-record';
 
 const PER_WHEEL_CHECKS: CheckName[] = ['wheelhouse', 'filename', 'version', 'tags', 'size', 'archive', 'dist-info', 'WHEEL', 'METADATA', 'RECORD', 'binaries', 'twine', 'auditwheel'];
 
-/** Files in the wheel directory that quiver writes itself and validation ignores. */
-export const OWN_FILES = ['build-report.json', 'validation-report.json', 'SHA256SUMS', 'publish-report.json'];
+/**
+ * Files in the wheel directory that quiver writes itself and validation ignores (exactly these
+ * names; anything else that is not a release file is FILE_UNEXPECTED): the build, validation and
+ * publish reports, the dry-run publish report, and SHA256SUMS.
+ */
+export const OWN_FILES = ['build-report.json', 'validation-report.json', 'SHA256SUMS', PUBLISH_REPORT_FILE, dryRunReportFile(PUBLISH_REPORT_FILE)];
 
 /** Configuration findings and the normalized versions to compare against. */
 export function checkConfig(exp: Expectation): { findings: Finding[]; projectVersion: string | null; tagVersion: string | null } {
@@ -51,8 +57,8 @@ export function checkConfig(exp: Expectation): { findings: Finding[]; projectVer
   }
   let tagVersion: string | null = null;
   if (exp.tag) {
-    tagVersion = versionFromTag(exp.tag.value);
-    if (tagVersion === null) findings.push(finding('TAG_INVALID', null, `${exp.tag.source} "${exp.tag.value}" does not name a PEP 440 version`, exp.tag.value));
+    tagVersion = exp.tagPrefix !== undefined ? versionOfTag(exp.tag.value, exp.tagPrefix) : versionFromTag(exp.tag.value);
+    if (tagVersion === null) findings.push(finding('TAG_INVALID', null, `${exp.tag.source} "${exp.tag.value}" does not name a PEP 440 version${exp.tagPrefix !== undefined ? ` after the project's release tag prefix "${exp.tagPrefix}"` : ''}`, exp.tag.value));
   }
   return { findings, projectVersion, tagVersion };
 }

@@ -23,6 +23,11 @@ export interface Expectation {
   dynamicVersion: boolean;
   /** Git tag or ref being released, and where it came from (`option tag`, `GITHUB_REF`), or null for no tag check. */
   tag: { value: string; source: string } | null;
+  /**
+   * The release tag prefix of the project (`v`, `quiverdb-v`: core/release-tag.ts); absent: one
+   * leading `v` is stripped (`v1.2.3`). A tag without this prefix is TAG_INVALID.
+   */
+  tagPrefix?: string;
   /** One wheel is expected per identifier. */
   identifiers: BuildIdentifier[];
   /** Largest acceptable wheel, in bytes. */

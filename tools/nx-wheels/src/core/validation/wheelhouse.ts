@@ -8,6 +8,7 @@ import { Finding, finding } from './findings';
 import { isPypiPlatformTag } from './platform-tags';
 import { Abi3Declaration, cpMinor } from './abi3';
 import { isPure } from './types';
+import { providerOf } from '../native-coverage';
 
 /** Platform family and architecture a platform tag names, in the terms of {@link BuildIdentifier}. */
 function tagPlatform(tag: string): { platform: string; arch: string } {
@@ -103,7 +104,7 @@ export function matchIdentifiers(
   }
   const wheelhouse: Finding[] = [];
   for (const id of ids) {
-    if (!byId.has(id.id)) wheelhouse.push(finding('WHEEL_MISSING', null, `no wheel for identifier ${id.id} (${id.platform})`, id.id));
+    if (!byId.has(id.id)) wheelhouse.push(finding('WHEEL_MISSING', null, `no wheel for identifier ${id.id} (${id.platform}; built by ${providerOf(id)})`, id.id));
   }
   return { assigned, perWheel, wheelhouse, covers };
 }

@@ -12,7 +12,7 @@ export default async function validateReleaseExecutor(options: ValidateReleaseEx
   const projectRoot = context.projectsConfigurations!.projects[projectName].root;
   let passed = false;
   const run = await runExecutorBody('validate-release', async () => {
-    const { result, summary, notesFile } = await validateRelease({ ...options, workspaceRoot: context.root, projectRoot, projectName });
+    const { result, summary, notesFile } = await validateRelease({ ...options, workspaceRoot: context.root, projectRoot, projectName, projectTags: context.projectsConfigurations!.projects[projectName].tags ?? [] });
     process.stdout.write(summary);
     if (result.version) {
       process.stdout.write(`version: ${result.version}\nprerelease: ${result.prerelease}\n`);

@@ -5,4 +5,5 @@ export interface ValidateReleaseExecutorSchema {
   changelog?: string;
   notesFile?: string;
   tagPrefix?: string;
+  python?: string;
 }

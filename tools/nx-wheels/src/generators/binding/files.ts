@@ -82,6 +82,23 @@ function pyproject(p: BindingPlan): string {
   ].join('\n');
 }
 
+/**
+ * The CMakeLists.txt lines that make MSVC builds byte-reproducible: without them MSVC writes the
+ * link time into the .pyd's PE header, so a rebuild of the same commit (a re-run of the release
+ * workflow after PyPI took the Windows wheel) differs from the published file. `/Brepro` (compiler
+ * and linker) writes a content hash instead. They come before add_subdirectory() and the module so
+ * the library and the binding's static helpers are built with them too. No `/PDBALTPATH`: the
+ * Release build (pyproject.toml cmake.build-type) links without /DEBUG, so no PDB path is embedded.
+ */
+export const MSVC_REPRODUCIBLE = [
+  '# MSVC stamps the link time into the .pyd; /Brepro writes a content hash instead, so a rebuild of',
+  '# one commit is byte-identical (a re-run of a release then matches what PyPI already has).',
+  'if(MSVC)',
+  '  add_compile_options(/Brepro)',
+  '  add_link_options(/Brepro)',
+  'endif()',
+] as const;
+
 function cmakeLists(p: BindingPlan): string {
   const nb = p.binding === 'nanobind';
   const libDir = `\${CMAKE_CURRENT_SOURCE_DIR}/${p.libraryRelative}`;
@@ -99,6 +116,8 @@ function cmakeLists(p: BindingPlan): string {
     `if(NOT EXISTS "${libDir}/CMakeLists.txt")`,
     `  message(FATAL_ERROR "${p.libraryRoot} not found next to ${p.directory}: ${p.name} builds only from a checkout of the workspace.")`,
     'endif()',
+    '',
+    ...MSVC_REPRODUCIBLE,
     '',
     `# The C++ library ${p.library}. This literal relative path is also how the Nx plugin infers`,
     `# that ${p.name} depends on ${p.library}.`,

@@ -3,14 +3,17 @@
  * `release-readiness.yml` for every wheel project of the workspace (every directory whose pyproject.toml has a
  * `[tool.cibuildwheel]` table, named as the plugin names it: `[tool.nx-wheels].project-name`, else
  * the directory's name). The text comes from ./workflows.ts; this module only reads the
- * workspace: the projects, the plugin options in nx.json (target names, wheelDir) and
- * `release.releaseTag.pattern`. Bad input throws one {@link CiGeneratorError} line and writes nothing.
+ * workspace: the projects, the plugin options in nx.json (target names, wheelDir),
+ * `release.releaseTag.pattern` / `release.projectsRelationship`, and the repository's default
+ * branch ({@link resolveDefaultBranch}: git, nx.json or the option; asked of git through
+ * runners/git-sync). Bad input throws one {@link CiGeneratorError} line and writes nothing.
  */
 import { readNxJson, visitNotIgnoredFiles, type Tree } from '@nx/devkit';
 import { posix } from 'node:path';
 import picomatch from 'picomatch';
 import { PLUGIN_PACKAGE, resolvePluginOptions, WHEEL_PROJECT_TAG } from '../../core/inference';
 import { DEFAULT_RELEASE_PLATFORMS, parseToml, readPyProjectText } from '../../core/pyproject';
+import { gitDefaultBranchHints } from '../../runners/git-sync';
 import type { CiGeneratorSchema } from './schema';
 import { type CiPlan, type CiProject, renderCiWorkflow, renderReleaseReadinessWorkflow, renderReleaseWorkflow } from './workflows';
 
@@ -70,27 +73,77 @@ export function findWheelProjects(tree: Tree): CiProject[] {
   return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-/** Everything the workflows depend on, from the tree; throws {@link CiGeneratorError}. */
-export function planCi(tree: Tree): CiPlan {
+/** A branch name the workflows can carry as it is (in YAML and in git refs). */
+const BRANCH_NAME = /^(?!-)(?!.*\.\.)(?!.*\/\/)[A-Za-z0-9._/-]+(?<![./])$/;
+
+/**
+ * The repository's default branch, which ci.yml runs on for pushes and compares pull requests with
+ * (never a literal): the `defaultBranch` option when given; else the branch origin's HEAD points at
+ * (`git symbolic-ref refs/remotes/origin/HEAD`: the remote's default, which a clone records); else
+ * nx.json `defaultBase` (or `affected.defaultBase`: the base `nx affected` compares with); else
+ * `git config init.defaultBranch`.
+ * @throws CiGeneratorError when none of them names a branch, or the name is not a plain branch name
+ */
+export function resolveDefaultBranch(tree: Tree, option?: string): string {
+  const check = (name: string, from: string) => (BRANCH_NAME.test(name) ? name : fail(`${from} is "${name}", which is not a branch name the workflows can use (letters, digits, ".", "_", "-", "/"); pass --defaultBranch=<branch>.`));
+  if (option !== undefined) return check(option, '--defaultBranch');
+  const git = gitDefaultBranchHints(tree.root);
+  if (git.originHead) return check(git.originHead, 'refs/remotes/origin/HEAD');
+  const nxJson = (readNxJson(tree) ?? {}) as { defaultBase?: string; affected?: { defaultBase?: string } };
+  const base = nxJson.defaultBase ?? nxJson.affected?.defaultBase;
+  if (typeof base === 'string' && base) return check(base, `nx.json ${nxJson.defaultBase ? 'defaultBase' : 'affected.defaultBase'}`);
+  if (git.initDefaultBranch) return check(git.initDefaultBranch, 'git config init.defaultBranch');
+  return fail('cannot tell the repository\'s default branch (no refs/remotes/origin/HEAD, no defaultBase in nx.json, no git config init.defaultBranch); pass --defaultBranch=<branch>, or run git remote set-head origin --auto.');
+}
+
+/**
+ * The release tag pattern nx.json gives (`release.releaseTag.pattern`; Nx's defaults when absent:
+ * `v{version}` for a fixed group, `{projectName}@{version}` for independent projects) as the text
+ * before the version, with `{projectName}` left in for the workflows to fill in per project.
+ * @throws CiGeneratorError for a pattern with text after `{version}`, another placeholder or
+ *   characters outside `A-Za-z0-9._/@-`; and for independent releases of several projects whose
+ *   pattern does not tell their tags apart (no `{projectName}`)
+ */
+export function releaseTagPrefix(tree: Tree, releasedCount: number): string {
+  const release = readNxJson(tree)?.release;
+  const independent = release?.projectsRelationship === 'independent';
+  const pattern = release?.releaseTag?.pattern ?? (independent ? '{projectName}@{version}' : 'v{version}');
+  const m = /^((?:[A-Za-z0-9._/@-]|\{projectName\}|\{releaseGroupName\})*)\{version\}$/.exec(pattern);
+  if (!m) {
+    fail(`nx.json release.releaseTag.pattern is "${pattern}"; the release workflow reads tags <text>{version}, where the text may hold {projectName} (e.g. "v{version}" for one tag releasing every wheel project, "{projectName}-v{version}" for one tag per project), so use such a pattern.`);
+  }
+  // Top-level release config: Nx names its one group __default__.
+  const prefix = m![1].split('{releaseGroupName}').join('__default__');
+  if (independent && !prefix.includes('{projectName}') && releasedCount > 1) {
+    fail(`nx.json release.projectsRelationship is "independent" but release.releaseTag.pattern "${pattern}" has no {projectName}, so ${releasedCount} projects would share one tag per version; use "{projectName}-v{version}".`);
+  }
+  return prefix;
+}
+
+/** Everything the workflows depend on, from the tree and the options; throws {@link CiGeneratorError}. */
+export function planCi(tree: Tree, options: CiGeneratorSchema = {}): CiPlan {
   const nxJson = readNxJson(tree) ?? {};
   const entry = (nxJson.plugins ?? []).find((x) => (typeof x === 'string' ? x : x.plugin) === PLUGIN_PACKAGE);
-  const options = oneLine(() => resolvePluginOptions(entry && typeof entry !== 'string' ? entry.options : undefined));
-  const pattern = nxJson.release?.releaseTag?.pattern ?? 'v{version}';
-  const m = /^([A-Za-z0-9._/-]*)\{version\}$/.exec(pattern);
-  if (!m) {
-    fail(`nx.json release.releaseTag.pattern is "${pattern}"; the release workflow releases every wheel project with one tag <prefix>{version} (e.g. "v{version}"), so use such a pattern.`);
-  }
+  const plugin = oneLine(() => resolvePluginOptions(entry && typeof entry !== 'string' ? entry.options : undefined));
   const projects = findWheelProjects(tree);
   if (projects.length === 0) {
     fail('no wheel project in this workspace (no pyproject.toml with a [tool.cibuildwheel] table); add one with nx g @quiver/nx-wheels:binding, then run this generator.');
   }
-  const n = options.targetNames;
+  for (const q of projects) {
+    // Names go into tag filters, bash words and workflow expressions as they are.
+    if (!/^[A-Za-z0-9@._/-]+$/.test(q.name)) {
+      fail(`${q.root}/pyproject.toml: the project name "${q.name}" has characters the workflows cannot carry; set [tool.nx-wheels].project-name to letters, digits, ".", "_", "-", "/" and "@".`);
+    }
+  }
+  const tagPrefix = releaseTagPrefix(tree, releasedProjects(tree, projects).length);
+  const n = plugin.targetNames;
   return {
     projects,
-    targets: { buildWheels: n.buildWheels, test: n.test, validateWheels: n.validateWheels, publish: n.publish, validateRelease: n.validateRelease },
-    wheelDir: options.wheelDir,
-    tagPrefix: m![1],
+    targets: { buildWheels: n.buildWheels, test: n.test, validateWheels: n.validateWheels, publish: n.publish, validateRelease: n.validateRelease, rehearseRelease: n.rehearseRelease },
+    wheelDir: plugin.wheelDir,
+    tagPrefix,
     ciTools: tree.exists('tools/ci/npm-ci.mjs'),
+    defaultBranch: resolveDefaultBranch(tree, options.defaultBranch),
   };
 }
 
@@ -117,8 +170,8 @@ export function releasedProjects(tree: Tree, projects: CiProject[]): CiProject[]
 }
 
 /** The workflow files for the tree: path -> text. */
-export function ciWorkflows(tree: Tree): Record<string, string> {
-  const plan = planCi(tree);
+export function ciWorkflows(tree: Tree, options: CiGeneratorSchema = {}): Record<string, string> {
+  const plan = planCi(tree, options);
   const released = { ...plan, projects: releasedProjects(tree, plan.projects) };
   return {
     [WORKFLOW_FILES.ci]: renderCiWorkflow(plan),
@@ -129,7 +182,7 @@ export function ciWorkflows(tree: Tree): Record<string, string> {
 
 /** The generator: writes (or with `check`, compares) the workflows; see the module comment. */
 export default function ciGenerator(tree: Tree, options: CiGeneratorSchema = {}): void {
-  const files = ciWorkflows(tree);
+  const files = ciWorkflows(tree, options);
   const stale = Object.entries(files).filter(([f, text]) => tree.read(f, 'utf-8') !== text).map(([f]) => f);
   if (options.check) {
     const names = stale.length > 1 ? `${stale.slice(0, -1).join(', ')} and ${stale[stale.length - 1]}` : stale.join('');

@@ -22,12 +22,30 @@ describe('init generator', () => {
     expect(nx.plugins).toEqual(['@quiver/nx-wheels']);
     const release = nx.release as Record<string, any>;
     expect(release.projects).toEqual(['tag:type:python-wheels']);
-    expect(release.releaseTag).toEqual({ pattern: 'v{version}', requireSemver: false });
+    expect(release.projectsRelationship).toBe('independent');
+    expect(release.releaseTag).toEqual({ pattern: '{projectName}-v{version}', requireSemver: false });
     expect(release.version.versionActions).toBe('@quiver/nx-wheels/release/version-actions');
     expect(release.changelog.projectChangelogs.renderer).toBe('@quiver/nx-wheels/release/changelog-renderer');
     expect(VERSION_ACTIONS).not.toMatch(/workspaceRoot|\.ts$/);
     expect(CHANGELOG_RENDERER).not.toMatch(/workspaceRoot|\.ts$/);
     expect(tree.read('.gitignore', 'utf-8')).toBe('node_modules\n/dist\n\n# @quiver/nx-wheels\n**/wheelhouse/\n.nx-wheels/\n__pycache__/\n.pytest_cache/\n');
+  });
+
+  it('--projectsRelationship=fixed writes one fixed group with v{version} tags; a bad value is one line', async () => {
+    await initGenerator(tree, { skipFormat: true, projectsRelationship: 'fixed' });
+    const release = readNxJson(tree)!.release as Record<string, any>;
+    expect(release.projectsRelationship).toBe('fixed');
+    expect(release.releaseTag).toEqual({ pattern: 'v{version}', requireSemver: false });
+    expect(release.git.commitMessage).toBe('chore(release): {version}');
+    await expect(initGenerator(createTreeWithEmptyWorkspace(), { skipFormat: true, projectsRelationship: 'grouped' as any })).rejects.toThrow(/^--projectsRelationship=grouped: use "independent"/);
+  });
+
+  it('an existing tag pattern without {projectName} keeps a fixed group (it cannot tell projects apart)', async () => {
+    const nx = readNxJson(tree)!;
+    nx.release = { releaseTag: { pattern: 'release-{version}' } } as any;
+    updateNxJson(tree, nx);
+    await initGenerator(tree, { skipFormat: true });
+    expect((readNxJson(tree)!.release as any).projectsRelationship).toBe('fixed');
   });
 
   it('is idempotent: a second run changes no byte', async () => {

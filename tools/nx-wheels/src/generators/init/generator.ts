@@ -6,13 +6,18 @@
  * 2. .gitignore: adds the wheel directory (`**\/<wheelDir>/`), `.nx-wheels/` (toolchain venv, caches,
  *    reports), `__pycache__/` and `.pytest_cache/` unless an equivalent line is there.
  * 3. nx.json `release` (unless `--release=false`): fills in every key of {@link defaultReleaseConfig}
- *    that is not set yet, recursively; keys already set are never changed.
+ *    that is not set yet, recursively; keys already set are never changed. Independent releases by
+ *    default (each wheel project its own version and tag `{projectName}-v{version}`: packages that
+ *    merely share a repository never share a version by accident); `--projectsRelationship=fixed`
+ *    writes one fixed group with `v{version}` tags (one version for all). A release config whose tag
+ *    pattern is already set without `{projectName}` gets `fixed` (such a pattern cannot tell projects apart).
  *
  * Idempotent: a second run leaves every file byte for byte as the first left it.
  */
 import { formatFiles, GeneratorCallback, readNxJson, Tree, updateNxJson } from '@nx/devkit';
 import type { NxJsonConfiguration } from '@nx/devkit';
 import { PLUGIN_PACKAGE, resolvePluginOptions } from '../../core/inference';
+import { DEFAULT_FIXED_TAG_PATTERN, DEFAULT_INDEPENDENT_TAG_PATTERN } from '../../core/release-tag';
 import type { InitGeneratorSchema } from './schema';
 
 /** The tag every inferred wheel project carries; release.projects selects them by it. */
@@ -26,17 +31,20 @@ export const CHANGELOG_RENDERER = `${PLUGIN_PACKAGE}/release/changelog-renderer`
 export class InitGeneratorError extends Error {}
 
 /**
- * Nx release config for wheel projects: one fixed group of the projects tagged
- * `type:python-wheels`, versions read and written in pyproject.toml as PEP 440 by the plugin's
- * VersionActions, next version from conventional commits since the last `v{version}` tag (else the
- * version on disk), project CHANGELOG.md files rendered by the plugin's renderer (from the first
- * commit on the first release).
+ * Nx release config for wheel projects: the projects tagged `type:python-wheels`, versions read and
+ * written in pyproject.toml as PEP 440 by the plugin's VersionActions (a VCS version is the tag),
+ * next version from conventional commits since the project's last release tag (else the version on
+ * disk), project CHANGELOG.md files rendered by the plugin's renderer (from the first commit on the
+ * first release).
+ * @param relationship `independent` (default): each project its own version and `{projectName}-v{version}`
+ *   tag, one release commit listing the projects; `fixed`: one version for all, `v{version}` tags
  */
-export function defaultReleaseConfig(): NonNullable<NxJsonConfiguration['release']> {
+export function defaultReleaseConfig(relationship: 'independent' | 'fixed' = 'independent'): NonNullable<NxJsonConfiguration['release']> {
+  const fixed = relationship === 'fixed';
   return {
     projects: [`tag:${WHEEL_PROJECT_TAG}`],
-    projectsRelationship: 'fixed',
-    releaseTag: { pattern: 'v{version}', requireSemver: false },
+    projectsRelationship: relationship,
+    releaseTag: { pattern: fixed ? DEFAULT_FIXED_TAG_PATTERN : DEFAULT_INDEPENDENT_TAG_PATTERN, requireSemver: false },
     version: {
       versionActions: VERSION_ACTIONS,
       specifierSource: 'conventional-commits',
@@ -45,7 +53,7 @@ export function defaultReleaseConfig(): NonNullable<NxJsonConfiguration['release
     },
     changelog: {
       workspaceChangelog: false,
-      // The first release (no v{version} tag yet) takes its changelog from the first commit.
+      // The first release (no release tag yet) takes its changelog from the first commit.
       automaticFromRef: true,
       projectChangelogs: {
         file: '{projectRoot}/CHANGELOG.md',
@@ -53,7 +61,8 @@ export function defaultReleaseConfig(): NonNullable<NxJsonConfiguration['release
         renderer: CHANGELOG_RENDERER,
       },
     },
-    git: { commit: true, commitMessage: 'chore(release): {version}', tag: true },
+    // Independent: Nx lists each released project and its version in the commit body.
+    git: { commit: true, commitMessage: fixed ? 'chore(release): {version}' : 'chore(release): publish', tag: true },
   } as NonNullable<NxJsonConfiguration['release']>;
 }
 
@@ -125,7 +134,13 @@ export default async function initGenerator(tree: Tree, options: InitGeneratorSc
   const next: NxJsonConfiguration = { ...nxJson, plugins };
   if (options.release !== false) {
     const current = isPlainObject(nxJson.release) ? (nxJson.release as Record<string, unknown>) : {};
-    const defaults = defaultReleaseConfig() as Record<string, unknown>;
+    const rel = options.projectsRelationship;
+    if (rel !== undefined && rel !== 'independent' && rel !== 'fixed') {
+      throw new InitGeneratorError(`--projectsRelationship=${String(rel)}: use "independent" (each wheel project its own version and tag, the default) or "fixed" (one version and v{version} tag for all).`);
+    }
+    const setPattern = isPlainObject(current['releaseTag']) ? (current['releaseTag'] as Record<string, unknown>)['pattern'] : undefined;
+    const relationship = rel ?? (typeof current['projectsRelationship'] === 'string' ? (current['projectsRelationship'] as 'fixed' | 'independent') : typeof setPattern === 'string' && !setPattern.includes('{projectName}') ? 'fixed' : 'independent');
+    const defaults = defaultReleaseConfig(relationship) as Record<string, unknown>;
     // Nx refuses `projects` next to `groups`: a workspace with release groups keeps its own selection.
     if (current['groups'] !== undefined) {
       delete defaults['projects'];
