@@ -7,6 +7,7 @@ const executors = {
   validateWheels: 'executors/validate-wheels/executor',
   validateRelease: 'executors/validate-release/executor',
   publish: 'executors/publish/executor',
+  rehearseRelease: 'executors/rehearse-release/executor',
   pythonToolchain: 'executors/toolchain/executor',
 };
 for (const [name, rel] of Object.entries(executors)) {

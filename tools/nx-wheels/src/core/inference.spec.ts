@@ -151,7 +151,7 @@ describe('plugin options (nx.json)', () => {
       ...base,
       options: resolvePluginOptions({ testTargetName: 'wheel-test', pythonToolchainTargetName: 'py-tools', buildWheelsUntestedTargetName: 'wheels-raw', buildWheelsTargetName: 'wheels' }),
     });
-    expect(Object.keys(t).sort()).toEqual(['nx-release-publish', 'publish', 'py-tools', 'validate-release', 'validate-wheels', 'wheel-test', 'wheels', 'wheels-raw']);
+    expect(Object.keys(t).sort()).toEqual(['nx-release-publish', 'publish', 'py-tools', 'rehearse-release', 'validate-release', 'validate-wheels', 'wheel-test', 'wheels', 'wheels-raw']);
     expect(t['wheels'].dependsOn).toEqual(['py-tools']);
     expect(t['wheels-raw'].dependsOn).toEqual(['py-tools']);
     expect(t['wheel-test'].dependsOn).toEqual(['wheels-raw', 'py-tools']);

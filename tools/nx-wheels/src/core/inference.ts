@@ -19,6 +19,7 @@ export const DEFAULT_TARGET_NAMES = {
   publish: 'publish',
   nxReleasePublish: 'nx-release-publish',
   validateRelease: 'validate-release',
+  rehearseRelease: 'rehearse-release',
   pythonToolchain: 'python-toolchain',
 } as const;
 
@@ -44,6 +45,8 @@ export interface NxWheelsPluginOptions {
   nxReleasePublishTargetName?: string;
   /** Name of the validate-release target. Default `validate-release`. */
   validateReleaseTargetName?: string;
+  /** Name of the rehearse-release target. Default `rehearse-release`. */
+  rehearseReleaseTargetName?: string;
   /** Name of the python-toolchain target. Default `python-toolchain`. */
   pythonToolchainTargetName?: string;
   /**
@@ -393,6 +396,14 @@ export function inferTargets(i: InferenceInput): Record<string, TargetConfigurat
       cache: false,
       options: {},
       metadata: { description: 'Check that [project].version, {projectRoot}/CHANGELOG.md and the release tag agree (branch mode, or tag mode with --tag / on a tag push).' },
+    },
+    // The whole next release in a scratch clone (bump, build every release platform, validate in tag mode, publish to a
+    // throwaway index twice, install and test from it); it builds for itself, so it depends on nothing.
+    [n.rehearseRelease]: {
+      executor: `${PLUGIN_PACKAGE}:rehearse-release`,
+      cache: false,
+      options: {},
+      metadata: { description: 'Rehearse the next release before any tag: nx release in a scratch clone, build every release platform, validate in tag mode, publish to a throwaway pypiserver twice, install by exact version and test on each platform. The tree, branches and tags are untouched.', technologies: ['python'] },
     },
   };
 }

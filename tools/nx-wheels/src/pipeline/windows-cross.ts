@@ -148,3 +148,44 @@ export async function buildWindowsCross(
   }
   return result;
 }
+
+/**
+ * Test an already-built Windows wheel (e.g. one downloaded from an index by rehearse-release) as the
+ * cross route tests what it builds: a fresh virtualenv of the pinned Windows CPython under wine,
+ * the wheel and test-requires installed, then the project's test-command with `{project}` /
+ * `{package}` as wine paths of `ws` / its project root.
+ * @throws QuiverError `CROSS_UNSUPPORTED`, `NO_PYTHON_FOR_IDENTIFIER`, `WINE_MISSING`, `TEST_INSTALL_FAILED`, `TESTS_FAILED`
+ */
+export async function testWindowsWheelFromIndex(
+  a: { ws: string; projectRoot: string; id: BuildIdentifier; wheel: string; config: Record<string, unknown>; env: Record<string, string | undefined>; toolchainPython: string; preferred: Interpreter },
+  sink: LineSink,
+): Promise<void> {
+  const [{ target, pin }] = planCross([a.id]);
+  const cache = userCacheDir(a.env);
+  mkdirSync(join(cache, 'tmp'), { recursive: true });
+  const python = await findCPython(a.id.pythonVersion, a.preferred);
+  if (!python) throw new QuiverError('NO_PYTHON_FOR_IDENTIFIER', `testing ${a.id.id}: no host CPython ${a.id.pythonVersion} to download its Windows test dependencies with (pyenv install ${a.id.pythonVersion}).`);
+  const cmd = testCommand(a.config, 'windows', a.id.id, a.env);
+  if (!cmd) return;
+  const cpython = await ensureWindowsCPython(pin, cache, a.toolchainPython, sink);
+  const buildEnv = await ensureBuildEnv(a.ws, python, sink);
+  const wine = await ensureWine(join(cache, 'wineprefix'), sink);
+  const constraints = await cibuildwheelConstraints(a.toolchainPython, a.id.pythonVersion);
+  await testWheelUnderWine(
+    {
+      target,
+      wine,
+      cpythonDir: cpython,
+      wheel: a.wheel,
+      testCommand: substitutePlaceholders(cmd, { project: wineDrivePath(a.ws), package: wineDrivePath(join(a.ws, a.projectRoot)), wheel: wineDrivePath(a.wheel) }),
+      testRequires: testRequires(a.config, 'windows', a.id.id, a.env),
+      testExtras: testExtras(a.config, 'windows', a.id.id, a.env),
+      hostPython: buildEnv.bin('python'),
+      constraints: constraints.file,
+      virtualenvVersion: constraints.virtualenv,
+      cacheDir: cache,
+      env: a.env,
+    },
+    sink,
+  );
+}

@@ -1,0 +1,326 @@
+/**
+ * rehearse-release: the whole next release of one wheel project on this machine, before any tag,
+ * without touching the user's tree, index, branches or tags:
+ *
+ *   prepare          a scratch clone of HEAD under .nx-wheels/rehearsal/ (no remote: nothing can be
+ *                    pushed back), `nx release <version> --skip-publish` there (our VersionActions,
+ *                    the changelog section, a commit and a tag that exist in the clone only);
+ *   build            every release platform with the engine that ships it (Linux: cibuildwheel's
+ *                    container where one starts, else the native engine at the declared policy;
+ *                    Windows: cibuildwheel on a Windows host, the cross route elsewhere), each
+ *                    wheel's test-command included;
+ *   validate-release tag mode; validate-wheels for the rehearsed platforms with the tag;
+ *   publish          the real publish pipeline to a throwaway pypiserver on 127.0.0.1 (generated
+ *                    password), then again, expecting every file skipped;
+ *   install + test   per platform: the release downloaded from that index by name and exact version
+ *                    (its bytes must be the built ones), installed into a fresh environment (Linux:
+ *                    the host CPython; Windows: the pinned Windows CPython under wine) and the
+ *                    project's test-command run against it.
+ *
+ * The server is stopped by its PID in every exit path (runners/package-index) and the clone is
+ * removed unless `keep`.
+ */
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, appendFileSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { BUILD_REPORT_FILE, BuildReport } from '../core/build-report';
+import { substitutePlaceholders, testCommand, testExtras, testRequires } from '../core/cibw-options';
+import { isQuiverError, QuiverError } from '../core/errors';
+import { BuildIdentifier, parseIdentifier, Platform } from '../core/identifiers';
+import { compareVersions, isValidVersion, normalizeVersion } from '../core/pep440';
+import { DEFAULT_RELEASE_PLATFORMS } from '../core/pyproject';
+import { formatRehearsalTable, rehearsalMarkdown, rehearsalPlatforms, RehearsalReport, RehearsalStep, RehearsalStepName, rehearsalVerdict } from '../core/rehearsal';
+import { latestReleaseTag } from '../core/release-check';
+import { capture, LineSink, consoleSink, stream } from '../runners/process';
+import { findCPython } from '../runners/python';
+import { startThrowawayIndex, ThrowawayIndex } from '../runners/package-index';
+import { stateDir } from '../runners/toolchain';
+import { testWheel } from '../runners/wheel-test';
+import { buildWheels } from './build-wheels';
+import { sha256File } from './files';
+import { loadPythonProject } from './project';
+import { publish } from './publish';
+import { loadToolchain } from './toolchain';
+import { validateRelease } from './validate-release';
+import { validateWheels } from './validate-wheels';
+import { testWindowsWheelFromIndex } from './windows-cross';
+
+/** Inputs of {@link rehearseRelease}; mirrors the executor's schema.json. */
+export interface RehearseReleaseOptions {
+  workspaceRoot: string;
+  projectRoot: string;
+  projectName: string;
+  /** What `nx release` is given: a PEP 440 or SemVer version, or major|minor|patch|prerelease...; default: none (conventional commits decide, as `nx release` would). */
+  version?: string;
+  /** `--preid` for prerelease specifiers. */
+  preid?: string;
+  /** Comma-separated subset of the release platforms; default all (`release`). */
+  platforms?: string;
+  /** Keep the scratch workspace (its path is printed and in the report). */
+  keep?: boolean;
+  /** Report file, workspace-relative or absolute; default `dist/rehearsal/<projectRoot>/rehearsal-report.json`. */
+  reportFile?: string;
+  python?: string;
+  env?: Record<string, string | undefined>;
+  /** Every project of the workspace (name -> root), as build-wheels takes it. */
+  projects?: Record<string, { root: string }>;
+}
+
+const git = async (cwd: string, args: string[]) => {
+  const r = await capture('git', args, { cwd });
+  if (r.exitCode !== 0) throw new QuiverError('REHEARSAL_GIT', `git ${args.join(' ')} failed in ${cwd}: ${r.stderr.trim().split('\n').pop() ?? ''}`);
+  return r.stdout.trim();
+};
+
+/** The release tag pattern of nx.json (`release.releaseTag.pattern`, default `v{version}`), with `{projectName}` filled in. */
+function tagPrefix(workspaceRoot: string, projectName: string): string {
+  let pattern = 'v{version}';
+  try {
+    const nxJson = JSON.parse(readFileSync(join(workspaceRoot, 'nx.json'), 'utf8')) as { release?: { releaseTag?: { pattern?: string } } };
+    pattern = nxJson.release?.releaseTag?.pattern ?? pattern;
+  } catch {
+    /* no nx.json: the default */
+  }
+  const filled = pattern.replace(/\{projectName\}/g, projectName);
+  const m = /^([^{}]*)\{version\}$/.exec(filled);
+  if (!m) throw new QuiverError('REHEARSAL_TAG_PATTERN', `nx.json release.releaseTag.pattern "${pattern}" is not <prefix>{version}; rehearse-release needs the tag to end in the version.`);
+  return m[1];
+}
+
+/** A specifier that is a version (not major|minor|patch|...): it must be newer than the latest release. */
+function checkNewer(version: string | undefined, tags: string[], prefix: string): void {
+  if (!version || /^(pre)?(major|minor|patch)$|^prerelease$/.test(version)) return;
+  const v = version.replace(/^v/, '');
+  if (!isValidVersion(v)) throw new QuiverError('BAD_OPTION_VERSION', `option version: "${version}" is neither a PEP 440 / SemVer version nor major, minor, patch, premajor, preminor, prepatch or prerelease.`);
+  const latest = latestReleaseTag(tags, prefix);
+  const normalized = normalizeVersion(v) ?? v;
+  if (latest && compareVersions(normalized, latest.version) <= 0) {
+    throw new QuiverError('REHEARSAL_VERSION_NOT_NEWER', `option version: ${normalized} is not newer than the latest release ${latest.tag}; pass a newer version or major|minor|patch.`);
+  }
+}
+
+/** Link the workspace's node_modules and its installed tool venvs into the scratch clone (nothing reinstalled). */
+function linkWorkspaceState(ws: string, scratch: string): void {
+  if (existsSync(join(ws, 'node_modules'))) symlinkSync(join(ws, 'node_modules'), join(scratch, 'node_modules'), 'dir');
+  const state = stateDir(ws);
+  mkdirSync(stateDir(scratch), { recursive: true });
+  for (const entry of existsSync(state) ? readdirSync(state) : []) {
+    if (['rehearsal', 'staging', 'tmp', 'cache'].includes(entry) || entry.startsWith('tmp-') || entry.endsWith('.lock')) continue;
+    symlinkSync(join(state, entry), join(stateDir(scratch), entry));
+  }
+}
+
+/**
+ * Rehearse the next release of one project. Prints the steps as they run, then one table and one
+ * verdict line; writes the JSON report (and `$GITHUB_STEP_SUMMARY`).
+ * @returns the report (`ok` false when a step failed)
+ * @throws QuiverError for bad input found before anything ran (`BAD_OPTION_*`, `REHEARSAL_*`)
+ */
+export async function rehearseRelease(o: RehearseReleaseOptions, sink: LineSink = consoleSink): Promise<RehearsalReport> {
+  const ws = o.workspaceRoot;
+  const env = o.env ?? process.env;
+  const started = Date.now();
+  const project = loadPythonProject(ws, o.projectRoot);
+  const releasePlatforms = project.nxWheels.releasePlatforms ?? [...DEFAULT_RELEASE_PLATFORMS];
+  let chosen: { platforms: Platform[]; partial: boolean };
+  try {
+    chosen = rehearsalPlatforms(o.platforms, releasePlatforms);
+  } catch (e) {
+    throw new QuiverError('BAD_OPTION_PLATFORMS', (e as Error).message);
+  }
+  const prefix = tagPrefix(ws, o.projectName);
+  checkNewer(o.version, (await git(ws, ['tag', '--list'])).split('\n').filter(Boolean), prefix);
+  // What cannot be rehearsed here is said before anything runs.
+  if (chosen.platforms.includes('windows') && process.platform !== 'win32') {
+    const wine = await capture('sh', ['-c', 'command -v wine'], {});
+    if (wine.exitCode !== 0) {
+      throw new QuiverError('REHEARSAL_PLATFORM_UNAVAILABLE', `platform windows cannot be rehearsed on this ${process.platform} host: wine is missing (install it: apt-get install -y wine wine64); or pass --platforms=${chosen.platforms.filter((p) => p !== 'windows').join(',') || 'linux'} to rehearse the rest (reported as partial).`);
+    }
+  }
+  const head = await git(ws, ['rev-parse', 'HEAD']);
+  const dirty = await git(ws, ['status', '--porcelain', '--untracked-files=no']);
+  if (dirty) sink.out(`rehearse-release: the working tree has uncommitted changes; rehearsing HEAD ${head.slice(0, 12)} as committed (the changes are not part of it).`);
+
+  const report: RehearsalReport = {
+    reportVersion: 1,
+    project: o.projectName,
+    distribution: project.normalizedName,
+    version: null,
+    tag: null,
+    commit: head,
+    releasePlatforms,
+    platforms: chosen.platforms,
+    partial: chosen.partial,
+    ok: false,
+    steps: [],
+    wheels: [],
+    scratch: null,
+    startedAt: new Date(started).toISOString(),
+    seconds: 0,
+    error: null,
+  };
+  const scratchRoot = join(stateDir(ws), 'rehearsal');
+  const scratch = join(scratchRoot, `${o.projectName}-${process.pid}-${Date.now()}`);
+  let index: ThrowawayIndex | null = null;
+  const onSignal = () => {
+    void index?.stop();
+    if (!o.keep) rmSync(scratch, { recursive: true, force: true });
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  /** Run one step: print its header, time it, record the verdict; a failure ends the rehearsal. */
+  const step = async (name: RehearsalStepName, platform: Platform | null, fn: () => Promise<string>): Promise<void> => {
+    sink.out('');
+    sink.out(`=== rehearse-release: ${name}${platform ? ` (${platform})` : ''} ===`);
+    const t0 = Date.now();
+    try {
+      const detail = await fn();
+      report.steps.push({ step: name, platform, verdict: 'passed', seconds: (Date.now() - t0) / 1000, detail });
+    } catch (e) {
+      const detail = isQuiverError(e) ? `${e.code}: ${e.message}` : (e as Error).message;
+      report.steps.push({ step: name, platform, verdict: 'failed', seconds: (Date.now() - t0) / 1000, detail });
+      throw e;
+    }
+  };
+
+  const releaseDir = join(scratch, 'dist', 'rehearsal', 'release');
+  try {
+    await step('prepare', null, async () => {
+      mkdirSync(scratchRoot, { recursive: true });
+      await git(scratchRoot, ['clone', '--quiet', '--no-hardlinks', ws, scratch]);
+      await git(scratch, ['checkout', '--quiet', '--detach', head]);
+      // No remote: nothing the rehearsal does (an nx release configured to push) can reach the user's repository.
+      await git(scratch, ['remote', 'remove', 'origin']);
+      for (const [k, v] of [['user.name', 'nx-wheels rehearsal'], ['user.email', 'rehearsal@nx-wheels.invalid'], ['commit.gpgsign', 'false'], ['tag.gpgsign', 'false']]) await git(scratch, ['config', k, v]);
+      linkWorkspaceState(ws, scratch);
+      const before = new Set((await git(scratch, ['tag', '--list'])).split('\n').filter(Boolean));
+      const args = ['release', ...(o.version ? [o.version] : []), ...(o.preid ? [`--preid=${o.preid}`] : []), `--projects=${o.projectName}`, '--skip-publish', '--yes'];
+      const nxBin = join(scratch, 'node_modules', '.bin', 'nx');
+      const r = await stream(nxBin, args, '[nx release] ', { cwd: scratch, env: { ...env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', CI: 'true' } }, sink);
+      if (r.exitCode !== 0) throw new QuiverError('REHEARSAL_RELEASE_FAILED', `nx release ${args.slice(1).join(' ')} failed in the scratch workspace (exit ${r.exitCode}); see the [nx release] lines above.`);
+      const newTags = (await git(scratch, ['tag', '--list'])).split('\n').filter((t) => t && !before.has(t) && t.startsWith(prefix));
+      const released = loadPythonProject(scratch, o.projectRoot);
+      report.version = released.normalizedVersion;
+      report.tag = `${prefix}${released.normalizedVersion}`;
+      if (!newTags.includes(report.tag)) {
+        throw new QuiverError('REHEARSAL_NOTHING_TO_RELEASE', `nx release made no tag ${report.tag} (no change since the last release that conventional commits would release); pass --version=patch (or a version) to rehearse one anyway.`);
+      }
+      return `${report.tag} in a scratch clone of ${head.slice(0, 12)} (pyproject.toml ${released.version}, changelog section, commit and tag there only)`;
+    });
+
+    const builds: BuildReport[] = [];
+    for (const platform of chosen.platforms) {
+      await step('build', platform, async () => {
+        const outputDir = join(scratch, 'dist', 'rehearsal', platform);
+        const onLinux = process.platform === 'linux';
+        const b = await buildWheels(
+          { workspaceRoot: scratch, projectRoot: o.projectRoot, projectName: o.projectName, ...(platform === 'windows' && onLinux ? { platforms: 'windows' } : { platform }), outputDir, python: o.python, env, projects: o.projects },
+          sink,
+        );
+        builds.push(b);
+        return b.wheels.map((w) => `${w.file} (${w.engine}${w.toolchain ? `, ${w.toolchain}` : ''}; tests ${w.tests})`).join('; ');
+      });
+    }
+    mkdirSync(releaseDir, { recursive: true });
+    for (const b of builds) {
+      for (const w of b.wheels) {
+        cpSync(join(scratch, 'dist', 'rehearsal', w.platform, w.file), join(releaseDir, w.file));
+        report.wheels.push({ file: w.file, platform: w.platform, engine: w.engine, sha256: w.sha256 });
+      }
+    }
+
+    await step('validate-release', null, async () => {
+      const v = await validateRelease({ workspaceRoot: scratch, projectRoot: o.projectRoot, projectName: o.projectName, mode: 'tag', tag: report.tag!, tagPrefix: prefix, env: { ...env, GITHUB_STEP_SUMMARY: undefined } });
+      if (!v.result.ok) throw new QuiverError('RELEASE_CHECK_FAILED', `validate-release in tag mode failed for ${report.tag}: ${v.result.failures.map((f) => f.message).join('; ')}`);
+      return `tag ${report.tag} == pyproject.toml == changelog section`;
+    });
+    const platformsOption = chosen.platforms.join(',');
+    await step('validate-wheels', null, async () => {
+      const v = await validateWheels({ workspaceRoot: scratch, projectRoot: o.projectRoot, projectName: o.projectName, wheelDir: releaseDir, platforms: platformsOption, tag: report.tag!, python: o.python, env: { ...env, GITHUB_STEP_SUMMARY: undefined } }, sink);
+      if (!v.ok) throw new QuiverError('VALIDATION_FAILED', `validate-wheels --platforms=${platformsOption} --tag=${report.tag} failed; see the findings above.`);
+      return `${report.wheels.length} wheel(s) for ${platformsOption}, tag ${report.tag}`;
+    });
+
+    const toolchain = await loadToolchain(scratch, o.python);
+    index = await startThrowawayIndex(ws, toolchain.host, sink);
+    sink.out(`rehearse-release: throwaway index ${index.url} (pypiserver, pid ${index.pid})`);
+    const publishEnv = { ...env, PYPI_API_TOKEN: undefined, TWINE_USERNAME: index.username, TWINE_PASSWORD: index.password, GITHUB_STEP_SUMMARY: undefined, GITHUB_ACTIONS: undefined, NX_DRY_RUN: undefined };
+    for (const [name, want] of [['publish', 'uploaded'], ['publish again', 'skipped']] as const) {
+      await step(name, null, async () => {
+        const p = await publish({ workspaceRoot: scratch, projectRoot: o.projectRoot, projectName: o.projectName, wheelDir: releaseDir, repositoryUrl: index!.url, platforms: platformsOption, tag: report.tag!, python: o.python, env: publishEnv, reportFile: join(scratch, 'dist', 'rehearsal', `${name.replace(' ', '-')}-report.json`) }, sink);
+        const off = p.files.filter((f) => f.status !== want);
+        if (!p.ok || off.length) throw new QuiverError('REHEARSAL_PUBLISH_UNEXPECTED', `${name}: expected every file ${want}, got ${p.files.map((f) => `${f.file} ${f.status}`).join(', ')}`);
+        return `${p.files.length} file(s) ${want} (${index!.url})`;
+      });
+    }
+
+    const config = loadPythonProject(scratch, o.projectRoot).cibuildwheel ?? {};
+    for (const platform of chosen.platforms) {
+      await step('install + test', platform, async () => {
+        const wheels = report.wheels.filter((w) => w.platform === platform);
+        const done: string[] = [];
+        for (const w of wheels) {
+          const id = identifierOf(builds, w.file);
+          const dl = join(scratch, 'dist', 'rehearsal', 'from-index', platform);
+          rmSync(dl, { recursive: true, force: true });
+          mkdirSync(dl, { recursive: true });
+          const spec = `${report.distribution}==${report.version}`;
+          const python = platform === 'linux' ? await findCPython(id.pythonVersion, toolchain.host) : null;
+          if (platform === 'linux' && !python) throw new QuiverError('NO_PYTHON_FOR_IDENTIFIER', `install + test of ${id.id}: no CPython ${id.pythonVersion} on this host (pyenv install ${id.pythonVersion}).`);
+          // Download by name and exact version from the throwaway index only, for the identifier's platform and Python.
+          const target = platform === 'linux' ? [] : ['--platform', id.platformPart, '--python-version', id.pythonVersion, '--implementation', 'cp', '--abi', `cp${id.pythonVersion.replace('.', '')}`];
+          const pip = await stream(platform === 'linux' ? python!.executable : toolchain.bin('python'), ['-m', 'pip', 'download', '--no-deps', '--only-binary=:all:', '--no-cache-dir', '--index-url', index!.simpleUrl, ...target, '-d', dl, spec], `[pip download ${id.id}] `, { env: { ...env, PIP_FIND_LINKS: undefined, PIP_CONFIG_FILE: '/dev/null' } }, sink);
+          const got = existsSync(dl) ? readdirSync(dl).filter((f) => f.endsWith('.whl')) : [];
+          if (pip.exitCode !== 0 || got.length !== 1) throw new QuiverError('REHEARSAL_INSTALL_FAILED', `pip download ${spec} for ${id.id} from ${index!.simpleUrl} failed (exit ${pip.exitCode}, ${got.length} wheel(s)); see the [pip download] lines above.`);
+          const file = join(dl, got[0]);
+          if (got[0] !== w.file || (await sha256File(file)) !== w.sha256) throw new QuiverError('REHEARSAL_INDEX_BYTES', `the index served ${got[0]} for ${spec}, not the built ${w.file} with sha256 ${w.sha256}.`);
+          const cmd = testCommand(config, platform, id.id, env);
+          if (!cmd) {
+            done.push(`${w.file} installed (no test-command)`);
+            continue;
+          }
+          if (platform === 'linux') {
+            await testWheel({ identifier: id.id, wheel: file, python: python!.executable, testCommand: substitutePlaceholders(cmd, { project: scratch, package: join(scratch, o.projectRoot), wheel: file }), testRequires: testRequires(config, platform, id.id, env), testExtras: testExtras(config, platform, id.id, env), env }, sink);
+          } else {
+            await testWindowsWheelFromIndex({ ws: scratch, projectRoot: o.projectRoot, id, wheel: file, config, env, toolchainPython: toolchain.bin('python'), preferred: toolchain.host }, sink);
+          }
+          done.push(`${spec} (${w.file}) from the index: tests passed`);
+        }
+        return done.join('; ');
+      });
+    }
+    report.ok = true;
+  } catch (e) {
+    report.error = isQuiverError(e) ? `${e.code}: ${e.message}` : (e as Error).message;
+    if (!isQuiverError(e)) sink.err(`rehearse-release: unexpected error: ${(e as Error).stack ?? e}`);
+  } finally {
+    if (index) {
+      await index.stop();
+      sink.out(`rehearse-release: throwaway index stopped (pid ${index.pid})`);
+    }
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+    if (o.keep) report.scratch = scratch;
+    else rmSync(scratch, { recursive: true, force: true });
+  }
+  report.seconds = (Date.now() - started) / 1000;
+  const reportFile = o.reportFile ? (isAbsolute(o.reportFile) ? o.reportFile : resolve(ws, o.reportFile)) : join(ws, 'dist', 'rehearsal', o.projectRoot, 'rehearsal-report.json');
+  mkdirSync(dirname(reportFile), { recursive: true });
+  writeFileSync(reportFile, JSON.stringify(report, null, 2) + '\n');
+  if (env['GITHUB_STEP_SUMMARY']) appendFileSync(env['GITHUB_STEP_SUMMARY'], rehearsalMarkdown(report) + '\n');
+  sink.out('');
+  sink.out(formatRehearsalTable(report.steps));
+  sink.out(`report: ${relative(ws, reportFile) || reportFile}${report.scratch ? `; scratch workspace kept: ${relative(ws, report.scratch)}` : ''}`);
+  sink.out(rehearsalVerdict(report));
+  return report;
+}
+
+/** The build identifier of a released wheel (from the build reports). */
+function identifierOf(builds: BuildReport[], file: string): BuildIdentifier {
+  for (const b of builds) {
+    const w = b.wheels.find((x) => x.file === file);
+    const id = w && parseIdentifier(w.identifier);
+    if (id) return id;
+  }
+  throw new QuiverError('REHEARSAL_INTERNAL', `no build identifier recorded for ${basename(file)} in ${BUILD_REPORT_FILE}`);
+}
