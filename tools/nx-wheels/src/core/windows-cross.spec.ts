@@ -5,21 +5,21 @@
  * disallowedImports; the pin file shipped with the plugin parses; bad pins name the field.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { ensureZig } from '../runners/zig';
+import { ensureWorkspaceToolchain } from '../../test/helpers/toolchain';
+import { WORKSPACE } from '../../test/helpers/workspace';
 import { readPeImports } from './pe';
 import { parseIdentifier } from './identifiers';
 import { classifyDll, cmakeToolchainFile, crossTargetFor, disallowedImports, parseWindowsPins, pinFor, wineDrivePath } from './windows-cross';
 
 const PINS = resolve(__dirname, '..', '..', 'toolchain', 'windows-cpython.json');
-/** The pinned zig of the workspace (installed by the zig route's first build, or by npm-ci's toolchain). */
-const ZIG_VENV = resolve(__dirname, '..', '..', '..', '..', '.nx-wheels', 'zig');
-
-function zigPath(): string {
-  const py = join(ZIG_VENV, 'bin', 'python');
-  if (!existsSync(py)) throw new Error(`${py} is missing: run one zig build first (nx run python:build-wheels --platforms=windows)`);
-  return execFileSync(py, ['-c', 'import ziglang, os; print(os.path.join(os.path.dirname(ziglang.__file__), "zig"))'], { encoding: 'utf8' }).trim();
+/** The pinned zig of the workspace (.nx-wheels/zig, installed here when missing, as a build would). */
+async function zigPath(): Promise<string> {
+  const tc = await ensureWorkspaceToolchain();
+  return (await ensureZig(WORKSPACE, tc.host, { out: () => undefined, err: () => undefined })).zig;
 }
 
 describe('PE imports of real zig-linked modules', () => {
@@ -34,10 +34,10 @@ describe('PE imports of real zig-linked modules', () => {
     return readFileSync(out);
   };
 
-  beforeAll(() => {
-    zig = zigPath();
+  beforeAll(async () => {
+    zig = await zigPath();
     dir = mkdtempSync(join(tmpdir(), 'quiver-pe-'));
-  });
+  }, 600_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('reads python313.dll and KERNEL32.dll; the rule accepts them', () => {

@@ -5,12 +5,14 @@
  * importing only python313.dll and KERNEL32.dll passes. The wheels are real zips.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crossTargetFor } from '../../src/core/windows-cross';
 import { parseIdentifier } from '../../src/core/identifiers';
 import { checkWheelImports } from '../../src/runners/windows-cross';
+import { ensureZig } from '../../src/runners/zig';
+import { ensureWorkspaceToolchain } from '../helpers/toolchain';
 import { WORKSPACE } from '../helpers/workspace';
 
 describe('cross route: DLL imports of the built module', () => {
@@ -31,12 +33,12 @@ describe('cross route: DLL imports of the built module', () => {
     return whl;
   };
 
-  beforeAll(() => {
-    const py = join(WORKSPACE, '.nx-wheels', 'zig', 'bin', 'python');
-    if (!existsSync(py)) throw new Error(`${py} is missing: run one zig build first (nx run python:build-wheels --platforms=windows)`);
-    zig = execFileSync(py, ['-c', 'import ziglang, os; print(os.path.join(os.path.dirname(ziglang.__file__), "zig"))'], { encoding: 'utf8' }).trim();
+  beforeAll(async () => {
+    // the workspace's pinned zig (.nx-wheels/zig), installed when missing as a build would
+    const tc = await ensureWorkspaceToolchain();
+    zig = (await ensureZig(WORKSPACE, tc.host, { out: () => undefined, err: () => undefined })).zig;
     dir = mkdtempSync(join(tmpdir(), 'quiver-dll-rule-'));
-  });
+  }, 600_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('libstdc++-6.dll fails in one line naming the module, the DLL and the fix', async () => {
