@@ -14,6 +14,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findCPython } from '../../src/runners/python';
+import { ensureDebianPackages } from '../helpers/podman';
 import { ensureWorkspaceToolchain } from '../helpers/toolchain';
 import { copyWorkspace, nx, WORKSPACE } from '../helpers/workspace';
 
@@ -28,6 +29,8 @@ describe('build-wheels --platforms=windows on Linux (zig cross-compile, tests un
   beforeAll(async () => {
     await ensureWorkspaceToolchain();
     if (!(await findCPython('3.13'))) throw new Error('CPython 3.13 is needed to run the build back-end (pyenv install 3.13)');
+    // wine (and mvn, which fetches the pinned Windows CPython) from Debian's packages when missing, as on our machines and in .ci/run.
+    ensureDebianPackages({ wine: 'wine', wine64: 'wine64', mvn: 'maven' });
     if (spawnSync('wine', ['--version']).status !== 0) throw new Error('wine is needed: apt-get install -y --no-install-recommends wine wine64');
     ws = copyWorkspace('quiver-wincross-');
     // the pinned ziglang venv is shared with the workspace, as the toolchain is
