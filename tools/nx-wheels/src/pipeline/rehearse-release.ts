@@ -161,12 +161,16 @@ export async function rehearseRelease(o: RehearseReleaseOptions, sink: LineSink 
   const scratchRoot = join(stateDir(ws), 'rehearsal');
   const scratch = join(scratchRoot, `${o.projectName}-${process.pid}-${Date.now()}`);
   let index: ThrowawayIndex | null = null;
-  const onSignal = () => {
-    void index?.stop();
+  // Ctrl-C or a kill: the index is killed by runners/package-index's own handler; the scratch clone is
+  // removed here; then the signal is raised again so the process ends as it would have.
+  const onSignal = (sig: NodeJS.Signals) => {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
     if (!o.keep) rmSync(scratch, { recursive: true, force: true });
+    process.kill(process.pid, sig);
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 
   /** Run one step: print its header, time it, record the verdict; a failure ends the rehearsal. */
   const step = async (name: RehearsalStepName, platform: Platform | null, fn: () => Promise<string>): Promise<void> => {
