@@ -108,26 +108,7 @@ export async function buildWindowsCross(
         sink.out(`[test ${id.id}] skipped (${cmd ? 'test-skip selects it' : 'no test-command'})`);
         tests = 'skipped';
       } else {
-        const wine = await ensureWine(join(cache, 'wineprefix'), sink);
-        const constraints = await cibuildwheelConstraints(a.toolchainPython, id.pythonVersion);
-        const command = substitutePlaceholders(cmd, { project: wineDrivePath(a.stagingDir), package: wineDrivePath(join(a.stagingDir, a.rel)), wheel: wineDrivePath(wheel) });
-        await testWheelUnderWine(
-          {
-            target,
-            wine,
-            cpythonDir: cpython,
-            wheel,
-            testCommand: command,
-            testRequires: testRequires(a.project, 'windows', id.id, a.env),
-            testExtras: testExtras(a.project, 'windows', id.id, a.env),
-            hostPython: buildEnv.bin('python'),
-            constraints: constraints.file,
-            virtualenvVersion: constraints.virtualenv,
-            cacheDir: cache,
-            env: a.env,
-          },
-          sink,
-        );
+        const wine = await runWindowsTests({ root: a.stagingDir, projectRoot: a.rel, id, target, cpython, wheel, command: cmd, config: a.project, env: a.env, toolchainPython: a.toolchainPython, hostPython: buildEnv.bin('python'), cache }, sink);
         tests = 'passed';
         testInterpreter = `${interp}, ${wine.version}`;
       }
@@ -161,31 +142,44 @@ export async function testWindowsWheelFromIndex(
   sink: LineSink,
 ): Promise<void> {
   const [{ target, pin }] = planCross([a.id]);
+  const cmd = testCommand(a.config, 'windows', a.id.id, a.env);
+  if (!cmd) return;
   const cache = userCacheDir(a.env);
   mkdirSync(join(cache, 'tmp'), { recursive: true });
   const python = await findCPython(a.id.pythonVersion, a.preferred);
   if (!python) throw new QuiverError('NO_PYTHON_FOR_IDENTIFIER', `testing ${a.id.id}: no host CPython ${a.id.pythonVersion} to download its Windows test dependencies with (pyenv install ${a.id.pythonVersion}).`);
-  const cmd = testCommand(a.config, 'windows', a.id.id, a.env);
-  if (!cmd) return;
   const cpython = await ensureWindowsCPython(pin, cache, a.toolchainPython, sink);
   const buildEnv = await ensureBuildEnv(a.ws, python, sink);
-  const wine = await ensureWine(join(cache, 'wineprefix'), sink);
+  await runWindowsTests({ root: a.ws, projectRoot: a.projectRoot, id: a.id, target, cpython, wheel: a.wheel, command: cmd, config: a.config, env: a.env, toolchainPython: a.toolchainPython, hostPython: buildEnv.bin('python'), cache }, sink);
+}
+
+/**
+ * The project's test-command against one Windows wheel in a fresh virtualenv of the pinned Windows
+ * CPython under wine (`{project}` / `{package}` / `{wheel}` as wine paths).
+ * @returns the wine that ran them
+ */
+async function runWindowsTests(
+  a: { root: string; projectRoot: string; id: BuildIdentifier; target: CrossTarget; cpython: string; wheel: string; command: string; config: Record<string, unknown>; env: Record<string, string | undefined>; toolchainPython: string; hostPython: string; cache: string },
+  sink: LineSink,
+) {
+  const wine = await ensureWine(join(a.cache, 'wineprefix'), sink);
   const constraints = await cibuildwheelConstraints(a.toolchainPython, a.id.pythonVersion);
   await testWheelUnderWine(
     {
-      target,
+      target: a.target,
       wine,
-      cpythonDir: cpython,
+      cpythonDir: a.cpython,
       wheel: a.wheel,
-      testCommand: substitutePlaceholders(cmd, { project: wineDrivePath(a.ws), package: wineDrivePath(join(a.ws, a.projectRoot)), wheel: wineDrivePath(a.wheel) }),
+      testCommand: substitutePlaceholders(a.command, { project: wineDrivePath(a.root), package: wineDrivePath(join(a.root, a.projectRoot)), wheel: wineDrivePath(a.wheel) }),
       testRequires: testRequires(a.config, 'windows', a.id.id, a.env),
       testExtras: testExtras(a.config, 'windows', a.id.id, a.env),
-      hostPython: buildEnv.bin('python'),
+      hostPython: a.hostPython,
       constraints: constraints.file,
       virtualenvVersion: constraints.virtualenv,
-      cacheDir: cache,
+      cacheDir: a.cache,
       env: a.env,
     },
     sink,
   );
+  return wine;
 }
