@@ -105,6 +105,8 @@ function linkWorkspaceState(ws: string, scratch: string): void {
   mkdirSync(stateDir(scratch), { recursive: true });
   for (const entry of existsSync(state) ? readdirSync(state) : []) {
     if (['rehearsal', 'staging', 'tmp', 'cache'].includes(entry) || entry.startsWith('tmp-') || entry.endsWith('.lock')) continue;
+    // Already there (a workspace that commits a link to its .nx-wheels): the clone shares it as it is.
+    if (existsSync(join(stateDir(scratch), entry))) continue;
     symlinkSync(join(state, entry), join(stateDir(scratch), entry));
   }
 }
@@ -296,7 +298,7 @@ export async function rehearseRelease(o: RehearseReleaseOptions, sink: LineSink 
     report.ok = true;
   } catch (e) {
     report.error = isQuiverError(e) ? `${e.code}: ${e.message}` : (e as Error).message;
-    if (!isQuiverError(e)) sink.err(`rehearse-release: unexpected error: ${(e as Error).stack ?? e}`);
+    if (!isQuiverError(e) && env['QUIVER_DEBUG'] === '1') sink.err(`rehearse-release: unexpected error: ${(e as Error).stack ?? e}`);
   } finally {
     if (index) {
       await index.stop();

@@ -167,4 +167,15 @@ describe('@quiver/nx-wheels from its tarball in a fresh Nx workspace', () => {
     // PEP 440 pre-release spelling, not semver's 0.2.0-rc.0
     expect(preOut).toMatch(/New version 0\.2\.0rc0 written to manifest: bindings\/mathlib-py\/pyproject\.toml/);
   });
+
+  it('nx run <binding>:rehearse-release rehearses its next release (its release platform linux, the package\'s own per-project tag) and leaves the workspace as it was', () => {
+    const state = () => git(ws, 'status', '--porcelain') + git(ws, 'tag', '--list') + git(ws, 'rev-parse', 'HEAD');
+    const before = state();
+    const r = nx(ws, ['run', 'mathlib-py:rehearse-release', '--specifier=0.2.0', '--outputStyle=stream']);
+    if (r.status !== 0) throw new Error(`${r.stdout}\n${r.stderr}`.slice(-6000));
+    expect(r.stdout).toMatch(/REHEARSAL PASSED: 0\.2\.0 built, validated, published, installed and tested on linux in \d+ s\./);
+    const report = JSON.parse(readFileSync(join(ws, 'dist/rehearsal/bindings/mathlib-py/rehearsal-report.json'), 'utf8'));
+    expect(report).toMatchObject({ ok: true, version: '0.2.0', tag: 'mathlib-py-v0.2.0', platforms: ['linux'], partial: false });
+    expect(state()).toBe(before);
+  });
 });
