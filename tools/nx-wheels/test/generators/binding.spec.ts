@@ -70,7 +70,8 @@ describe('binding generator (in-memory tree)', () => {
     bindingGenerator(tree, { name: 'fast', library: 'mylib', binding: 'pybind11', directory: 'py/fast-binding', importName: 'fastlib', platforms: 'linux' });
     const py = toml(tree, 'py/fast-binding/pyproject.toml');
     expect(py['build-system'].requires).toEqual(['scikit-build-core==1.1.2', 'pybind11==3.1.0']);
-    expect(py['tool']['nx-wheels']).toEqual({ 'project-name': 'fast' });
+    // A Linux-only binding says so, so validate-wheels --platforms=release, publish and rehearse-release expect no Windows wheel.
+    expect(py['tool']['nx-wheels']).toEqual({ 'project-name': 'fast', 'release-platforms': ['linux'] });
     expect(py['tool']['cibuildwheel'].build).toEqual(['cp313-manylinux_x86_64']);
     expect(py['tool']['cibuildwheel'].windows).toBeUndefined();
     expect(py['tool']['cibuildwheel']['test-command']).toContain('{project}/py/fast-binding/tests');

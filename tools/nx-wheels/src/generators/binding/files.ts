@@ -70,7 +70,7 @@ function pyproject(p: BindingPlan): string {
     'install.components = ["python"]',
     'sdist.exclude = ["wheelhouse/", ".nx-wheels/", "build/", "dist/"]',
     '',
-    ...(basename !== p.name ? ['[tool.nx-wheels]', '# The Nx project name (default: the directory name).', `project-name = ${toml(p.name)}`, ''] : []),
+    ...nxWheelsTable(p, basename),
     '[tool.cibuildwheel]',
     `build = [${p.platforms.map((x) => toml(PLATFORM_IDENTIFIERS[x])).join(', ')}]`,
     'build-frontend = "build"',
@@ -221,4 +221,16 @@ export function bindingFiles(p: BindingPlan): Record<string, string> {
       '',
     ].join('\n'),
   };
+}
+
+/**
+ * `[tool.nx-wheels]` of a generated binding: the project name when it differs from the directory,
+ * and `release-platforms` when the binding builds fewer than both platforms (so validate-wheels
+ * --platforms=release, publish and rehearse-release expect only what it builds).
+ */
+function nxWheelsTable(p: { name: string; platforms: Platform[] }, basename: string | undefined): string[] {
+  const lines: string[] = [];
+  if (basename !== p.name) lines.push('# The Nx project name (default: the directory name).', `project-name = ${toml(p.name)}`);
+  if (p.platforms.length < 2) lines.push('# The platforms a release of this package ships (default: linux and windows).', `release-platforms = [${p.platforms.map(toml).join(', ')}]`);
+  return lines.length ? ['[tool.nx-wheels]', ...lines, ''] : [];
 }
