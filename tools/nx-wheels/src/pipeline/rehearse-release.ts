@@ -57,7 +57,7 @@ export interface RehearseReleaseOptions {
   platforms?: string;
   /** Keep the scratch workspace (its path is printed and in the report). */
   keep?: boolean;
-  /** Report file, workspace-relative or absolute; default `dist/rehearsal/<projectRoot>/rehearsal-report.json`. */
+  /** Report file, workspace-relative or absolute; default `.nx-wheels/reports/rehearsal/<projectRoot>/rehearsal-report.json`. */
   reportFile?: string;
   python?: string;
   env?: Record<string, string | undefined>;
@@ -310,7 +310,7 @@ export async function rehearseRelease(o: RehearseReleaseOptions, sink: LineSink 
     else rmSync(scratch, { recursive: true, force: true });
   }
   report.seconds = (Date.now() - started) / 1000;
-  const reportFile = o.reportFile ? (isAbsolute(o.reportFile) ? o.reportFile : resolve(ws, o.reportFile)) : join(ws, 'dist', 'rehearsal', o.projectRoot, 'rehearsal-report.json');
+  const reportFile = o.reportFile ? (isAbsolute(o.reportFile) ? o.reportFile : resolve(ws, o.reportFile)) : join(stateDir(ws), 'reports', 'rehearsal', o.projectRoot, 'rehearsal-report.json');
   mkdirSync(dirname(reportFile), { recursive: true });
   writeFileSync(reportFile, JSON.stringify(report, null, 2) + '\n');
   if (env['GITHUB_STEP_SUMMARY']) appendFileSync(env['GITHUB_STEP_SUMMARY'], rehearsalMarkdown(report) + '\n');

@@ -174,7 +174,7 @@ describe('@quiver/nx-wheels from its tarball in a fresh Nx workspace', () => {
     const r = nx(ws, ['run', 'mathlib-py:rehearse-release', '--specifier=0.2.0', '--outputStyle=stream']);
     if (r.status !== 0) throw new Error(`${r.stdout}\n${r.stderr}`.slice(-6000));
     expect(r.stdout).toMatch(/REHEARSAL PASSED: 0\.2\.0 built, validated, published, installed and tested on linux in \d+ s\./);
-    const report = JSON.parse(readFileSync(join(ws, 'dist/rehearsal/bindings/mathlib-py/rehearsal-report.json'), 'utf8'));
+    const report = JSON.parse(readFileSync(join(ws, '.nx-wheels/reports/rehearsal/bindings/mathlib-py/rehearsal-report.json'), 'utf8'));
     expect(report).toMatchObject({ ok: true, version: '0.2.0', tag: 'mathlib-py-v0.2.0', platforms: ['linux'], partial: false });
     expect(state()).toBe(before);
   });

@@ -29,7 +29,7 @@ const indexesRunning = () => {
   }
 };
 const state = () => ({ status: git(ws, 'status', '--porcelain'), tags: git(ws, 'tag', '--list'), head: git(ws, 'rev-parse', 'HEAD'), wheelhouse: existsSync(join(ws, 'bindings/python/wheelhouse')) });
-const report = () => JSON.parse(readFileSync(join(ws, 'dist/rehearsal/bindings/python/rehearsal-report.json'), 'utf8')) as RehearsalReport;
+const report = () => JSON.parse(readFileSync(join(ws, '.nx-wheels/reports/rehearsal/bindings/python/rehearsal-report.json'), 'utf8')) as RehearsalReport;
 
 beforeAll(async () => {
   await ensureWorkspaceToolchain();
@@ -77,7 +77,7 @@ describe('rehearse-release', () => {
     expect(indexesRunning()).toBe(running);
     expect(existsSync(join(ws, '.nx-wheels/rehearsal')) ? execFileSync('ls', [join(ws, '.nx-wheels/rehearsal')], { encoding: 'utf8' }).trim() : '').toBe('');
     // The upload password is in no file the rehearsal left.
-    expect(readFileSync(join(ws, 'dist/rehearsal/bindings/python/rehearsal-report.json'), 'utf8')).not.toMatch(/password/i);
+    expect(readFileSync(join(ws, '.nx-wheels/reports/rehearsal/bindings/python/rehearsal-report.json'), 'utf8')).not.toMatch(/password/i);
   });
 
   it('a test that fails only on Windows: the rehearsal exits non-zero naming the Windows build step, and nothing is left running', () => {

@@ -269,7 +269,7 @@ describe('release-readiness.yml', () => {
       [expect.stringMatching(/^actions\/upload-artifact@/), "always() && steps.affected.outputs.touched == 'true'"],
     ]);
     expect(steps(r).find((s) => s.name === 'nx run python:rehearse-release --specifier=patch')!.run).toBe('npx nx run python:rehearse-release --specifier=patch');
-    expect(uses(r, 'actions/upload-artifact')[0].with).toMatchObject({ name: 'rehearsal-report-python', path: 'dist/rehearsal/bindings/python/rehearsal-report.json' });
+    expect(uses(r, 'actions/upload-artifact')[0].with).toMatchObject({ name: 'rehearsal-report-python', path: '.nx-wheels/reports/rehearsal/bindings/python/rehearsal-report.json' });
   });
 
   it('validate-release in branch mode may fail; the verdict step always runs and reads its outcome, codes, version and tag', () => {

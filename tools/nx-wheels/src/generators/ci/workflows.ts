@@ -989,7 +989,8 @@ ${windows ? `      # The Windows wheel is cross-built with zig and tested in pyt
         if: always() && ${when}
         with:
           name: rehearsal-report-${slug(q.name)}
-          path: dist/rehearsal/${q.root}/rehearsal-report.json
+          path: .nx-wheels/reports/rehearsal/${q.root}/rehearsal-report.json
+          include-hidden-files: true # the report lives under .nx-wheels/, which upload-artifact skips by default
           if-no-files-found: warn
 `;
 }
