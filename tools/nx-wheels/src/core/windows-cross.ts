@@ -217,7 +217,13 @@ export type DllOrigin = 'python' | 'system' | 'ucrt' | 'mingw' | 'other';
 const MINGW = /^(libstdc\+\+-\d+|libgcc_s_[\w-]+|libwinpthread-\d+|libc\+\+|libunwind|libgomp-\d+|libssp-\d+|libquadmath-\d+)\.dll$/i;
 /** DLLs every supported Windows (10+) has in System32. */
 const SYSTEM = new Set(
-  ['kernel32', 'user32', 'gdi32', 'advapi32', 'shell32', 'ole32', 'oleaut32', 'ws2_32', 'bcrypt', 'ntdll', 'shlwapi', 'version', 'winmm', 'crypt32', 'secur32', 'iphlpapi', 'dbghelp', 'psapi', 'comdlg32', 'winspool', 'uuid', 'rpcrt4', 'setupapi', 'userenv', 'ncrypt', 'imm32', 'comctl32', 'msvcrt'].map((n) => `${n}.dll`),
+  [
+    'kernel32', 'kernelbase', 'user32', 'gdi32', 'gdiplus', 'advapi32', 'shell32', 'ole32', 'oleaut32', 'ws2_32', 'wsock32', 'mswsock', 'bcrypt', 'bcryptprimitives', 'ntdll',
+    'shlwapi', 'version', 'winmm', 'crypt32', 'secur32', 'sspicli', 'iphlpapi', 'dbghelp', 'psapi', 'comdlg32', 'winspool', 'winspool.drv', 'uuid', 'rpcrt4', 'setupapi', 'cfgmgr32',
+    'userenv', 'ncrypt', 'imm32', 'comctl32', 'msvcrt', 'dnsapi', 'netapi32', 'mpr', 'winhttp', 'wininet', 'urlmon', 'wtsapi32', 'powrprof', 'hid', 'dwmapi', 'uxtheme',
+    'opengl32', 'glu32', 'd3d9', 'd3d11', 'd3d12', 'dxgi', 'd2d1', 'dwrite', 'd3dcompiler_47', 'windowscodecs', 'msimg32', 'usp10', 'propsys', 'shcore', 'oleacc',
+    'normaliz', 'wldap32', 'credui', 'cryptbase', 'wintrust', 'avrt', 'mf', 'mfplat', 'mfreadwrite', 'ksuser', 'winusb', 'ntdsapi', 'authz', 'pdh', 'wevtapi', 'synchronization',
+  ].map((n) => (n.endsWith('.drv') ? n : `${n}.dll`)),
 );
 
 /**
