@@ -7,13 +7,14 @@
 #                               XDG cache: zig, CPython, wine prefix) and the test container image is
 #                               removed first, so everything is fetched and built again
 # Nx's own cache (~/.nx, shared by every clone) is skipped (NX_SKIP_NX_CACHE) so every task runs.
-# Per-task durations come from Nx's NX_PROFILE trace (one "X" event per task).
+# Per-task durations come from Nx's NX_PROFILE trace (one "X" event per task); per spec file from
+# the Jest timing reporter (QUIVER_TEST_TIMINGS, tools/nx-wheels/test/helpers/timing-reporter.js).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WORK=$(mktemp -d /tmp/quiver-ci-time-XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 git clone -q "$ROOT" "$WORK/clone"
-export NX_SKIP_NX_CACHE=true NX_PROFILE="$WORK/profile.json"
+export NX_SKIP_NX_CACHE=true NX_PROFILE="$WORK/profile.json" QUIVER_TEST_TIMINGS="$WORK/timings"
 if [ "${COLD:-}" = 1 ]; then
   mkdir -p "$WORK/cache"
   export XDG_CACHE_HOME="$WORK/cache" npm_config_cache="$WORK/cache/npm" PIP_CACHE_DIR="$WORK/cache/pip"
@@ -26,7 +27,7 @@ rc=$?
 set -e
 wall=$(python3 -c "print($(date +%s.%N) - $start)")
 cp "$WORK/ci.log" /tmp/quiver-ci-time-last.log
-python3 - "$NX_PROFILE" "$wall" "$rc" "${COLD:-0}" <<'PY'
+python3 - "$NX_PROFILE" "$wall" "$rc" "${COLD:-0}" "$QUIVER_TEST_TIMINGS/timings.tsv" <<'PY'
 import json, sys
 prof, wall, rc, cold = sys.argv[1], float(sys.argv[2]), int(sys.argv[3]), sys.argv[4] == '1'
 try:
@@ -41,6 +42,14 @@ for dur, name, status in sorted(tasks, reverse=True):
 print(f"  {'setup + Nx outside tasks':32s} {(wall - sum(t[0] for t in tasks)) / 60:6.1f} min")
 goal = 25 if cold else 15
 print(f"  {'total wall':32s} {wall / 60:6.1f} min  goal < {goal} min: {'met' if wall / 60 < goal else 'MISSED'}")
+try:
+    specs = sorted((float(l.split('\t')[0]), l.split('\t')[2].strip()) for l in open(sys.argv[5]))
+except OSError:
+    specs = []
+if specs:
+    print(f"slowest spec files (of {len(specs)}):")
+    for sec, path in specs[::-1][:12]:
+        print(f"  {path:60s} {sec / 60:6.1f} min")
 print("  (log: /tmp/quiver-ci-time-last.log)")
 PY
 exit "$rc"

@@ -20,4 +20,6 @@ module.exports = {
   moduleNameMapper: { '^unicorn-magic$': require('node:path').resolve(__dirname, '../../node_modules/unicorn-magic/node.js') },
   moduleFileExtensions: ['ts', 'js', 'json'],
   testTimeout: 120000,
+  // bench/ci-time.sh sets QUIVER_TEST_TIMINGS to list each spec file's wall time.
+  reporters: process.env.QUIVER_TEST_TIMINGS ? ['default', '<rootDir>/test/helpers/timing-reporter.js'] : ['default'],
 };
