@@ -12,9 +12,9 @@
  */
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, sep } from 'node:path';
-import { QuiverError } from '../core/errors';
-import { LocalFile } from '../core/publish/plan';
-import { replaceDir, sha256File } from './files';
+import { QuiverError } from '../../core/errors';
+import { LocalFile } from '../../core/publish/plan';
+import { replaceDir, sha256File } from '../files';
 
 /** Name of the plan file in the upload directory. */
 export const PUBLISH_PLAN_FILE = 'publish-plan.json';

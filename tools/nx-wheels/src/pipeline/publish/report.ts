@@ -3,11 +3,29 @@
  * run that stops part-way leaves an accurate record), the Markdown table appended to
  * `$GITHUB_STEP_SUMMARY`, and the terminal table with its summary line. Every text is redacted of
  * the run's secrets before it is written or printed. The formats are core/publish/report's.
+ * Also the one failure path of a run that has a report: {@link PublishReportWriter.fail}.
  */
 import { appendFileSync } from 'node:fs';
-import { formatCounts, formatPublishMarkdown, formatPublishTable, isComplete, PublishReport } from '../core/publish/report';
-import { LineSink, redact } from '../runners/process';
-import { writeFileAtomic } from './files';
+import { QuiverError } from '../../core/errors';
+import { formatCounts, formatPublishMarkdown, formatPublishTable, isComplete, PublishReport } from '../../core/publish/report';
+import { LineSink, redact } from '../../runners/process';
+import { writeFileAtomic } from '../files';
+
+/** Thrown when the run failed after a report was written; carries the report. */
+export class PublishFailed extends QuiverError {
+  constructor(
+    code: string,
+    message: string,
+    readonly report: PublishReport,
+  ) {
+    super(code, message);
+  }
+}
+
+/** `e.message` starting with its code (`UPLOAD_FAILED: ...`), as every publish failure is printed and recorded. */
+export function withCode(e: QuiverError): string {
+  return e.message.startsWith(`${e.code}:`) ? e.message : `${e.code}: ${e.message}`;
+}
 
 /** The report of one publish run and where it goes. */
 export class PublishReportWriter {
@@ -18,6 +36,7 @@ export class PublishReportWriter {
    * @param secrets redacted from everything written or printed (the array may grow during the run)
    * @param env for `GITHUB_STEP_SUMMARY`
    * @param sink where the table and the warnings go
+   * @param shownFile `file` as shown to the user (the `report:` line of a failure)
    */
   constructor(
     readonly report: PublishReport,
@@ -25,6 +44,7 @@ export class PublishReportWriter {
     private readonly secrets: string[],
     private readonly env: Record<string, string | undefined>,
     private readonly sink: LineSink,
+    readonly shownFile = file ?? '',
   ) {}
 
   /** The file entry of `name` (it must be one of the report's files). */
@@ -60,5 +80,27 @@ export class PublishReportWriter {
   print(suffix = ''): void {
     for (const line of formatPublishTable(this.report).split('\n')) this.sink.out(redact(line, this.secrets));
     this.sink.out(redact(`${formatCounts(this.report)}${suffix}`, this.secrets));
+  }
+
+  /**
+   * The one way a run with a report fails: record `<CODE>: <message>` (redacted) as the report's
+   * error, then save it, append the step summary and say where the report is (with a file), or print
+   * the table (preflight, which writes nothing when it fails).
+   * @param message the text to record; default `e`'s message with its code
+   * @throws PublishFailed always, carrying the report
+   */
+  fail(e: QuiverError, message = withCode(e)): never {
+    const text = redact(message, this.secrets);
+    this.report.error = text;
+    this.report.errorCode = e.code;
+    if (this.file) {
+      this.save();
+      this.summary();
+      this.sink.err(`report: ${this.shownFile}`);
+    } else {
+      this.print();
+      this.summary();
+    }
+    throw new PublishFailed(e.code, text, this.report);
   }
 }
