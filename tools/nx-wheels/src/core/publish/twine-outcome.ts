@@ -3,7 +3,7 @@
  * `QUIVER_ATTEMPT {"file"}` before and `QUIVER_RESPONSE {"file", "status", ...}` after each upload
  * (status, Retry-After, the start of the body) and stops at the first failure. The run's outcome
  * says which files were tried, which one it stopped at, why, and whether trying again can help;
- * whether a file is on the index is decided by reading the index back (pipeline/publish), never
+ * whether a file is on the index is decided by reading the index back (core/publish/file-outcome), never
  * from twine's progress lines. Also the retry pause. Pure.
  */
 
