@@ -1,7 +1,8 @@
 /**
- * The bash of the workflows' longer steps lives in ./scripts/*.sh (real files: shellcheck and
- * editors see bash, not a TypeScript string). The generator reads them and embeds them as the
- * step's `run:` block, so a user's workspace gets self-contained workflows and no script files.
+ * The bash of the workflows' longer steps lives in ./scripts/*.sh (bash files, not escaped
+ * TypeScript strings; `@@KEY@@` placeholders take the plan's names and tables). The generator
+ * reads them and embeds them as the step's `run:` block, so a user's workspace gets
+ * self-contained workflows and no script files.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -17,15 +18,17 @@ export type ScriptName =
   'build-legs' | 'ci-result' | 'github-release' | 'release-verdict' | 'resolve-tag' | 'tag-on-default-branch' | 'verify-pypi-upload';
 
 /**
- * The text of `scripts/<name>.sh` with every `@@KEY@@` replaced by `vars[KEY]` (inserted as is: the
- * caller quotes for bash).
+ * The text of `scripts/<name>.sh` without its leading `#@` lines, every `@@KEY@@` replaced by
+ * `vars[KEY]` (inserted as is: the caller quotes for bash).
  * @throws Error naming the file and the placeholder when a placeholder has no value or a value no placeholder
  *   (a script and its caller out of step: a bug in this package, not in the user's input)
  */
 export function script(name: ScriptName, vars: Record<string, string> = {}): string {
   const file = resolve(SCRIPTS_DIR, `${name}.sh`);
   const used = new Set<string>();
-  const text = readFileSync(file, 'utf8').replace(/@@([A-Z0-9_]+)@@/g, (_, key: string) => {
+  // Leading `#@` lines document the script for its maintainers; the workflow does not need them.
+  const body = readFileSync(file, 'utf8').replace(/^(#@.*\n)+/, '');
+  const text = body.replace(/@@([A-Z0-9_]+)@@/g, (_, key: string) => {
     if (!(key in vars)) throw new Error(`${file}: no value for the placeholder @@${key}@@`);
     used.add(key);
     return vars[key];

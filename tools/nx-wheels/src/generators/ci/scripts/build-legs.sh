@@ -1,3 +1,6 @@
+#@ ci.yml, affected job: the affected wheel projects ($PROJECTS, space-separated) as build legs,
+#@ the JSON matrix output `matrix`. Placeholders: PLATFORM_TABLE ([project]=platforms), OS_TABLE,
+#@ BUILD_WHEELS (the target name), PLATFORMS (the matrix's platforms). #@ lines are not embedded.
 declare -A platforms=(@@PLATFORM_TABLE@@)
 declare -A os=(@@OS_TABLE@@)
 for project in $PROJECTS; do

@@ -1,3 +1,5 @@
+#@ ci.yml, ci-result job: the verdict on every job's result (env: WHEELS and one <JOB_ID> per job).
+#@ Placeholders: RESULT (this job's name) and the other jobs' display names (CI_JOBS).
 failed=0
 row() { echo "| $1 | $2 | $3 |" >> "$GITHUB_STEP_SUMMARY"; }
 # expect <job name> <its result> <the result it must have> <why>

@@ -1,3 +1,5 @@
+#@ release.yml, release job: creates or completes the GitHub Release of $TAG, idempotent on re-runs
+#@ (env: GH_TOKEN, GH_REPO, TAG, VERSION, PRERELEASE). Placeholder: TITLE (bash text before the version).
 set -euo pipefail
 shopt -s nullglob
 assets=(wheels/*.whl wheels/*.tar.gz release/SHA256SUMS)

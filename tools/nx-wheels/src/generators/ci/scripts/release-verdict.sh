@@ -1,3 +1,5 @@
+#@ release-readiness.yml: the checklist and verdict of validate-release --mode=branch
+#@ (env: OUTCOME, CODES, VERSION, TAG). Placeholders: TAG_PREFIX, DISTRIBUTION.
 has() { case ",$CODES," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
 tagged=false
 if [ -n "$TAG" ] && git rev-parse -q --verify "refs/tags/$TAG" >/dev/null; then tagged=true; fi

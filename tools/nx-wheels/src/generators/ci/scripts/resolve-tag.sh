@@ -1,3 +1,6 @@
+#@ release.yml, resolve job (per-project tags): the project $REF releases, and the projects and
+#@ platform matrix to build (env: EVENT, REF). Placeholders: bash arrays PROJECTS, PREFIXES,
+#@ DISTRIBUTIONS, PLATFORM_LISTS; OS_TABLE, VERSION_RE (quoted ERE), EXAMPLES, PLATFORMS.
 # Per project: its name, the text of its tags before the version, its distribution, its release platforms.
 projects=@@PROJECTS@@
 prefixes=@@PREFIXES@@

@@ -1,3 +1,4 @@
+#@ release.yml, validate job: the tag's commit must be on the default branch (env: DEFAULT_BRANCH, TAG).
 if ! git rev-parse -q --verify "refs/remotes/origin/$DEFAULT_BRANCH" >/dev/null; then
   echo "::error title=Release guard::origin/$DEFAULT_BRANCH is not in the checkout; the validate job's actions/checkout needs fetch-depth: 0."
   exit 1

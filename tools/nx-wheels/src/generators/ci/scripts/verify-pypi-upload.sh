@@ -1,3 +1,5 @@
+#@ release.yml, publish job (in the pypi-upload directory): the artifact is exactly what validate
+#@ made (env: EXPECTED_SUMS, the fingerprint of its SHA256SUMS); outputs count, the files to upload.
 if [ ! -f SHA256SUMS ]; then
   echo "::error title=pypi-upload::SHA256SUMS is missing from the pypi-upload artifact; re-run all jobs of this workflow run (the validate job writes it)."
   exit 1
