@@ -29,7 +29,7 @@ const SAMPLE: Workflow = {
       'timeout-minutes': 5,
       permissions: { contents: trailing('read', 'why it reads') },
       steps: [
-        checkout({ why: 'full history' }),
+        checkout('full history'),
         note({ name: 'script', run: `echo "${'x'.repeat(120)}"\necho done\n` }, 'A step comment\non two lines.'),
       ],
     },

@@ -62,7 +62,7 @@ function affectedJob(p: Ctx): Job {
     'echo "Affected projects with build-wheels: ${projects:-none} (base $NX_BASE, head $NX_HEAD)" >> "$GITHUB_STEP_SUMMARY"',
   ];
   const steps: Job['steps'] = [
-    checkout({}),
+    checkout(true),
     { id: 'shas', uses: uses('nxSetShas'), with: { 'main-branch-name': p.defaultBranch } },
     setupNode(),
     install(p),
@@ -95,7 +95,7 @@ function checksJob(p: Ctx): Job {
     60,
     { contents: 'read' },
     [
-      checkout({}),
+      checkout(true),
       setupNode(),
       note(setupPython('3.13', '3.12'), '3.12 runs the pinned toolchain (python3); 3.13 tests the cp313 wheel on the host.'),
       install(p),
@@ -122,7 +122,7 @@ function e2eJob(p: Ctx): Job {
       }
     : NX_SHAS;
   const steps = [
-    checkout({}),
+    checkout(true),
     setupNode(),
     setupPython('3.13', '3.12'),
     install(p),
@@ -164,7 +164,7 @@ function buildWheelsJob(p: Ctx): Job {
     permissions: { contents: 'read' },
     env: { ...NX_SHAS, PLATFORM: '${{ matrix.platform }}', PROJECTS: p.uneven ? '${{ matrix.projects }}' : undefined },
     steps: [
-      checkout({}),
+      checkout(true),
       setupNode(),
       note(setupPython('3.12'), python),
       install(p),

@@ -23,7 +23,7 @@ function readinessJob(p: Ctx, q: CiProject): Job {
     run: script('release-verdict', { TAG_PREFIX: tagPrefixOf(p, q), DISTRIBUTION: q.distribution }),
   };
   return ubuntuJob(p.multi ? `release readiness (${q.name})` : 'release readiness', 15, { contents: 'read' }, [
-    checkout({ why: `validate-release compares the version with the latest ${tagPrefixOf(p, q)}* tag` }),
+    checkout(`validate-release compares the version with the latest ${tagPrefixOf(p, q)}* tag`),
     setupNode(),
     install(p),
     note(check, 'Its findings go to the log and the job summary; the verdict below decides.'),
@@ -57,7 +57,7 @@ function rehearseJob(p: Ctx, q: CiProject): Job {
     'if-no-files-found': 'warn',
   };
   return ubuntuJob(p.multi ? `rehearse release (${q.name})` : 'rehearse release', 60, { contents: 'read' }, [
-    checkout({ why: `the rehearsal releases after the latest ${tagPrefixOf(p, q)}* tag; nx affected needs the base branch` }),
+    checkout(`the rehearsal releases after the latest ${tagPrefixOf(p, q)}* tag; nx affected needs the base branch`),
     setupNode(),
     // The interpreters a rehearsal may need: the host CPython of each cpXY identifier (native builds, installs from the index).
     setupPython('3.13', '3.12', '3.11', '3.10'),

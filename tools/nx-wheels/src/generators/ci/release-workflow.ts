@@ -193,7 +193,7 @@ function validateJob(p: Ctx): Job {
     with: { name: 'release-metadata', path: `${paths.join('\n')}\n`, 'if-no-files-found': 'error', 'retention-days': 14 },
   };
   const steps = [
-    checkout({ why: 'the default-branch guard needs the history of origin/<default branch>' }),
+    checkout('the default-branch guard needs the history of origin/<default branch>'),
     note(guard, 'A release is made from a reviewed commit: the tag must point at a commit of the default branch.'),
     setupNode(),
     setupPython('3.12'),

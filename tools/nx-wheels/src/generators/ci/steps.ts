@@ -26,9 +26,12 @@ export function uses(action: keyof typeof ACTION): Value {
   return trailing(ref, version);
 }
 
-/** actions/checkout without persisted credentials; `fetchDepth` 0 (with an optional reason) for full history. */
-export function checkout(fetchDepth?: { why?: string }): Step {
-  const depth = fetchDepth === undefined ? undefined : fetchDepth.why ? trailing(0, fetchDepth.why) : 0;
+/**
+ * actions/checkout without persisted credentials: shallow, or with `fullHistory` the whole history
+ * (`fetch-depth: 0`; a string is the reason, written as the line's comment).
+ */
+export function checkout(fullHistory?: true | string): Step {
+  const depth = fullHistory === undefined ? undefined : fullHistory === true ? 0 : trailing(0, fullHistory);
   return { uses: uses('checkout'), with: { 'fetch-depth': depth, 'persist-credentials': false } };
 }
 
