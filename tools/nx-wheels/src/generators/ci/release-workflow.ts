@@ -28,6 +28,7 @@ import { flow, note, workflowYaml, type Job, type Step, type Styled, type Value,
 const relDir = (p: Ctx, q: CiProject) => (p.multi ? `dist/release/${q.name}` : 'dist/release');
 /** Where the preflight puts `q`'s files to upload. */
 const upDir = (p: Ctx, q: CiProject) => (p.multi ? `dist/pypi-upload/${q.name}` : 'dist/pypi-upload');
+/** `q`'s wheel directory, where validate downloads its wheels. */
 const whDir = (p: Ctx, q: CiProject) => `${q.root}/${p.wheelDir}`;
 /** Per-project steps need a condition only when a run may build some of the projects. */
 const buildsIf = (p: Ctx, q: CiProject) => (p.perProject && p.multi ? buildsProject(q) : '');
