@@ -16,7 +16,7 @@ export const DEFAULT_RELEASE_PLATFORMS: readonly Platform[] = ['linux', 'windows
 export type CibuildwheelConfig = Record<string, unknown>;
 
 /** `[tool.nx-wheels]`: settings of this plugin. */
-export interface NxWheelsConfig {
+interface NxWheelsConfig {
   /** Nx project names this wheel project depends on (in addition to what CMake references show). */
   dependsOn?: string[];
   /** Nx project name; default: the project directory's basename. */
@@ -60,7 +60,7 @@ export interface NxWheelsConfig {
 }
 
 /** `[build-system]` (PEP 518 / PEP 517). */
-export interface BuildSystem {
+interface BuildSystem {
   /** `build-backend`, e.g. `hatchling.build`; null when absent (pip then uses `setuptools.build_meta:__legacy__`). */
   backend: string | null;
   /** `requires` as written (requirement strings). */

@@ -45,7 +45,7 @@ export interface ReleaseCheckInput {
 }
 
 /** One failed check. */
-export interface ReleaseFailure {
+interface ReleaseFailure {
   /** Stable identifier, e.g. `TAG_VERSION_MISMATCH`. */
   code: string;
   /** One line: what disagrees, where, and the fix. */

@@ -58,7 +58,7 @@ export interface LocalHeader {
 }
 
 /** What is wrong with the archive as a whole, when it cannot be read as a zip. */
-export interface ArchiveProblem {
+interface ArchiveProblem {
   /** `not-zip`: no zip signature at all; `truncated`: starts like a zip but its end is missing; `corrupt`: anything else. */
   kind: 'not-zip' | 'truncated' | 'corrupt';
   message: string;
@@ -78,13 +78,13 @@ export interface WheelArchive {
 }
 
 /** Bytes of content kept in {@link ArchiveEntry.head}: enough for the ELF, PE (e_lfanew + COFF header) and Mach-O headers. */
-export const HEAD_BYTES = 4096;
+const HEAD_BYTES = 4096;
 
 /** Names of entries that are binaries by suffix: extension modules and shared libraries of every platform. */
 export const BINARY_SUFFIX = /\.(so(\.\d+)*|pyd|dll|dylib)$/i;
 
 /** True when `head` starts with the magic number of an ELF, PE (MZ) or Mach-O (thin or fat) file. */
-export function hasExecutableMagic(head: Buffer): boolean {
+function hasExecutableMagic(head: Buffer): boolean {
   if (head.length < 4) return false;
   const be = head.readUInt32BE(0);
   return be === 0x7f454c46 || head.readUInt16BE(0) === 0x4d5a || [0xfeedface, 0xfeedfacf, 0xcefaedfe, 0xcffaedfe, 0xcafebabe, 0xcafebabf].includes(be);
@@ -107,7 +107,7 @@ const INFLATE_CHUNK = 1024 * 1024;
 export const DIST_INFO_FILE = /^[^/]+\.dist-info\/(WHEEL|METADATA|RECORD)$/;
 
 /** RECORD's digest form: urlsafe base64 without `=` padding. */
-export function recordDigest(digest: Buffer): string {
+function recordDigest(digest: Buffer): string {
   return digest.toString('base64url');
 }
 

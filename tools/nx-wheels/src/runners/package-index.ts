@@ -14,7 +14,7 @@ import { capture, LineSink } from './process';
 import { Interpreter } from './python';
 import { ensureVenv, readRequirements, stateDir, Venv } from './toolchain';
 
-export const INDEX_REQUIREMENTS_FILE = resolve(__dirname, '..', '..', 'toolchain', 'index-requirements.txt');
+const INDEX_REQUIREMENTS_FILE = resolve(__dirname, '..', '..', 'toolchain', 'index-requirements.txt');
 
 /** A running throwaway index. */
 export interface ThrowawayIndex {

@@ -145,7 +145,7 @@ export function prepareCrossBuild(a: { dir: string; zig: Zig; target: CrossTarge
 }
 
 /** The imports of every `.pyd`/`.dll` in a wheel. */
-export async function wheelPeImports(wheel: string): Promise<Array<{ name: string; imports: string[] | null }>> {
+async function wheelPeImports(wheel: string): Promise<Array<{ name: string; imports: string[] | null }>> {
   const archive = await readWheelArchive(wheel, { keep: (n) => /\.(pyd|dll)$/i.test(n), keepLimit: 512 * 1024 * 1024 });
   return [...archive.files.entries()].map(([name, data]) => ({ name, imports: readPeImports(data) }));
 }
@@ -194,7 +194,7 @@ export interface CrossWheelTest {
 }
 
 /** Windows-only dependencies pip's marker evaluation on Linux misses (pytest needs colorama on Windows). */
-export const WINDOWS_ONLY_TEST_DEPS = ['colorama'];
+const WINDOWS_ONLY_TEST_DEPS = ['colorama'];
 
 /**
  * Python code that runs a module as `-m` would, with `_winapi.CopyFile2` hidden first: wine 8.0

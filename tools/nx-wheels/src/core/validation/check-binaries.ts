@@ -61,7 +61,7 @@ export function describeBinary(k: BinaryKind): string {
 }
 
 /** What binaries of a platform tag must be. */
-export interface BinaryExpectation {
+interface BinaryExpectation {
   format: BinaryKind['format'];
   /** Acceptable machines (ELF e_machine / PE Machine / Mach-O cputype); every cpu of a fat file must be one. */
   machines: number[];
@@ -78,7 +78,7 @@ const WINDOWS_SUFFIX = /\.(pyd|dll)$/i;
 const MACOS_SUFFIX = /\.(so|dylib)$/i;
 
 /** The binaries a platform tag calls for, or null when the tag names no platform this check knows (e.g. `any`). */
-export function expectedBinary(platformTag: string): BinaryExpectation | null {
+function expectedBinary(platformTag: string): BinaryExpectation | null {
   const lin = /^(?:manylinux(?:_\d+_\d+|1|2010|2014)|musllinux_\d+_\d+|linux)_(.+)$/.exec(platformTag);
   if (lin) {
     const elf: Record<string, [number, boolean | undefined]> = {

@@ -49,7 +49,7 @@ export function twineFindings(file: string, out: ToolOutput, strict = false): Fi
 }
 
 /** The platform tag `auditwheel show` says the wheel is consistent with, or null. */
-export function auditwheelConsistentTag(stdout: string): string | null {
+function auditwheelConsistentTag(stdout: string): string | null {
   const m = /consistent\s+with\s+the\s+following\s+platform\s+tag:\s*"([^"]+)"/.exec(stripAnsi(stdout));
   return m ? m[1] : null;
 }
