@@ -12,7 +12,8 @@ export interface ToolOutput {
   stderr: string;
 }
 
-// Terminal colour codes, in case a tool ignores NO_COLOR.
+// Terminal colour codes, in case a tool ignores NO_COLOR (the ESC control character is the point).
+// eslint-disable-next-line no-control-regex
 const stripAnsi = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, '');
 
 /**
