@@ -36,7 +36,7 @@ function requiredNames(doc: Record<string, unknown>): string[] {
 }
 
 /** True when `version` is in `[project].dynamic`. */
-export function isDynamicVersion(doc: Record<string, unknown>): boolean {
+function isDynamicVersion(doc: Record<string, unknown>): boolean {
   const dyn = table(doc['project'])['dynamic'];
   return Array.isArray(dyn) && dyn.includes('version');
 }
@@ -91,7 +91,7 @@ export function pretendVersionEnv(source: VcsVersionSource, distName: string, ve
 }
 
 /** Environment variables that change what a versioning back-end computes (they enter the cache key). */
-export function versionEnvKeys(env: Record<string, string | undefined>): string[] {
+function versionEnvKeys(env: Record<string, string | undefined>): string[] {
   return Object.keys(env)
     .filter((k) => /^(SETUPTOOLS_SCM_|HATCH_|VERSIONINGIT_|PDM_BUILD_SCM|SOURCE_DATE_EPOCH$)/.test(k))
     .sort();

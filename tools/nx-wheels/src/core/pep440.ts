@@ -239,48 +239,8 @@ export function bumpVersion(current: string, bump: BumpKeyword, preid?: string |
       throw new QuiverError('PEP440_NEEDS_PREID', `"${bump}" of ${current} needs a pre-release phase: pass --preid rc (or beta, alpha, dev).`);
     }
   }
-  let [M, m, pt] = p.release;
-  let pre: [string, number] | null = null;
-  let dev: number | null = null;
-  switch (kind) {
-    case 'major':
-      if (!(isPre && m === 0 && pt === 0)) M++;
-      m = 0;
-      pt = 0;
-      break;
-    case 'minor':
-      if (!(isPre && pt === 0)) m++;
-      pt = 0;
-      break;
-    case 'patch':
-      if (!isPre) pt++;
-      break;
-    case 'premajor':
-      M++, (m = 0), (pt = 0);
-      break;
-    case 'preminor':
-      m++, (pt = 0);
-      break;
-    case 'prepatch':
-      pt++;
-      break;
-    case 'prerelease':
-      if (!isPre) pt++;
-      break;
-  }
-  if (kind.startsWith('pre')) {
-    const same = kind === 'prerelease' && isPre;
-    if (phase === 'dev') {
-      // `.devN` alone, or under the current pre-release (`1.3.0rc1.dev0`).
-      if (same && p.pre) pre = p.pre;
-      dev = same && p.dev !== null ? p.dev + 1 : 0;
-    } else if (same && p.pre && p.pre[0] === phase) {
-      // rc1 -> rc2; rc1.dev3 -> rc1 (the dev release of rc1 graduates to rc1)
-      pre = [phase, p.dev !== null ? p.pre[1] : p.pre[1] + 1];
-    } else {
-      pre = [phase!, 0];
-    }
-  }
+  const [M, m, pt] = bumpRelease(kind, p.release, isPre);
+  const { pre, dev } = kind.startsWith('pre') ? preAndDev(kind, phase!, p, isPre) : { pre: null, dev: null };
   const text =
     (p.epoch ? `${p.epoch}!` : '') + `${M}.${m}.${pt}` + (pre ? `${pre[0]}${pre[1]}` : '') + (dev !== null ? `.dev${dev}` : '');
   const next = normalizeVersion(text)!;
@@ -288,4 +248,36 @@ export function bumpVersion(current: string, bump: BumpKeyword, preid?: string |
     throw new QuiverError('PEP440_NOT_NEWER', `"${bump}"${phase ? ` with preid ${phase}` : ''} would take ${current} to ${next}, which is not newer (PEP 440 orders dev < a < b < rc < final); choose another --preid or give the version explicitly.`);
   }
   return next;
+}
+
+/** The X.Y.Z of a bump: a pre-release's own X.Y.Z is the release it leads to (1.3.0rc1 --minor-> 1.3.0). */
+function bumpRelease(kind: BumpKeyword, release: [number, number, number], isPre: boolean): [number, number, number] {
+  const [M, m, pt] = release;
+  switch (kind) {
+    case 'major':
+      return [isPre && m === 0 && pt === 0 ? M : M + 1, 0, 0];
+    case 'minor':
+      return [M, isPre && pt === 0 ? m : m + 1, 0];
+    case 'patch':
+    case 'prerelease':
+      return [M, m, isPre ? pt : pt + 1];
+    case 'premajor':
+      return [M + 1, 0, 0];
+    case 'preminor':
+      return [M, m + 1, 0];
+    case 'prepatch':
+      return [M, m, pt + 1];
+  }
+}
+
+/** The pre-release and dev parts of a `pre*` bump to `phase`. */
+function preAndDev(kind: BumpKeyword, phase: PrePhase, p: Parsed, isPre: boolean): { pre: [string, number] | null; dev: number | null } {
+  const same = kind === 'prerelease' && isPre;
+  if (phase === 'dev') {
+    // `.devN` alone, or under the current pre-release (`1.3.0rc1.dev0`).
+    return { pre: same && p.pre ? p.pre : null, dev: same && p.dev !== null ? p.dev + 1 : 0 };
+  }
+  // rc1 -> rc2; rc1.dev3 -> rc1 (the dev release of rc1 graduates to rc1)
+  if (same && p.pre && p.pre[0] === phase) return { pre: [phase, p.dev !== null ? p.pre[1] : p.pre[1] + 1], dev: null };
+  return { pre: [phase, 0], dev: null };
 }

@@ -7,11 +7,10 @@ import { QuiverError } from './errors';
 import { BuildIdentifier, parseIdentifier, Platform } from './identifiers';
 
 /** `platform` option values. */
-export const PLATFORM_OPTIONS = ['linux', 'windows', 'auto'] as const;
-export type PlatformOption = (typeof PLATFORM_OPTIONS)[number];
+const PLATFORM_OPTIONS = ['linux', 'windows', 'auto'] as const;
 /** `engine` option values. */
-export const ENGINE_OPTIONS = ['cibuildwheel', 'native', 'auto'] as const;
-export type EngineOption = (typeof ENGINE_OPTIONS)[number];
+const ENGINE_OPTIONS = ['cibuildwheel', 'native', 'auto'] as const;
+type EngineOption = (typeof ENGINE_OPTIONS)[number];
 /** `cross`: win_amd64 on a Linux host (zig + python.org's CPython, tests under wine; core/windows-cross.ts). */
 export type Engine = 'cibuildwheel' | 'native' | 'cross';
 
@@ -70,7 +69,7 @@ export function resolvePlatform(option: string | undefined, host: HostInfo): Pla
 }
 
 /** `platforms` option values: one platform, or both in one run. */
-export const PLATFORMS_OPTIONS = ['linux', 'windows', 'linux,windows'] as const;
+const PLATFORMS_OPTIONS = ['linux', 'windows', 'linux,windows'] as const;
 
 /**
  * Resolve the `platforms` option (`linux`, `windows`, `linux,windows`; order and spaces free)

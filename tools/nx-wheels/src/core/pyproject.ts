@@ -16,7 +16,7 @@ export const DEFAULT_RELEASE_PLATFORMS: readonly Platform[] = ['linux', 'windows
 export type CibuildwheelConfig = Record<string, unknown>;
 
 /** `[tool.nx-wheels]`: settings of this plugin. */
-export interface NxWheelsConfig {
+interface NxWheelsConfig {
   /** Nx project names this wheel project depends on (in addition to what CMake references show). */
   dependsOn?: string[];
   /** Nx project name; default: the project directory's basename. */
@@ -60,7 +60,7 @@ export interface NxWheelsConfig {
 }
 
 /** `[build-system]` (PEP 518 / PEP 517). */
-export interface BuildSystem {
+interface BuildSystem {
   /** `build-backend`, e.g. `hatchling.build`; null when absent (pip then uses `setuptools.build_meta:__legacy__`). */
   backend: string | null;
   /** `requires` as written (requirement strings). */
@@ -132,78 +132,17 @@ export function readPyProjectText(
 ): PythonProject {
   const doc = parseToml(text, file);
   const project = table(doc['project']);
-  const name = project?.['name'];
-  if (typeof name !== 'string' || name.length === 0) {
-    throw new QuiverError('PYPROJECT_NO_NAME', `${file}: [project].name is missing; add name = "your-dist-name" under [project].`);
-  }
-  if (!isValidProjectName(name)) {
-    throw new QuiverError('PYPROJECT_BAD_NAME', `${file}: [project].name "${name}" is not a valid project name; use letters, digits, '.', '-', '_' (core metadata Name).`);
-  }
+  const name = readProjectName(project, file);
   const dynamic = Array.isArray(project?.['dynamic']) ? (project!['dynamic'] as unknown[]) : [];
-  const dynamicVersion = dynamic.includes('version');
-  const rawVersion = project?.['version'];
-  let version: string | null = null;
-  if (rawVersion !== undefined) {
-    if (typeof rawVersion !== 'string') {
-      throw new QuiverError('PYPROJECT_BAD_VERSION', `${file}: [project].version must be a string; write version = "1.2.3".`);
-    }
-    version = rawVersion;
-  }
+  const version = readProjectVersion(project, file);
   const tool = table(doc['tool']) ?? {};
   const cibw = tool['cibuildwheel'];
   if (cibw !== undefined && !table(cibw)) {
     throw new QuiverError('PYPROJECT_BAD_FIELD', `${file}: [tool.cibuildwheel] must be a table.`);
   }
-  const bs = doc['build-system'];
-  if (bs !== undefined && !table(bs)) {
-    throw new QuiverError('PYPROJECT_BAD_FIELD', `${file}: [build-system] must be a table, e.g. [build-system] requires = ["hatchling"] build-backend = "hatchling.build".`);
-  }
-  const backend = table(bs)?.['build-backend'];
-  if (backend !== undefined && (typeof backend !== 'string' || backend.trim() === '')) {
-    throw new QuiverError('PYPROJECT_BAD_FIELD', `${file}: [build-system].build-backend must be a module path string, e.g. build-backend = "hatchling.build".`);
-  }
-  const requires = table(bs)?.['requires'];
-  const buildSystem: BuildSystem | null = table(bs) ? { backend: (backend as string | undefined) ?? null, requires: Array.isArray(requires) ? requires.filter((r): r is string => typeof r === 'string') : [] } : null;
+  const buildSystem = readBuildSystem(doc['build-system'], file);
   if (opts.requireCibuildwheel !== false && cibw === undefined && buildSystem === null) {
     throw new QuiverError('PYPROJECT_NO_CIBUILDWHEEL', `${file}: no [build-system] table, so no back-end builds a wheel; add one, e.g. [build-system] requires = ["hatchling"] and build-backend = "hatchling.build" (or [tool.cibuildwheel] for a compiled package).`);
-  }
-  const nxw = table(tool['nx-wheels']) ?? {};
-  const dependsOn = nxw['depends-on'];
-  if (dependsOn !== undefined && !(Array.isArray(dependsOn) && dependsOn.every((d) => typeof d === 'string'))) {
-    throw new QuiverError('PYPROJECT_BAD_FIELD', `${file}: [tool.nx-wheels].depends-on must be a list of Nx project names, e.g. ["quiver"].`);
-  }
-  const projectName = nxw['project-name'];
-  if (projectName !== undefined && (typeof projectName !== 'string' || !/^[A-Za-z0-9@][\w@/.-]*$/.test(projectName))) {
-    throw new QuiverError('PYPROJECT_BAD_FIELD', `${file}: [tool.nx-wheels].project-name must be an Nx project name such as "python".`);
-  }
-  const sdist = nxw['sdist'];
-  if (sdist !== undefined && typeof sdist !== 'boolean') {
-    throw new QuiverError('PYPROJECT_BAD_FIELD', `${file}: [tool.nx-wheels].sdist must be true or false.`);
-  }
-  const releasePlatforms = readReleasePlatforms(nxw['release-platforms'], file);
-  const abi3 = nxw['abi3'];
-  if (abi3 !== undefined && (typeof abi3 !== 'string' || !/^cp3\d+$/.test(abi3))) {
-    throw new QuiverError('PYPROJECT_BAD_FIELD', `${file}: [tool.nx-wheels].abi3 must be the oldest CPython of the stable-ABI wheels as a python tag, e.g. abi3 = "cp312".`);
-  }
-  const foreignBinaries = nxw['foreign-binaries'];
-  if (foreignBinaries !== undefined && !(Array.isArray(foreignBinaries) && foreignBinaries.every((g) => typeof g === 'string' && g.trim() !== ''))) {
-    throw new QuiverError('PYPROJECT_BAD_FIELD', `${file}: [tool.nx-wheels].foreign-binaries must be a list of globs of paths inside the wheel, e.g. foreign-binaries = ["debugpy/_vendored/**/*.dll"].`);
-  }
-  const manylinux = nxw['manylinux'];
-  if (manylinux !== undefined && (typeof manylinux !== 'string' || manylinux.trim() === '')) {
-    throw new QuiverError('PYPROJECT_BAD_FIELD', `${file}: [tool.nx-wheels].manylinux must be a string naming a manylinux policy or "host", e.g. manylinux = "2_28".`);
-  }
-  const engine = nxw['engine'];
-  if (engine !== undefined && !(typeof engine === 'string' && ['auto', 'cibuildwheel', 'native'].includes(engine))) {
-    throw new QuiverError('PYPROJECT_BAD_FIELD', `${file}: [tool.nx-wheels].engine must be "auto", "cibuildwheel" or "native" (got ${JSON.stringify(engine)}), e.g. engine = "native".`);
-  }
-  const pure = nxw['pure'];
-  if (pure !== undefined && typeof pure !== 'boolean') {
-    throw new QuiverError('PYPROJECT_BAD_FIELD', `${file}: [tool.nx-wheels].pure must be true (one py3-none-any wheel) or false (compiled wheels), e.g. pure = true.`);
-  }
-  const skip = nxw['skip'];
-  if (skip !== undefined && typeof skip !== 'boolean') {
-    throw new QuiverError('PYPROJECT_BAD_FIELD', `${file}: [tool.nx-wheels].skip must be true (not a wheel project) or false, e.g. skip = true.`);
   }
   return {
     file,
@@ -211,12 +150,86 @@ export function readPyProjectText(
     normalizedName: normalizeName(name),
     version,
     normalizedVersion: version !== null && isValidVersion(version) ? normalizeVersion(version) : null,
-    dynamicVersion,
+    dynamicVersion: dynamic.includes('version'),
     cibuildwheel: (table(cibw) as CibuildwheelConfig) ?? null,
-    nxWheels: { dependsOn: dependsOn as string[] | undefined, projectName: projectName as string | undefined, sdist: sdist as boolean | undefined, releasePlatforms, ...(abi3 !== undefined ? { abi3: abi3 as string } : {}), ...(foreignBinaries !== undefined ? { foreignBinaries: foreignBinaries as string[] } : {}), ...(manylinux !== undefined ? { manylinux: manylinux as string } : {}), ...(engine !== undefined ? { engine: engine as NxWheelsConfig['engine'] } : {}), ...(pure !== undefined ? { pure: pure as boolean } : {}), ...(skip !== undefined ? { skip: skip as boolean } : {}) },
+    nxWheels: readNxWheelsConfig(table(tool['nx-wheels']) ?? {}, file),
     buildSystem,
     tool,
   };
+}
+
+/** `[project].name`, present and a valid core-metadata Name. */
+function readProjectName(project: Record<string, unknown> | null, file: string): string {
+  const name = project?.['name'];
+  if (typeof name !== 'string' || name.length === 0) {
+    throw new QuiverError('PYPROJECT_NO_NAME', `${file}: [project].name is missing; add name = "your-dist-name" under [project].`);
+  }
+  if (!isValidProjectName(name)) {
+    throw new QuiverError('PYPROJECT_BAD_NAME', `${file}: [project].name "${name}" is not a valid project name; use letters, digits, '.', '-', '_' (core metadata Name).`);
+  }
+  return name;
+}
+
+/** `[project].version` as written (a string), or null when absent; PEP 440 validity is checked later. */
+function readProjectVersion(project: Record<string, unknown> | null, file: string): string | null {
+  const rawVersion = project?.['version'];
+  if (rawVersion === undefined) return null;
+  if (typeof rawVersion !== 'string') {
+    throw new QuiverError('PYPROJECT_BAD_VERSION', `${file}: [project].version must be a string; write version = "1.2.3".`);
+  }
+  return rawVersion;
+}
+
+/** `[build-system]` (PEP 518): null when absent; `build-backend` must be a non-empty module path. */
+function readBuildSystem(bs: unknown, file: string): BuildSystem | null {
+  if (bs === undefined) return null;
+  const t = table(bs);
+  if (!t) {
+    throw new QuiverError('PYPROJECT_BAD_FIELD', `${file}: [build-system] must be a table, e.g. [build-system] requires = ["hatchling"] build-backend = "hatchling.build".`);
+  }
+  const backend = t['build-backend'];
+  if (backend !== undefined && (typeof backend !== 'string' || backend.trim() === '')) {
+    throw new QuiverError('PYPROJECT_BAD_FIELD', `${file}: [build-system].build-backend must be a module path string, e.g. build-backend = "hatchling.build".`);
+  }
+  const requires = t['requires'];
+  return {
+    backend: (backend as string | undefined) ?? null,
+    requires: Array.isArray(requires) ? requires.filter((r): r is string => typeof r === 'string') : [],
+  };
+}
+
+const isBoolean = (v: unknown): boolean => typeof v === 'boolean';
+const isNonEmptyString = (v: unknown): boolean => typeof v === 'string' && v.trim() !== '';
+
+/**
+ * One optional `[tool.nx-wheels]` field: undefined when absent, the value when `valid`.
+ * @throws QuiverError `PYPROJECT_BAD_FIELD`: "<file>: [tool.nx-wheels].<key> must be <mustBe>"
+ */
+function nxWheelsField<T>(nxw: Record<string, unknown>, key: string, file: string, valid: (v: unknown) => boolean, mustBe: string): T | undefined {
+  const v = nxw[key];
+  if (v !== undefined && !valid(v)) {
+    throw new QuiverError('PYPROJECT_BAD_FIELD', `${file}: [tool.nx-wheels].${key} must be ${mustBe}`);
+  }
+  return v as T | undefined;
+}
+
+/** `[tool.nx-wheels]` checked field by field (see {@link NxWheelsConfig}); absent optional fields stay absent. */
+function readNxWheelsConfig(nxw: Record<string, unknown>, file: string): NxWheelsConfig {
+  const field = <T>(key: string, valid: (v: unknown) => boolean, mustBe: string) => nxWheelsField<T>(nxw, key, file, valid, mustBe);
+  const dependsOn = field<string[]>('depends-on', (v) => Array.isArray(v) && v.every((d) => typeof d === 'string'), 'a list of Nx project names, e.g. ["quiver"].');
+  const projectName = field<string>('project-name', (v) => typeof v === 'string' && /^[A-Za-z0-9@][\w@/.-]*$/.test(v), 'an Nx project name such as "python".');
+  const sdist = field<boolean>('sdist', isBoolean, 'true or false.');
+  const releasePlatforms = readReleasePlatforms(nxw['release-platforms'], file);
+  const optional: Partial<NxWheelsConfig> = {
+    abi3: field<string>('abi3', (v) => typeof v === 'string' && /^cp3\d+$/.test(v), 'the oldest CPython of the stable-ABI wheels as a python tag, e.g. abi3 = "cp312".'),
+    foreignBinaries: field<string[]>('foreign-binaries', (v) => Array.isArray(v) && v.every(isNonEmptyString), 'a list of globs of paths inside the wheel, e.g. foreign-binaries = ["debugpy/_vendored/**/*.dll"].'),
+    manylinux: field<string>('manylinux', isNonEmptyString, 'a string naming a manylinux policy or "host", e.g. manylinux = "2_28".'),
+    engine: field<NxWheelsConfig['engine']>('engine', (v) => typeof v === 'string' && ['auto', 'cibuildwheel', 'native'].includes(v), `"auto", "cibuildwheel" or "native" (got ${JSON.stringify(nxw['engine'])}), e.g. engine = "native".`),
+    pure: field<boolean>('pure', isBoolean, 'true (one py3-none-any wheel) or false (compiled wheels), e.g. pure = true.'),
+    skip: field<boolean>('skip', isBoolean, 'true (not a wheel project) or false, e.g. skip = true.'),
+  };
+  const present = Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined));
+  return { dependsOn, projectName, sdist, releasePlatforms, ...present };
 }
 
 /**

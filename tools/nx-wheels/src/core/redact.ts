@@ -14,10 +14,10 @@
  */
 
 /** Shortest fragment of an encoded form that is redacted on its own (characters). */
-export const MIN_FRAGMENT = 16;
+const MIN_FRAGMENT = 16;
 
 /** Shortest secret that is redacted at all (shorter strings would mask ordinary text). */
-export const MIN_SECRET = 4;
+const MIN_SECRET = 4;
 
 const b64 = (s: Buffer) => s.toString('base64').replace(/=+$/, '');
 const b64url = (s: Buffer) => s.toString('base64url');

@@ -8,8 +8,7 @@ import { formatTable } from './build-report';
 import { Platform } from './identifiers';
 
 /** The steps, in the order they run. */
-export const REHEARSAL_STEPS = ['prepare', 'build', 'validate-release', 'validate-wheels', 'publish', 'publish again', 'install + test'] as const;
-export type RehearsalStepName = (typeof REHEARSAL_STEPS)[number];
+export type RehearsalStepName = 'prepare' | 'build' | 'validate-release' | 'validate-wheels' | 'publish' | 'publish again' | 'install + test';
 
 /** One step's outcome (per platform where the step is per platform). */
 export interface RehearsalStep {

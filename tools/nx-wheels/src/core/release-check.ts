@@ -45,7 +45,7 @@ export interface ReleaseCheckInput {
 }
 
 /** One failed check. */
-export interface ReleaseFailure {
+interface ReleaseFailure {
   /** Stable identifier, e.g. `TAG_VERSION_MISMATCH`. */
   code: string;
   /** One line: what disagrees, where, and the fix. */
@@ -120,94 +120,121 @@ function localLabel(version: string): string | null {
   return i < 0 ? null : version.slice(i + 1);
 }
 
+/** Where the checks below record what they find. */
+interface Findings {
+  failures: ReleaseFailure[];
+  notes: string[];
+}
+
+function fail(f: Findings, code: string, message: string): void {
+  f.failures.push({ code, message });
+}
+
 /**
  * Judge a release (see the module comment). Never throws for user-caused problems: each becomes
  * a {@link ReleaseFailure}.
  */
 export function checkRelease(i: ReleaseCheckInput): ReleaseCheckResult {
-  const failures: ReleaseFailure[] = [];
-  const notes: string[] = [];
-  const fail = (code: string, message: string) => failures.push({ code, message });
-  let version: string | null = null;
-
-  if (i.pyprojectText === null) {
-    fail('PYPROJECT_MISSING', `${i.pyprojectFile} not found; run validate-release in a project whose root has a pyproject.toml.`);
-  } else {
-    try {
-      const p = readPyProjectText(i.pyprojectText, i.pyprojectFile, { requireCibuildwheel: false });
-      if (!p.dynamicVersion) version = requireStaticVersion(p);
-      else if (i.vcs && i.mode === 'branch') notes.push(`${i.pyprojectFile}: the version comes from git tags (${i.vcs}); the release tag sets it, nx release creates the tag.`);
-      else if (i.computed) version = normalizeVersion(i.computed) ?? i.computed;
-      else requireStaticVersion(p);
-    } catch (e) {
-      if (!isQuiverError(e)) throw e;
-      fail(e.code, e.message);
-    }
-  }
-  const vcsTag = !!(i.vcs && i.mode === 'tag');
+  const f: Findings = { failures: [], notes: [] };
   const versionField = i.computed ? `the version its build back-end computes${i.vcs ? ` (${i.vcs}) on this checkout` : ''}` : '[project].version';
-  if (version && localLabel(version) !== null && !vcsTag) {
-    fail('VERSION_LOCAL', `${i.pyprojectFile} ${versionField} ${version} has a local label (+${localLabel(version)}), which PyPI and every package index refuse; set version = "${version.split('+')[0]}" (nx release ${version.split('+')[0]}).`);
-    version = null;
-  }
-
+  const version = releaseVersion(i, versionField, f);
   let tag: string | null = null;
   let latestTag: string | null = null;
-  if (i.mode === 'tag') {
-    tag = i.tag ? i.tag.trim().replace(/^refs\/tags\//, '') : null;
-    if (!tag) {
-      fail('NO_TAG', `tag mode needs a tag: pass --tag=${i.tagPrefix}X.Y.Z, or run on a tag push (GITHUB_REF_NAME / GITHUB_REF = refs/tags/...).`);
-    } else if (!tag.startsWith(i.tagPrefix) || !/^\d/.test(tag.slice(i.tagPrefix.length))) {
-      fail('TAG_PATTERN', `tag "${tag}" (${i.tagSource ?? '--tag'}) does not match the release tag pattern ${i.tagPrefix}{version}; push a tag such as ${i.tagPrefix}${version ?? '1.2.3'}.`);
-    } else {
-      const tagVersion = normalizeVersion(tag.slice(i.tagPrefix.length));
-      if (!tagVersion) {
-        fail('TAG_NOT_VERSION', `tag "${tag}" (${i.tagSource ?? '--tag'}) does not name a PEP 440 version; use ${i.tagPrefix}1.2.3, ${i.tagPrefix}1.2.3rc1 or ${i.tagPrefix}1.2.3.post1.`);
-      } else if (version && tagVersion !== version && vcsTag) {
-        fail('TAG_VERSION_MISMATCH', `tag ${tag} names version ${tagVersion} but ${i.pyprojectFile}'s build back-end (${i.vcs}) computes ${version} on this checkout; run on a clean checkout of the tag itself with its history and tags (actions/checkout with ref: ${tag}, fetch-depth: 0), and make the back-end read tags named ${i.tagPrefix}X.Y.Z (setuptools-scm / hatch-vcs tag_regex).`);
-      } else if (version && tagVersion !== version) {
-        fail('TAG_VERSION_MISMATCH', `tag ${tag} names version ${tagVersion} but ${i.pyprojectFile} ${versionField} is ${version}; tag the commit whose pyproject.toml says ${tagVersion} (nx release ${tagVersion} does both), or delete the tag and push ${i.tagPrefix}${version}.`);
-      }
-    }
-  } else {
-    const latest = latestReleaseTag(i.tags ?? [], i.tagPrefix);
-    latestTag = latest?.tag ?? null;
-    if (!latest) {
-      if (i.shallow) {
-        fail('NO_TAGS_SHALLOW', `no ${i.tagPrefix}* tags in this shallow clone, so the version cannot be compared with the last release; check out with full history and tags (actions/checkout with fetch-depth: 0) or run git fetch --tags --unshallow.`);
-      } else {
-        notes.push(`No ${i.tagPrefix}* release tag yet: treating ${version ?? 'this version'} as the first release.`);
-      }
-    } else if (version && compareVersions(version, latest.version) <= 0) {
-      fail('VERSION_NOT_NEWER', `${i.pyprojectFile} ${versionField} ${version} is not newer than the latest release tag ${latest.tag}; bump it (nx release version, or edit version = "..." under [project]).`);
-    }
-  }
-
-  let section: ChangelogSection | null = null;
-  if (version) {
-    if (i.changelogText === null) {
-      fail('CHANGELOG_MISSING', `${i.changelogFile} not found; create it with a "## ${version}" section (nx release changelog writes one), or point --changelog at the right file.`);
-    } else {
-      section = findChangelogSection(i.changelogText, version);
-      if (!section) {
-        fail('CHANGELOG_NO_SECTION', `${i.changelogFile} has no section for ${version}; add a heading "## ${version}" or "## [${version}] - YYYY-MM-DD" with the release notes (nx release changelog writes it).`);
-      } else if (!section.body) {
-        notes.push(`${i.changelogFile}:${section.line}: the ${version} section is empty.`);
-      }
-    }
-  }
-
+  if (i.mode === 'tag') tag = checkTag(i, version, versionField, f);
+  else latestTag = checkNewerThanLatest(i, version, versionField, f);
+  const section = version ? checkChangelog(i, version, f) : null;
   return {
-    ok: failures.length === 0,
+    ok: f.failures.length === 0,
     mode: i.mode,
     version,
     prerelease: version ? isPrerelease(version) : null,
     tag,
     latestTag,
     section,
-    failures,
-    notes,
+    failures: f.failures,
+    notes: f.notes,
   };
+}
+
+/**
+ * The normalized version to release: static `[project].version`, or the computed one when dynamic;
+ * null when unreadable, not decidable yet (VCS version in branch mode) or carrying a local label.
+ */
+function releaseVersion(i: ReleaseCheckInput, versionField: string, f: Findings): string | null {
+  let version: string | null = null;
+  if (i.pyprojectText === null) {
+    fail(f, 'PYPROJECT_MISSING', `${i.pyprojectFile} not found; run validate-release in a project whose root has a pyproject.toml.`);
+    return null;
+  }
+  try {
+    const p = readPyProjectText(i.pyprojectText, i.pyprojectFile, { requireCibuildwheel: false });
+    if (!p.dynamicVersion) version = requireStaticVersion(p);
+    else if (i.vcs && i.mode === 'branch') f.notes.push(`${i.pyprojectFile}: the version comes from git tags (${i.vcs}); the release tag sets it, nx release creates the tag.`);
+    else if (i.computed) version = normalizeVersion(i.computed) ?? i.computed;
+    else requireStaticVersion(p);
+  } catch (e) {
+    if (!isQuiverError(e)) throw e;
+    fail(f, e.code, e.message);
+  }
+  const vcsTag = !!(i.vcs && i.mode === 'tag');
+  if (version && localLabel(version) !== null && !vcsTag) {
+    fail(f, 'VERSION_LOCAL', `${i.pyprojectFile} ${versionField} ${version} has a local label (+${localLabel(version)}), which PyPI and every package index refuse; set version = "${version.split('+')[0]}" (nx release ${version.split('+')[0]}).`);
+    return null;
+  }
+  return version;
+}
+
+/** Tag mode: the tag matches `<prefix>{version}` and names the version being released. Returns the tag checked. */
+function checkTag(i: ReleaseCheckInput, version: string | null, versionField: string, f: Findings): string | null {
+  const tag = i.tag ? i.tag.trim().replace(/^refs\/tags\//, '') : null;
+  const source = i.tagSource ?? '--tag';
+  if (!tag) {
+    fail(f, 'NO_TAG', `tag mode needs a tag: pass --tag=${i.tagPrefix}X.Y.Z, or run on a tag push (GITHUB_REF_NAME / GITHUB_REF = refs/tags/...).`);
+    return tag;
+  }
+  if (!tag.startsWith(i.tagPrefix) || !/^\d/.test(tag.slice(i.tagPrefix.length))) {
+    fail(f, 'TAG_PATTERN', `tag "${tag}" (${source}) does not match the release tag pattern ${i.tagPrefix}{version}; push a tag such as ${i.tagPrefix}${version ?? '1.2.3'}.`);
+    return tag;
+  }
+  const tagVersion = normalizeVersion(tag.slice(i.tagPrefix.length));
+  if (!tagVersion) {
+    fail(f, 'TAG_NOT_VERSION', `tag "${tag}" (${source}) does not name a PEP 440 version; use ${i.tagPrefix}1.2.3, ${i.tagPrefix}1.2.3rc1 or ${i.tagPrefix}1.2.3.post1.`);
+  } else if (version && tagVersion !== version && i.vcs) {
+    fail(f, 'TAG_VERSION_MISMATCH', `tag ${tag} names version ${tagVersion} but ${i.pyprojectFile}'s build back-end (${i.vcs}) computes ${version} on this checkout; run on a clean checkout of the tag itself with its history and tags (actions/checkout with ref: ${tag}, fetch-depth: 0), and make the back-end read tags named ${i.tagPrefix}X.Y.Z (setuptools-scm / hatch-vcs tag_regex).`);
+  } else if (version && tagVersion !== version) {
+    fail(f, 'TAG_VERSION_MISMATCH', `tag ${tag} names version ${tagVersion} but ${i.pyprojectFile} ${versionField} is ${version}; tag the commit whose pyproject.toml says ${tagVersion} (nx release ${tagVersion} does both), or delete the tag and push ${i.tagPrefix}${version}.`);
+  }
+  return tag;
+}
+
+/** Branch mode: the version is newer than the latest release tag. Returns that tag, or null when there is none. */
+function checkNewerThanLatest(i: ReleaseCheckInput, version: string | null, versionField: string, f: Findings): string | null {
+  const latest = latestReleaseTag(i.tags ?? [], i.tagPrefix);
+  if (!latest) {
+    if (i.shallow) {
+      fail(f, 'NO_TAGS_SHALLOW', `no ${i.tagPrefix}* tags in this shallow clone, so the version cannot be compared with the last release; check out with full history and tags (actions/checkout with fetch-depth: 0) or run git fetch --tags --unshallow.`);
+    } else {
+      f.notes.push(`No ${i.tagPrefix}* release tag yet: treating ${version ?? 'this version'} as the first release.`);
+    }
+  } else if (version && compareVersions(version, latest.version) <= 0) {
+    fail(f, 'VERSION_NOT_NEWER', `${i.pyprojectFile} ${versionField} ${version} is not newer than the latest release tag ${latest.tag}; bump it (nx release version, or edit version = "..." under [project]).`);
+  }
+  return latest?.tag ?? null;
+}
+
+/** The changelog has a (non-empty) section for `version`. Returns the section, or null when missing. */
+function checkChangelog(i: ReleaseCheckInput, version: string, f: Findings): ChangelogSection | null {
+  if (i.changelogText === null) {
+    fail(f, 'CHANGELOG_MISSING', `${i.changelogFile} not found; create it with a "## ${version}" section (nx release changelog writes one), or point --changelog at the right file.`);
+    return null;
+  }
+  const section = findChangelogSection(i.changelogText, version);
+  if (!section) {
+    fail(f, 'CHANGELOG_NO_SECTION', `${i.changelogFile} has no section for ${version}; add a heading "## ${version}" or "## [${version}] - YYYY-MM-DD" with the release notes (nx release changelog writes it).`);
+  } else if (!section.body) {
+    f.notes.push(`${i.changelogFile}:${section.line}: the ${version} section is empty.`);
+  }
+  return section;
 }
 
 /** Markdown summary for `$GITHUB_STEP_SUMMARY` and the console. */

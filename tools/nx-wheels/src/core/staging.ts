@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { join, posix } from 'node:path';
 
 /** Directory names whose contents are never staged, even when tracked. */
-export const NEVER_STAGED_DIRS = ['.git', 'node_modules', '.nx', '.nx-wheels', '.venv', 'wheelhouse', '__pycache__', '.pytest_cache'] as const;
+const NEVER_STAGED_DIRS = ['.git', 'node_modules', '.nx', '.nx-wheels', '.venv', 'wheelhouse', '__pycache__', '.pytest_cache'] as const;
 
 /**
  * The staging directory of one project and output directory: `<stateDir>/staging/<project>-<8 hex>`,

@@ -58,7 +58,7 @@ export interface LocalHeader {
 }
 
 /** What is wrong with the archive as a whole, when it cannot be read as a zip. */
-export interface ArchiveProblem {
+interface ArchiveProblem {
   /** `not-zip`: no zip signature at all; `truncated`: starts like a zip but its end is missing; `corrupt`: anything else. */
   kind: 'not-zip' | 'truncated' | 'corrupt';
   message: string;
@@ -78,13 +78,13 @@ export interface WheelArchive {
 }
 
 /** Bytes of content kept in {@link ArchiveEntry.head}: enough for the ELF, PE (e_lfanew + COFF header) and Mach-O headers. */
-export const HEAD_BYTES = 4096;
+const HEAD_BYTES = 4096;
 
 /** Names of entries that are binaries by suffix: extension modules and shared libraries of every platform. */
 export const BINARY_SUFFIX = /\.(so(\.\d+)*|pyd|dll|dylib)$/i;
 
 /** True when `head` starts with the magic number of an ELF, PE (MZ) or Mach-O (thin or fat) file. */
-export function hasExecutableMagic(head: Buffer): boolean {
+function hasExecutableMagic(head: Buffer): boolean {
   if (head.length < 4) return false;
   const be = head.readUInt32BE(0);
   return be === 0x7f454c46 || head.readUInt16BE(0) === 0x4d5a || [0xfeedface, 0xfeedfacf, 0xcefaedfe, 0xcffaedfe, 0xcafebabe, 0xcafebabf].includes(be);
@@ -107,7 +107,7 @@ const INFLATE_CHUNK = 1024 * 1024;
 export const DIST_INFO_FILE = /^[^/]+\.dist-info\/(WHEEL|METADATA|RECORD)$/;
 
 /** RECORD's digest form: urlsafe base64 without `=` padding. */
-export function recordDigest(digest: Buffer): string {
+function recordDigest(digest: Buffer): string {
   return digest.toString('base64url');
 }
 
@@ -212,33 +212,46 @@ function readEntry(
  * @returns the archive; never rejects for a damaged or non-zip file (see {@link WheelArchive.problem})
  */
 export async function readWheelArchive(source: Buffer | string, opts: ReadArchiveOptions = {}): Promise<WheelArchive> {
-  const keep = opts.keep ?? ((n: string) => DIST_INFO_FILE.test(n));
-  const algorithms = opts.algorithms ?? ['sha256'];
-  const keepLimit = opts.keepLimit ?? 16 * 1024 * 1024;
   const archive: WheelArchive = { entries: [], problem: null, files: new Map(), centralDirectoryOffset: 0, fileSize: 0 };
-  const head = typeof source === 'string' ? null : source.subarray(0, 4);
   let zip: yauzl.ZipFile;
   try {
     zip = await openZip(source);
   } catch (e) {
-    let h = head;
-    if (h === null) {
-      const { openSync, readSync, closeSync } = await import('node:fs');
-      const fd = openSync(source as string, 'r');
-      h = Buffer.alloc(4);
-      try {
-        readSync(fd, h, 0, 4, 0);
-      } finally {
-        closeSync(fd);
-      }
-    }
-    archive.problem = classify(e as Error, h);
+    archive.problem = classify(e as Error, await firstBytes(source));
     return archive;
   }
   const internals = zip as unknown as { readEntryCursor: number; fileSize: number };
   archive.centralDirectoryOffset = internals.readEntryCursor;
   archive.fileSize = internals.fileSize;
-  await new Promise<void>((resolve) => {
+  await readEntries(zip, archive, {
+    keep: opts.keep ?? ((n: string) => DIST_INFO_FILE.test(n)),
+    algorithms: opts.algorithms ?? ['sha256'],
+    keepLimit: opts.keepLimit ?? 16 * 1024 * 1024,
+  });
+  if (!archive.problem) await readLocalHeaders(source, archive);
+  return archive;
+}
+
+/** The first 4 bytes of the source (what {@link classify} tells a non-zip by). */
+async function firstBytes(source: Buffer | string): Promise<Buffer> {
+  if (typeof source !== 'string') return source.subarray(0, 4);
+  const { openSync, readSync, closeSync } = await import('node:fs');
+  const fd = openSync(source, 'r');
+  const h = Buffer.alloc(4);
+  try {
+    readSync(fd, h, 0, 4, 0);
+  } finally {
+    closeSync(fd);
+  }
+  return h;
+}
+
+/**
+ * Walk the central directory one entry at a time, reading each entry's content before the next
+ * (yauzl's lazy mode); a zip-level error ends the walk as `archive.problem`.
+ */
+function readEntries(zip: yauzl.ZipFile, archive: WheelArchive, opts: Required<ReadArchiveOptions>): Promise<void> {
+  return new Promise<void>((resolve) => {
     let finished = false;
     const finish = () => {
       if (!finished) {
@@ -252,30 +265,7 @@ export async function readWheelArchive(source: Buffer | string, opts: ReadArchiv
     });
     zip.on('end', finish);
     zip.on('entry', (entry: yauzl.Entry) => {
-      const raw = entry.fileName as unknown as Buffer;
-      const name = yz.getFileNameLowLevel(entry.generalPurposeBitFlag, raw, entry.extraFields, true);
-      const e: ArchiveEntry = {
-        name,
-        unsafeReason: yz.validateFileName(name),
-        isDirectory: name.endsWith('/'),
-        isSymlink: isUnixSymlink(entry),
-        declaredSize: entry.uncompressedSize,
-        compressedSize: entry.compressedSize,
-        size: 0,
-        hashes: {},
-        error: null,
-        head: null,
-        central: {
-          offset: entry.relativeOffsetOfLocalHeader,
-          method: entry.compressionMethod,
-          crc32: entry.crc32 >>> 0,
-          compressedSize: entry.compressedSize,
-          uncompressedSize: entry.uncompressedSize,
-          flags: entry.generalPurposeBitFlag,
-          rawName: Buffer.from(raw),
-        },
-        local: null,
-      };
+      const e = toArchiveEntry(entry);
       archive.entries.push(e);
       const next = () => (finished ? undefined : zip.readEntry());
       if (e.isDirectory && entry.uncompressedSize === 0) return next();
@@ -283,15 +273,41 @@ export async function readWheelArchive(source: Buffer | string, opts: ReadArchiv
         e.error = entry.generalPurposeBitFlag & 0x1 ? 'entry is encrypted' : `unsupported compression method ${entry.compressionMethod} (wheels use stored or deflate)`;
         return next();
       }
-      void readEntry(zip, entry, e, algorithms, keep(name), keepLimit).then((content) => {
-        if (content) archive.files.set(name, content);
+      void readEntry(zip, entry, e, opts.algorithms, opts.keep(e.name), opts.keepLimit).then((content) => {
+        if (content) archive.files.set(e.name, content);
         next();
       });
     });
     zip.readEntry();
   });
-  if (!archive.problem) await readLocalHeaders(source, archive);
-  return archive;
+}
+
+/** An entry as the central directory describes it; content facts (size, hashes, head) are filled in by readEntry. */
+function toArchiveEntry(entry: yauzl.Entry): ArchiveEntry {
+  const raw = entry.fileName as unknown as Buffer;
+  const name = yz.getFileNameLowLevel(entry.generalPurposeBitFlag, raw, entry.extraFields, true);
+  return {
+    name,
+    unsafeReason: yz.validateFileName(name),
+    isDirectory: name.endsWith('/'),
+    isSymlink: isUnixSymlink(entry),
+    declaredSize: entry.uncompressedSize,
+    compressedSize: entry.compressedSize,
+    size: 0,
+    hashes: {},
+    error: null,
+    head: null,
+    central: {
+      offset: entry.relativeOffsetOfLocalHeader,
+      method: entry.compressionMethod,
+      crc32: entry.crc32 >>> 0,
+      compressedSize: entry.compressedSize,
+      uncompressedSize: entry.uncompressedSize,
+      flags: entry.generalPurposeBitFlag,
+      rawName: Buffer.from(raw),
+    },
+    local: null,
+  };
 }
 
 /** Read `length` bytes at `position` of the source (fewer at the end of the file). */

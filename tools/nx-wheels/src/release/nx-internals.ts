@@ -27,7 +27,7 @@ export const TESTED_NX_RANGE = '>=24.0.6 <=24.0.7';
 export const TESTED_NX_VERSIONS = ['24.0.6', '24.0.7'] as const;
 
 /** The environment variable that lets an Nx outside {@link TESTED_NX_RANGE} through. */
-export const UNTESTED_NX_ENV = 'NX_WHEELS_UNTESTED_NX';
+const UNTESTED_NX_ENV = 'NX_WHEELS_UNTESTED_NX';
 
 /** One Nx export the release integration relies on. */
 export interface NxExportSpec {

@@ -19,7 +19,7 @@ const MAX_SAVED_BYTES = 16 * 1024 * 1024;
 const MAX_SAVED_PATHS = 5000;
 
 /** State of one path that was already changed (dirty, staged or untracked) when the release started. */
-export interface SavedPath {
+interface SavedPath {
   /** Two-letter `git status --porcelain` code at the start. */
   status: string;
   /** The file's bytes at the start, `null` when it did not exist. */
@@ -38,7 +38,7 @@ export interface ReleaseStart {
 }
 
 /** One restoring step. */
-export type RollbackAction =
+type RollbackAction =
   | { kind: 'restore-saved'; path: string; saved: SavedPath }
   | { kind: 'checkout-head'; path: string }
   | { kind: 'remove-new'; path: string };
@@ -49,7 +49,7 @@ export type RollbackAction =
  * @param current the bytes and index entry now of a path saved at the start
  * @param tracked is a path in HEAD's tree
  */
-export function planRollback(
+function planRollback(
   start: Pick<ReleaseStart, 'status' | 'saved'>,
   now: Map<string, string>,
   current: (path: string) => { bytes: Buffer | null; index: string },

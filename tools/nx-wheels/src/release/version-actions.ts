@@ -44,7 +44,7 @@ import { join } from 'node:path';
 import type { ProjectGraph, Tree } from '@nx/devkit';
 import { VersionActions } from 'nx/release';
 import { QuiverError } from '../core/errors';
-import { BumpKeyword, bumpVersion, isBumpKeyword, isPrerelease, normalizeVersion, padRelease, parseExplicitVersion, preidToPhase } from '../core/pep440';
+import { BumpKeyword, bumpVersion, isBumpKeyword, isPrerelease, normalizeVersion, parseExplicitVersion, preidToPhase } from '../core/pep440';
 import { VcsVersionSource, vcsVersionSource } from '../core/dynamic-version';
 import { parseToml, readPyProjectText, requireStaticVersion } from '../core/pyproject';
 import { tagPrefixFor } from '../core/release-tag';

@@ -9,7 +9,7 @@ import { Platform } from '../core/identifiers';
 import { capture, LineSink, consoleSink, stream } from './process';
 
 /** Readable meaning of cibuildwheel's exit codes (cibuildwheel/errors.py). */
-export const CIBUILDWHEEL_EXIT_CODES: Record<number, string> = {
+const CIBUILDWHEEL_EXIT_CODES: Record<number, string> = {
   1: 'the build failed (compiler, build backend or test-command); see the [cibuildwheel] lines above',
   2: 'configuration error: an option in [tool.cibuildwheel] or a CIBW_* variable is invalid',
   3: 'nothing to do: the build selectors matched no identifier',

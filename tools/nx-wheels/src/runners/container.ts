@@ -12,7 +12,7 @@ import { QuiverError } from '../core/errors';
 import { capture, LineSink } from './process';
 import { stateDir } from './toolchain';
 
-export type ContainerEngineName = 'docker' | 'podman';
+type ContainerEngineName = 'docker' | 'podman';
 
 /** cibuildwheel's container settings for a set of Linux identifiers (toolchain/container_plan.py). */
 export interface ContainerPlan {
@@ -26,7 +26,7 @@ export interface ContainerPlan {
   images: Record<string, string>;
 }
 
-export const CONTAINER_PLAN_SCRIPT = resolve(__dirname, '..', '..', 'toolchain', 'container_plan.py');
+const CONTAINER_PLAN_SCRIPT = resolve(__dirname, '..', '..', 'toolchain', 'container_plan.py');
 
 /**
  * Ask cibuildwheel (the toolchain's `python`) for the container engine and images of `identifiers`.
@@ -87,7 +87,7 @@ const lastLine = (text: string): string =>
  * is re-checked with `image inspect` only (the daemon answers and still has the image).
  * Never throws for an engine that is missing or fails: the reason is in the result.
  */
-export async function probeContainerStart(
+async function probeContainerStart(
   workspaceRoot: string,
   engine: ContainerEngineName,
   image: string,

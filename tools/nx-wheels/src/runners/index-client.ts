@@ -58,15 +58,14 @@ function networkReason(e: unknown): string {
  * @returns the last response (which may still be a 5xx/429 after the retries ran out)
  */
 export async function httpRequest(url: string, init: RequestInit, policy: HttpPolicy, what: string): Promise<HttpResponse> {
-  let lastNetwork = '';
+  let lastNetwork: string;
   const left = () => (policy.left ? policy.left() : Infinity);
   for (let attempt = 0; ; attempt++) {
     if (left() <= 0) {
       throw new QuiverError('PUBLISH_DEADLINE_EXCEEDED', `${what}: the deadline (deadlineSeconds) passed before ${redact(url, policy.secrets)} answered; re-run (files on the index are skipped), or raise --deadlineSeconds for a slow index.`);
     }
-    let res: Response | null = null;
     try {
-      res = await fetch(url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(Math.max(1, Math.min(policy.timeoutMs, left()))) });
+      const res = await fetch(url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(Math.max(1, Math.min(policy.timeoutMs, left()))) });
       const body = Buffer.from(await res.arrayBuffer());
       const out = { status: res.status, headers: res.headers, body, url };
       if ((res.status < 500 && res.status !== 429) || attempt >= policy.retries) return out;

@@ -4,7 +4,7 @@
  * uploads behind a generated password (htpasswd), reads open (as on PyPI). Stopped by its PID in
  * every exit path: {@link ThrowawayIndex.stop}, process exit, SIGINT and SIGTERM.
  */
-import { spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, AddressInfo } from 'node:net';
@@ -12,9 +12,9 @@ import { join, resolve } from 'node:path';
 import { QuiverError } from '../core/errors';
 import { capture, LineSink } from './process';
 import { Interpreter } from './python';
-import { ensureVenv, readRequirements, stateDir } from './toolchain';
+import { ensureVenv, readRequirements, stateDir, Venv } from './toolchain';
 
-export const INDEX_REQUIREMENTS_FILE = resolve(__dirname, '..', '..', 'toolchain', 'index-requirements.txt');
+const INDEX_REQUIREMENTS_FILE = resolve(__dirname, '..', '..', 'toolchain', 'index-requirements.txt');
 
 /** A running throwaway index. */
 export interface ThrowawayIndex {
@@ -81,8 +81,7 @@ export async function startThrowawayIndex(workspaceRoot: string, python: Interpr
   const password = randomBytes(24).toString('base64url');
   const username = 'rehearsal';
   const htpasswd = join(root, 'htpasswd');
-  const hp = await capture(venv.bin('python'), ['-c', 'import sys\nfrom passlib.apache import HtpasswdFile\nh = HtpasswdFile(sys.argv[1], new=True)\nh.set_password(sys.argv[2], sys.stdin.read())\nh.save()', htpasswd, username], { input: password, secrets: [password] });
-  if (hp.exitCode !== 0) throw new QuiverError('INDEX_START_FAILED', `writing the throwaway index's htpasswd failed (exit ${hp.exitCode}): ${hp.stderr.trim().split('\n').pop() ?? ''}`);
+  await writeHtpasswd(venv, htpasswd, username, password);
   installExitHook();
   let lastError = '';
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -92,44 +91,8 @@ export async function startThrowawayIndex(workspaceRoot: string, python: Interpr
     child.stderr!.on('data', (c: Buffer) => (stderr = (stderr + c.toString('utf8')).slice(-4000)));
     live.add(child.pid!);
     const url = `http://127.0.0.1:${port}/`;
-    const end = Date.now() + 30_000;
-    let up = false;
-    while (Date.now() < end && child.exitCode === null) {
-      try {
-        const r = await fetch(`${url}simple/`, { signal: AbortSignal.timeout(1000) });
-        if (r.ok) {
-          up = true;
-          break;
-        }
-      } catch {
-        /* not yet */
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    if (up) {
-      let stopped = false;
-      return {
-        url,
-        simpleUrl: `${url}simple/`,
-        port,
-        pid: child.pid!,
-        username,
-        password,
-        packagesDir,
-        stop: async () => {
-          if (stopped) return;
-          stopped = true;
-          if (child.exitCode === null && child.signalCode === null) {
-            await new Promise<void>((res) => {
-              const t = setTimeout(() => child.kill('SIGKILL'), 5000);
-              child.once('exit', () => (clearTimeout(t), res()));
-              child.kill('SIGTERM');
-            });
-          }
-          live.delete(child.pid!);
-          rmSync(root, { recursive: true, force: true });
-        },
-      };
+    if (await waitUntilServing(`${url}simple/`, child)) {
+      return { url, simpleUrl: `${url}simple/`, port, pid: child.pid!, username, password, packagesDir, stop: stopper(child, root) };
     }
     child.kill('SIGKILL');
     live.delete(child.pid!);
@@ -137,4 +100,48 @@ export async function startThrowawayIndex(workspaceRoot: string, python: Interpr
   }
   rmSync(root, { recursive: true, force: true });
   throw new QuiverError('INDEX_START_FAILED', `the throwaway pypiserver on 127.0.0.1 did not start (3 ports tried): ${lastError}; check that nothing blocks local ports, or delete .nx-wheels/index to reinstall it.`);
+}
+
+/**
+ * Write an htpasswd file (passlib, installed with pypiserver) holding one user; the password goes
+ * through stdin and is redacted from any output.
+ * @throws QuiverError `INDEX_START_FAILED`
+ */
+async function writeHtpasswd(venv: Venv, htpasswd: string, username: string, password: string): Promise<void> {
+  const script = 'import sys\nfrom passlib.apache import HtpasswdFile\nh = HtpasswdFile(sys.argv[1], new=True)\nh.set_password(sys.argv[2], sys.stdin.read())\nh.save()';
+  const hp = await capture(venv.bin('python'), ['-c', script, htpasswd, username], { input: password, secrets: [password] });
+  if (hp.exitCode !== 0) throw new QuiverError('INDEX_START_FAILED', `writing the throwaway index's htpasswd failed (exit ${hp.exitCode}): ${hp.stderr.trim().split('\n').pop() ?? ''}`);
+}
+
+/** Poll the simple index every 100 ms for up to 30 s; false when the server exited or never answered 200. */
+async function waitUntilServing(simpleUrl: string, child: ChildProcess): Promise<boolean> {
+  const end = Date.now() + 30_000;
+  while (Date.now() < end && child.exitCode === null) {
+    try {
+      const r = await fetch(simpleUrl, { signal: AbortSignal.timeout(1000) });
+      if (r.ok) return true;
+    } catch {
+      /* not yet */
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+}
+
+/** {@link ThrowawayIndex.stop} for this server: SIGTERM, SIGKILL after 5 s, then remove its directory; idempotent. */
+function stopper(child: ChildProcess, root: string): () => Promise<void> {
+  let stopped = false;
+  return async () => {
+    if (stopped) return;
+    stopped = true;
+    if (child.exitCode === null && child.signalCode === null) {
+      await new Promise<void>((res) => {
+        const t = setTimeout(() => child.kill('SIGKILL'), 5000);
+        child.once('exit', () => (clearTimeout(t), res()));
+        child.kill('SIGTERM');
+      });
+    }
+    live.delete(child.pid!);
+    rmSync(root, { recursive: true, force: true });
+  };
 }

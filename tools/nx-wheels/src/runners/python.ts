@@ -22,7 +22,7 @@ export interface Interpreter {
 const PROBE = 'import sys,platform;print(sys.executable);print(platform.python_version());print(sys.implementation.name)';
 
 /** Ask `command` what it is; `null` when it does not run. */
-export async function probeInterpreter(command: string, args: string[] = []): Promise<Interpreter | null> {
+async function probeInterpreter(command: string, args: string[] = []): Promise<Interpreter | null> {
   try {
     const r = await capture(command, [...args, '-c', PROBE], { timeoutMs: 30_000 });
     if (r.exitCode !== 0) return null;

@@ -11,7 +11,7 @@ import { Interpreter, venvBin } from './python';
 import { LineSink, consoleSink, stream } from './process';
 
 /** The requirements file shipped with the plugin. */
-export const REQUIREMENTS_FILE = resolve(__dirname, '..', '..', 'toolchain', 'requirements.txt');
+const REQUIREMENTS_FILE = resolve(__dirname, '..', '..', 'toolchain', 'requirements.txt');
 
 /** Where a workspace keeps its toolchain venv and per-interpreter build envs. */
 export function stateDir(workspaceRoot: string): string {
@@ -30,7 +30,7 @@ function sha256(text: string | Buffer): string {
 }
 
 /** The `==` pin of `pkg` in the requirements file (e.g. `build==1.6.1`). */
-export function pinnedRequirement(pkg: string, file = REQUIREMENTS_FILE): string {
+function pinnedRequirement(pkg: string, file = REQUIREMENTS_FILE): string {
   const line = readFileSync(file, 'utf8')
     .split(/\r?\n/)
     .map((l) => l.replace(/#.*/, '').trim())

@@ -12,7 +12,7 @@ import { capture } from './process';
 import { PLAIN_OUTPUT_ENV, twineCheck } from './twine';
 
 /** The helper script, beside toolchain/requirements.txt. */
-export const EXTERNAL_CHECKS_SCRIPT = resolve(__dirname, '..', '..', 'toolchain', 'external_checks.py');
+const EXTERNAL_CHECKS_SCRIPT = resolve(__dirname, '..', '..', 'toolchain', 'external_checks.py');
 
 /** One tool run on one file. */
 export interface ExternalCheck {

@@ -145,7 +145,7 @@ export function prepareCrossBuild(a: { dir: string; zig: Zig; target: CrossTarge
 }
 
 /** The imports of every `.pyd`/`.dll` in a wheel. */
-export async function wheelPeImports(wheel: string): Promise<Array<{ name: string; imports: string[] | null }>> {
+async function wheelPeImports(wheel: string): Promise<Array<{ name: string; imports: string[] | null }>> {
   const archive = await readWheelArchive(wheel, { keep: (n) => /\.(pyd|dll)$/i.test(n), keepLimit: 512 * 1024 * 1024 });
   return [...archive.files.entries()].map(([name, data]) => ({ name, imports: readPeImports(data) }));
 }
@@ -194,7 +194,7 @@ export interface CrossWheelTest {
 }
 
 /** Windows-only dependencies pip's marker evaluation on Linux misses (pytest needs colorama on Windows). */
-export const WINDOWS_ONLY_TEST_DEPS = ['colorama'];
+const WINDOWS_ONLY_TEST_DEPS = ['colorama'];
 
 /**
  * Python code that runs a module as `-m` would, with `_winapi.CopyFile2` hidden first: wine 8.0
@@ -213,53 +213,90 @@ const BOOT = 'import _winapi, runpy, sys\nif hasattr(_winapi, "CopyFile2"): del 
 export async function testWheelUnderWine(t: CrossWheelTest, sink: LineSink = consoleSink): Promise<number> {
   const started = Date.now();
   const id = t.target.identifier;
-  const prefix = `[test ${id}] `;
   const work = mkdtempSync(join(t.cacheDir, 'tmp', `test-${id}-`));
   // Hermetic: the host's find-links and pip configuration do not reach wine's pip.
   const env: Record<string, string | undefined> = { ...t.env, PIP_FIND_LINKS: undefined, PIP_NO_INDEX: undefined, PIP_DISABLE_PIP_VERSION_CHECK: '1', PYTHONNOUSERSITE: '1', VIRTUAL_ENV: undefined, PYTHONPATH: undefined };
-  const W = wineDrivePath;
-  const py = join(t.cpythonDir, 'python.exe');
+  const run: WineTestRun = { t, prefix: `[test ${id}] `, work, env, sink, boot: join(t.cacheDir, 'tmp', 'nx-wheels-boot.py') };
   try {
-    const boot = join(t.cacheDir, 'tmp', 'nx-wheels-boot.py');
-    writeFileSync(boot, BOOT);
-    // virtualenv (cibuildwheel's pin), installed once per pin into the cache with the base CPython's own pip.
-    const venvTool = join(t.cacheDir, 'windows-virtualenv', `${t.target.pyTag}-${t.virtualenvVersion}`);
-    if (!existsSync(join(venvTool, '.nx-wheels-stamp'))) {
-      mkdirSync(dirname(venvTool), { recursive: true });
-      await withLock(`${venvTool}.lock`, async () => {
-        if (existsSync(join(venvTool, '.nx-wheels-stamp'))) return;
-        const dl = join(work, 'virtualenv-wheels');
-        await pipDownload(t, dl, [`virtualenv==${t.virtualenvVersion}`], ['-c', t.constraints], env, sink);
-        rmSync(venvTool, { recursive: true, force: true });
-        const r = await runUnderWine(t.wine, py, [W(boot), 'pip', 'install', '-q', '--no-index', '--find-links', W(dl), '--target', W(venvTool), `virtualenv==${t.virtualenvVersion}`], prefix, { env }, sink);
-        if (r.exitCode !== 0) throw new QuiverError('TEST_INSTALL_FAILED', `installing virtualenv ${t.virtualenvVersion} for the Windows CPython under wine failed (exit ${r.exitCode}); see the ${prefix.trim()} lines above.`);
-        writeFileSync(join(venvTool, '.nx-wheels-stamp'), `${t.virtualenvVersion}\n`);
-      });
-    }
-    const venv = join(work, 'venv');
-    const mk = await runUnderWine(t.wine, py, [W(boot), 'virtualenv', '--no-download', '--no-periodic-update', '-q', W(venv)], prefix, { env: { ...env, PYTHONPATH: W(venvTool) } }, sink);
-    const venvPy = join(venv, 'Scripts', 'python.exe');
-    if (mk.exitCode !== 0 || !existsSync(venvPy)) throw new QuiverError('TEST_INSTALL_FAILED', `creating a virtualenv of the Windows CPython under wine failed (exit ${mk.exitCode}); see the ${prefix.trim()} lines above.`);
+    writeFileSync(run.boot, BOOT);
+    const venvTool = await ensureWineVirtualenv(run);
+    const venv = await createWineVenv(run, venvTool);
     // The venv's python.exe finds python3XY.dll through PATH (virtualenv copies no DLLs without venvlauncher).
-    const winePath = [W(join(venv, 'Scripts')), W(t.cpythonDir)];
-    const wheels = join(work, 'wheels');
-    const extras = t.testExtras.length ? `[${t.testExtras.join(',')}]` : '';
-    const want = [...t.testRequires, ...WINDOWS_ONLY_TEST_DEPS];
-    if (want.length) await pipDownload(t, wheels, want, [], env, sink);
-    mkdirSync(wheels, { recursive: true });
-    copyFileSync(t.wheel, join(wheels, t.wheel.split('/').pop()!));
-    if (extras) await pipDownload(t, wheels, [`${t.wheel}${extras}`], [], env, sink);
-    const pkg = `${readWheelName(t.wheel)}${extras}`;
-    const pip = await runUnderWine(t.wine, venvPy, ['-m', 'pip', 'install', '-q', '--no-index', '--find-links', W(wheels), pkg, ...want], prefix, { env, winePath }, sink);
-    if (pip.exitCode !== 0) throw new QuiverError('TEST_INSTALL_FAILED', `installing ${t.wheel.split('/').pop()} and test-requires into the Windows venv under wine failed (pip exited ${pip.exitCode}); see the ${prefix.trim()} lines above.`);
+    const winePath = [wineDrivePath(join(venv, 'Scripts')), wineDrivePath(t.cpythonDir)];
+    await installWheelUnderWine(run, join(venv, 'Scripts', 'python.exe'), winePath);
     const cwd = join(work, 'cwd');
     mkdirSync(cwd);
-    const r = await runUnderWine(t.wine, 'cmd', ['/d', '/s', '/c', t.testCommand], prefix, { cwd, env: { ...env, VIRTUAL_ENV: W(venv) }, winePath }, sink);
-    if (r.exitCode !== 0) throw new QuiverError('TESTS_FAILED', `test-command failed for ${id} under wine (exit ${r.exitCode}): ${t.testCommand}; see the ${prefix.trim()} lines above.`);
+    const r = await runUnderWine(t.wine, 'cmd', ['/d', '/s', '/c', t.testCommand], run.prefix, { cwd, env: { ...env, VIRTUAL_ENV: wineDrivePath(venv) }, winePath }, sink);
+    if (r.exitCode !== 0) throw new QuiverError('TESTS_FAILED', `test-command failed for ${id} under wine (exit ${r.exitCode}): ${t.testCommand}; see the ${run.prefix.trim()} lines above.`);
     return (Date.now() - started) / 1000;
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** One {@link testWheelUnderWine} run: its scratch directory, hermetic env, log prefix and the BOOT script's path. */
+interface WineTestRun {
+  t: CrossWheelTest;
+  prefix: string;
+  work: string;
+  env: Record<string, string | undefined>;
+  sink: LineSink;
+  boot: string;
+}
+
+/**
+ * virtualenv (cibuildwheel's pin), installed once per pin into the cache with the base CPython's own pip.
+ * @returns the directory to put on PYTHONPATH
+ * @throws QuiverError `TEST_INSTALL_FAILED`
+ */
+async function ensureWineVirtualenv({ t, prefix, work, env, sink, boot }: WineTestRun): Promise<string> {
+  const W = wineDrivePath;
+  const venvTool = join(t.cacheDir, 'windows-virtualenv', `${t.target.pyTag}-${t.virtualenvVersion}`);
+  if (existsSync(join(venvTool, '.nx-wheels-stamp'))) return venvTool;
+  mkdirSync(dirname(venvTool), { recursive: true });
+  await withLock(`${venvTool}.lock`, async () => {
+    if (existsSync(join(venvTool, '.nx-wheels-stamp'))) return;
+    const dl = join(work, 'virtualenv-wheels');
+    await pipDownload(t, dl, [`virtualenv==${t.virtualenvVersion}`], ['-c', t.constraints], env, sink);
+    rmSync(venvTool, { recursive: true, force: true });
+    const py = join(t.cpythonDir, 'python.exe');
+    const r = await runUnderWine(t.wine, py, [W(boot), 'pip', 'install', '-q', '--no-index', '--find-links', W(dl), '--target', W(venvTool), `virtualenv==${t.virtualenvVersion}`], prefix, { env }, sink);
+    if (r.exitCode !== 0) throw new QuiverError('TEST_INSTALL_FAILED', `installing virtualenv ${t.virtualenvVersion} for the Windows CPython under wine failed (exit ${r.exitCode}); see the ${prefix.trim()} lines above.`);
+    writeFileSync(join(venvTool, '.nx-wheels-stamp'), `${t.virtualenvVersion}\n`);
+  });
+  return venvTool;
+}
+
+/**
+ * A fresh virtualenv of the Windows CPython in the run's scratch directory.
+ * @returns its directory
+ * @throws QuiverError `TEST_INSTALL_FAILED`
+ */
+async function createWineVenv({ t, prefix, work, env, sink, boot }: WineTestRun, venvTool: string): Promise<string> {
+  const W = wineDrivePath;
+  const venv = join(work, 'venv');
+  const py = join(t.cpythonDir, 'python.exe');
+  const mk = await runUnderWine(t.wine, py, [W(boot), 'virtualenv', '--no-download', '--no-periodic-update', '-q', W(venv)], prefix, { env: { ...env, PYTHONPATH: W(venvTool) } }, sink);
+  if (mk.exitCode !== 0 || !existsSync(join(venv, 'Scripts', 'python.exe'))) throw new QuiverError('TEST_INSTALL_FAILED', `creating a virtualenv of the Windows CPython under wine failed (exit ${mk.exitCode}); see the ${prefix.trim()} lines above.`);
+  return venv;
+}
+
+/**
+ * Install the wheel (with test-extras), test-requires and the Windows-only test dependencies into
+ * the venv, offline from wheels downloaded for win_amd64.
+ * @throws QuiverError `TEST_INSTALL_FAILED`
+ */
+async function installWheelUnderWine({ t, prefix, work, env, sink }: WineTestRun, venvPy: string, winePath: string[]): Promise<void> {
+  const wheels = join(work, 'wheels');
+  const extras = t.testExtras.length ? `[${t.testExtras.join(',')}]` : '';
+  const want = [...t.testRequires, ...WINDOWS_ONLY_TEST_DEPS];
+  if (want.length) await pipDownload(t, wheels, want, [], env, sink);
+  mkdirSync(wheels, { recursive: true });
+  copyFileSync(t.wheel, join(wheels, t.wheel.split('/').pop()!));
+  if (extras) await pipDownload(t, wheels, [`${t.wheel}${extras}`], [], env, sink);
+  const pkg = `${readWheelName(t.wheel)}${extras}`;
+  const pip = await runUnderWine(t.wine, venvPy, ['-m', 'pip', 'install', '-q', '--no-index', '--find-links', wineDrivePath(wheels), pkg, ...want], prefix, { env, winePath }, sink);
+  if (pip.exitCode !== 0) throw new QuiverError('TEST_INSTALL_FAILED', `installing ${t.wheel.split('/').pop()} and test-requires into the Windows venv under wine failed (pip exited ${pip.exitCode}); see the ${prefix.trim()} lines above.`);
 }
 
 /** `quiverdb` from `quiverdb-0.1.0-cp313-cp313-win_amd64.whl`. */

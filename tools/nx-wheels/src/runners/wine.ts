@@ -13,7 +13,7 @@ import { capture, LineSink, consoleSink, RunResult, stream } from './process';
 import { withLock } from './toolchain';
 
 /** The Debian packages that provide a 64-bit wine. */
-export const WINE_PACKAGES = 'wine wine64';
+const WINE_PACKAGES = 'wine wine64';
 
 /** A usable wine and its prefix. */
 export interface Wine {
@@ -26,7 +26,7 @@ export interface Wine {
 }
 
 /** The environment every wine process of the cross route gets (over the caller's). */
-export function wineEnv(prefix: string, extra: Record<string, string> = {}): Record<string, string> {
+function wineEnv(prefix: string, extra: Record<string, string> = {}): Record<string, string> {
   return { WINEPREFIX: prefix, WINEARCH: 'win64', WINEDEBUG: '-all', WINEDLLOVERRIDES: 'wbemprox=d;mscoree=d;mshtml=d', ...extra };
 }
 

@@ -12,7 +12,7 @@ import { ensureVenv, readRequirements, stateDir } from './toolchain';
 import { QuiverError } from '../core/errors';
 
 /** The zig pin file shipped with the plugin. */
-export const ZIG_REQUIREMENTS_FILE = resolve(__dirname, '..', '..', 'toolchain', 'zig-requirements.txt');
+const ZIG_REQUIREMENTS_FILE = resolve(__dirname, '..', '..', 'toolchain', 'zig-requirements.txt');
 
 /** An installed zig. */
 export interface Zig {

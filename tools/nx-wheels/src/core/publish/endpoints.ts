@@ -20,9 +20,7 @@ export interface IndexEndpoints {
 }
 
 /** PyPI's upload URL, the default `repositoryUrl`. */
-export const PYPI_UPLOAD_URL = 'https://upload.pypi.org/legacy/';
-/** TestPyPI's upload URL. */
-export const TESTPYPI_UPLOAD_URL = 'https://test.pypi.org/legacy/';
+const PYPI_UPLOAD_URL = 'https://upload.pypi.org/legacy/';
 
 const withSlash = (u: string) => (u.endsWith('/') ? u : u + '/');
 

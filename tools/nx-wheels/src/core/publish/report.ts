@@ -17,7 +17,7 @@ export function dryRunReportFile(reportFile: string): string {
 }
 
 /** Status of one file. */
-export type FileStatus =
+type FileStatus =
   /** Not tried yet (a run that stopped earlier). */
   | 'pending'
   /** Uploaded by this run: the index lists it afterwards with our sha256 (read back). */
@@ -30,7 +30,7 @@ export type FileStatus =
   | 'failed';
 
 /** One file in the report. */
-export interface PublishedFile {
+interface PublishedFile {
   file: string;
   sha256: string;
   size: number;
@@ -76,7 +76,7 @@ export interface PublishReport {
 }
 
 /** Counts per status. */
-export function countStatuses(files: readonly PublishedFile[]): Record<FileStatus, number> {
+function countStatuses(files: readonly PublishedFile[]): Record<FileStatus, number> {
   const c: Record<FileStatus, number> = { pending: 0, uploaded: 0, skipped: 0, 'would-upload': 0, failed: 0 };
   for (const f of files) c[f.status]++;
   return c;
@@ -89,7 +89,7 @@ export function isComplete(r: Pick<PublishReport, 'files' | 'error' | 'dryRun'>)
 }
 
 /** Days after a release's first upload during which PyPI accepts new files for it (as this project's release process assumes). */
-export const RELEASE_FILE_WINDOW_DAYS = 14;
+const RELEASE_FILE_WINDOW_DAYS = 14;
 
 /**
  * The note about PyPI's rule that a release older than 14 days takes no new files, when it

@@ -8,7 +8,7 @@
  */
 
 /** Why an upload failed. */
-export type FailureKind =
+type FailureKind =
   /** 5xx, 429, connection refused/reset, per-request timeout: try again after a pause. */
   | 'retryable'
   /** 401/403: the index refused the credentials. */
@@ -19,7 +19,7 @@ export type FailureKind =
   | 'fatal';
 
 /** The index's answer to one upload as the twine wrapper reports it. */
-export interface UploadResponse {
+interface UploadResponse {
   file: string;
   status: number;
   /** The Retry-After header, verbatim, or null. */
@@ -30,7 +30,7 @@ export interface UploadResponse {
 }
 
 /** Why a run stopped, and what may help. */
-export interface UploadFailure {
+interface UploadFailure {
   kind: FailureKind;
   status: number | null;
   message: string;
@@ -56,7 +56,7 @@ export const ATTEMPT_MARKER = 'QUIVER_ATTEMPT ';
 export const RESPONSE_MARKER = 'QUIVER_RESPONSE ';
 
 /** Classify an HTTP status. */
-export function classifyStatus(status: number, text = ''): FailureKind {
+function classifyStatus(status: number, text = ''): FailureKind {
   if (status === 429 || status >= 500) return 'retryable';
   if (status === 401 || status === 403) return 'auth';
   if (status === 409 || (status === 400 && /already exist/i.test(text))) return 'exists';
@@ -76,7 +76,7 @@ export function parseRetryAfter(value: string | null | undefined, now: Date = ne
 }
 
 /** An error body as shown to the user: whitespace folded, cut at `max` characters (redact it before showing). */
-export function truncateBody(body: string, max = 200): string {
+function truncateBody(body: string, max = 200): string {
   const one = body.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
   return one.length > max ? `${one.slice(0, max)}... (${one.length - max} more characters)` : one;
 }

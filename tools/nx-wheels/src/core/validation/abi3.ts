@@ -85,7 +85,7 @@ export function readAbi3Declaration(src: Abi3Sources): Abi3Declaration | null {
   const maturin = pyo3Feature(table(tool['maturin'])?.['features']);
   if (maturin) return { pythonTag: maturin, source: `${p} [tool.maturin] features` };
   if (src.cargoToml) {
-    let cargo: Record<string, unknown> | null = null;
+    let cargo: Record<string, unknown> | null;
     try {
       cargo = parseToml(src.cargoToml.text, src.cargoToml.file);
     } catch {

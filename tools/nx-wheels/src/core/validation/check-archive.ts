@@ -9,7 +9,7 @@ import { finding, Finding } from './findings';
 import { FamilyResult, WheelContext } from './types';
 
 /** The ways an entry's local file header can disagree with its central directory entry, as text; empty when they agree. */
-export function localHeaderDifferences(e: ArchiveEntry): string[] {
+function localHeaderDifferences(e: ArchiveEntry): string[] {
   const l = e.local;
   if (!l || 'error' in l) return [];
   const c = e.central;
@@ -26,7 +26,7 @@ export function localHeaderDifferences(e: ArchiveEntry): string[] {
  * Byte ranges before the central directory that no entry claims, and pairs of entries whose
  * ranges overlap. Offsets are bytes from the start of the file.
  */
-export function layoutProblems(entries: readonly ArchiveEntry[], centralDirectoryOffset: number): { unclaimed: Array<[number, number]>; overlaps: Array<[string, string]> } {
+function layoutProblems(entries: readonly ArchiveEntry[], centralDirectoryOffset: number): { unclaimed: Array<[number, number]>; overlaps: Array<[string, string]> } {
   const spans = entries
     .filter((e): e is ArchiveEntry & { local: LocalHeader } => !!e.local && !('error' in e.local))
     .map((e) => ({ name: e.name, start: e.local.start, end: e.local.end }))

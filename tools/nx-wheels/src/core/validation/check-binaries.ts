@@ -7,7 +7,7 @@
  * from a few header bytes, so the few fields needed are read here.
  */
 import picomatch from 'picomatch';
-import { BINARY_SUFFIX } from '../wheel-archive';
+import { ArchiveEntry, BINARY_SUFFIX } from '../wheel-archive';
 import { readPeImports } from '../pe';
 import { disallowedImports, pythonDllOfTag } from '../windows-cross';
 import { finding, Finding } from './findings';
@@ -61,7 +61,7 @@ export function describeBinary(k: BinaryKind): string {
 }
 
 /** What binaries of a platform tag must be. */
-export interface BinaryExpectation {
+interface BinaryExpectation {
   format: BinaryKind['format'];
   /** Acceptable machines (ELF e_machine / PE Machine / Mach-O cputype); every cpu of a fat file must be one. */
   machines: number[];
@@ -78,7 +78,7 @@ const WINDOWS_SUFFIX = /\.(pyd|dll)$/i;
 const MACOS_SUFFIX = /\.(so|dylib)$/i;
 
 /** The binaries a platform tag calls for, or null when the tag names no platform this check knows (e.g. `any`). */
-export function expectedBinary(platformTag: string): BinaryExpectation | null {
+function expectedBinary(platformTag: string): BinaryExpectation | null {
   const lin = /^(?:manylinux(?:_\d+_\d+|1|2010|2014)|musllinux_\d+_\d+|linux)_(.+)$/.exec(platformTag);
   if (lin) {
     const elf: Record<string, [number, boolean | undefined]> = {
@@ -112,6 +112,36 @@ export function expectedBinary(platformTag: string): BinaryExpectation | null {
   return null;
 }
 
+/** One binary against one platform tag's expectation: its suffix, format, then CPU and byte order. */
+function judgeBinary(file: string, e: ArchiveEntry, bySuffix: boolean, kind: BinaryKind | null, tag: string, exp: BinaryExpectation): Finding | null {
+  if (bySuffix && !exp.suffixes.test(e.name)) {
+    return finding('BINARY_SUFFIX_MISMATCH', file, `${e.name}: a ${e.name.replace(/^.*\.(\w+)(\.\d+)*$/, '.$1')} file does not belong in a ${tag} wheel`, e.name);
+  }
+  if (kind === null) {
+    return bySuffix ? finding('BINARY_FORMAT_MISMATCH', file, `${e.name} is not an executable file (no ELF, PE or Mach-O header); ${tag} needs ${exp.label}`, e.name) : null;
+  }
+  if (kind.format !== exp.format) {
+    return finding('BINARY_FORMAT_MISMATCH', file, `${e.name} is ${describeBinary(kind)}; ${tag} needs ${exp.label}`, e.name);
+  }
+  const cpus = kind.format === 'Mach-O' ? kind.cpus : [kind.machine];
+  const endianOk = kind.format !== 'ELF' || exp.littleEndian === undefined || kind.littleEndian === exp.littleEndian;
+  if (!endianOk || cpus.length === 0 || !cpus.every((c) => exp.machines.includes(c))) {
+    return finding('BINARY_ARCH_MISMATCH', file, `${e.name} is ${describeBinary(kind)}; ${tag} needs ${exp.label}`, e.name);
+  }
+  return null;
+}
+
+/**
+ * A Windows module's DLL imports: only the wheel's CPython DLL, Windows system and UCRT DLLs and
+ * the DLLs the wheel ships itself exist on a user's machine.
+ */
+function dllImportFinding(file: string, name: string, data: Buffer | undefined, pythonDll: string, shipped: string[]): Finding | null {
+  const imports = data ? readPeImports(data) : null;
+  const bad = imports ? disallowedImports(imports, pythonDll, shipped) : [];
+  if (!bad.length) return null;
+  return finding('BINARY_DLL_IMPORT', file, `${name} imports ${bad.map((b) => `${b.dll}${b.origin === 'mingw' ? ' (MinGW runtime)' : ''}`).join(', ')}, which a user's Windows does not have`, name);
+}
+
 /**
  * The binaries family: suffix and content of every binary against each of the wheel's platform tags.
  * @param foreignBinaries `[tool.nx-wheels] foreign-binaries`: picomatch globs (POSIX, dot files
@@ -130,6 +160,7 @@ export function checkBinaries(w: WheelContext, foreignBinaries: readonly string[
   let binaries = 0;
   // DLLs the wheel ships itself (e.g. delvewheel's <pkg>.libs/) may be imported by its modules.
   const shipped = archive.entries.filter((e) => /\.dll$/i.test(e.name)).map((e) => e.name.split('/').pop()!);
+  const pythonDll = parsed.pythonTags.map(pythonDllOfTag).find((d): d is string => d !== null) ?? 'python3.dll';
   for (const e of archive.entries) {
     if (e.isDirectory || e.error) continue;
     const bySuffix = BINARY_SUFFIX.test(e.name);
@@ -144,28 +175,8 @@ export function checkBinaries(w: WheelContext, foreignBinaries: readonly string[
     const kind = e.head ? readBinaryKind(e.head) : null;
     const reported = new Set<string>();
     for (const { tag, exp } of expectations) {
-      let f: Finding | null = null;
-      if (bySuffix && !exp.suffixes.test(e.name)) {
-        f = finding('BINARY_SUFFIX_MISMATCH', file, `${e.name}: a ${e.name.replace(/^.*\.(\w+)(\.\d+)*$/, '.$1')} file does not belong in a ${tag} wheel`, e.name);
-      } else if (kind === null) {
-        if (bySuffix) f = finding('BINARY_FORMAT_MISMATCH', file, `${e.name} is not an executable file (no ELF, PE or Mach-O header); ${tag} needs ${exp.label}`, e.name);
-      } else if (kind.format !== exp.format) {
-        f = finding('BINARY_FORMAT_MISMATCH', file, `${e.name} is ${describeBinary(kind)}; ${tag} needs ${exp.label}`, e.name);
-      } else {
-        const cpus = kind.format === 'Mach-O' ? kind.cpus : [kind.machine];
-        const endianOk = kind.format !== 'ELF' || exp.littleEndian === undefined || kind.littleEndian === exp.littleEndian;
-        if (!endianOk || cpus.length === 0 || !cpus.every((c) => exp.machines.includes(c))) {
-          f = finding('BINARY_ARCH_MISMATCH', file, `${e.name} is ${describeBinary(kind)}; ${tag} needs ${exp.label}`, e.name);
-        }
-      }
-      if (!f && kind?.format === 'PE' && exp.format === 'PE') {
-        // The DLLs it imports: only the wheel's CPython, Windows system and UCRT DLLs exist on a user's machine.
-        const data = archive.files.get(e.name);
-        const imports = data ? readPeImports(data) : null;
-        const pythonDll = parsed.pythonTags.map(pythonDllOfTag).find((d): d is string => d !== null) ?? 'python3.dll';
-        const bad = imports ? disallowedImports(imports, pythonDll, shipped) : [];
-        if (bad.length) f = finding('BINARY_DLL_IMPORT', file, `${e.name} imports ${bad.map((b) => `${b.dll}${b.origin === 'mingw' ? ' (MinGW runtime)' : ''}`).join(', ')}, which a user's Windows does not have`, e.name);
-      }
+      let f = judgeBinary(file, e, bySuffix, kind, tag, exp);
+      if (!f && kind?.format === 'PE' && exp.format === 'PE') f = dllImportFinding(file, e.name, archive.files.get(e.name), pythonDll, shipped);
       if (f && !reported.has(f.code)) {
         reported.add(f.code);
         findings.push(f);

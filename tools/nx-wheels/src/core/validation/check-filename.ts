@@ -12,7 +12,7 @@ import { claimedPolicy, describePolicy, isPypiPlatformTag, rejectedTagReason } f
 import { Expectation, FamilyResult } from './types';
 
 /** The local version label of a PEP 440 version (`1.2.3+cu121` -> `cu121`), or null. */
-export function localLabel(version: string): string | null {
+function localLabel(version: string): string | null {
   const i = version.indexOf('+');
   return i >= 0 ? version.slice(i + 1) : null;
 }

@@ -4,7 +4,7 @@
  * requires.
  */
 import { ArchiveEntry, WheelArchive } from '../wheel-archive';
-import { decodeUtf8, isCanonicalRecordDigest, parseRecord, splitRecordHash, STRONG_RECORD_ALGORITHMS } from './formats';
+import { decodeUtf8, isCanonicalRecordDigest, parseRecord, RecordRow, splitRecordHash, STRONG_RECORD_ALGORITHMS } from './formats';
 import { finding, Finding } from './findings';
 import { distInfoText } from './check-dist-info';
 import { FamilyResult, WheelContext } from './types';
@@ -27,6 +27,7 @@ export function checkRecordFile(w: WheelContext, distInfo: string): FamilyResult
   return { findings, verified, notes: { RECORD: `${verified}/${hashed} files: sha256 and size verified` } };
 }
 
+/** Every RECORD row against the archive, then every archive file against RECORD. @returns how many rows verified */
 function checkRecord(
   name: string,
   recordPath: string,
@@ -53,41 +54,9 @@ function checkRecord(
     }
     if (exempt.has(row.path) || entry.isDirectory) continue;
     if (entry.error) continue; // already ZIP_CORRUPT
-    let ok = true;
-    if (row.hash === '') {
-      findings.push(finding('RECORD_HASH_MISSING', name, `RECORD line ${row.line}: ${row.path} has no hash`, row.path));
-      ok = false;
-    } else {
-      const h = splitRecordHash(row.hash);
-      const nodeAlg = h ? STRONG_RECORD_ALGORITHMS[h.algorithm] : undefined;
-      if (!h) {
-        findings.push(finding('RECORD_INVALID', name, `RECORD line ${row.line}: hash "${row.hash}" is not algorithm=digest`, row.path));
-        ok = false;
-      } else if (!nodeAlg) {
-        findings.push(finding('RECORD_HASH_WEAK', name, `RECORD line ${row.line}: ${row.path} uses ${h.algorithm}`, row.path));
-        ok = false;
-      } else {
-        const actual = entry.hashes[nodeAlg];
-        if (actual === undefined) {
-          ok = false; // not computed: the pipeline reads again with this algorithm
-        } else if (Buffer.from(h.digest, 'base64url').toString('base64url') !== actual && Buffer.from(h.digest, 'base64').toString('base64url') !== actual) {
-          findings.push(finding('RECORD_HASH_MISMATCH', name, `${row.path}: RECORD ${h.algorithm}=${h.digest}, content ${h.algorithm}=${actual}`, row.path));
-          ok = false;
-        } else if (!isCanonicalRecordDigest(h.digest)) {
-          findings.push(finding('RECORD_INVALID', name, `RECORD line ${row.line}: digest of ${row.path} is not urlsafe base64 without padding (${h.digest})`, row.path));
-        }
-      }
-    }
-    if (row.size !== '') {
-      if (!/^\d+$/.test(row.size)) {
-        findings.push(finding('RECORD_INVALID', name, `RECORD line ${row.line}: size "${row.size}" is not a number`, row.path));
-        ok = false;
-      } else if (Number(row.size) !== entry.size) {
-        findings.push(finding('RECORD_SIZE_MISMATCH', name, `${row.path}: RECORD size ${row.size}, actual ${entry.size} bytes`, row.path));
-        ok = false;
-      }
-    }
-    if (ok) verified++;
+    const hashOk = checkRowHash(name, row, entry, findings);
+    const sizeOk = checkRowSize(name, row, entry, findings);
+    if (hashOk && sizeOk) verified++;
   }
   for (const e of archive.entries) {
     if (e.isDirectory || exempt.has(e.name) || listed.has(e.name)) continue;
@@ -95,6 +64,51 @@ function checkRecord(
     listed.add(e.name);
   }
   return verified;
+}
+
+/**
+ * A RECORD row's hash: present, `algorithm=digest`, a strong algorithm, equal to the content's.
+ * @returns true when verified (a non-canonical but equal digest is a finding yet still verified)
+ */
+function checkRowHash(name: string, row: RecordRow, entry: ArchiveEntry, findings: Finding[]): boolean {
+  if (row.hash === '') {
+    findings.push(finding('RECORD_HASH_MISSING', name, `RECORD line ${row.line}: ${row.path} has no hash`, row.path));
+    return false;
+  }
+  const h = splitRecordHash(row.hash);
+  if (!h) {
+    findings.push(finding('RECORD_INVALID', name, `RECORD line ${row.line}: hash "${row.hash}" is not algorithm=digest`, row.path));
+    return false;
+  }
+  const nodeAlg = STRONG_RECORD_ALGORITHMS[h.algorithm];
+  if (!nodeAlg) {
+    findings.push(finding('RECORD_HASH_WEAK', name, `RECORD line ${row.line}: ${row.path} uses ${h.algorithm}`, row.path));
+    return false;
+  }
+  const actual = entry.hashes[nodeAlg];
+  if (actual === undefined) return false; // not computed: the pipeline reads again with this algorithm
+  if (Buffer.from(h.digest, 'base64url').toString('base64url') !== actual && Buffer.from(h.digest, 'base64').toString('base64url') !== actual) {
+    findings.push(finding('RECORD_HASH_MISMATCH', name, `${row.path}: RECORD ${h.algorithm}=${h.digest}, content ${h.algorithm}=${actual}`, row.path));
+    return false;
+  }
+  if (!isCanonicalRecordDigest(h.digest)) {
+    findings.push(finding('RECORD_INVALID', name, `RECORD line ${row.line}: digest of ${row.path} is not urlsafe base64 without padding (${h.digest})`, row.path));
+  }
+  return true;
+}
+
+/** A RECORD row's size: empty, or a number equal to the content's size. @returns false on a finding */
+function checkRowSize(name: string, row: RecordRow, entry: ArchiveEntry, findings: Finding[]): boolean {
+  if (row.size === '') return true;
+  if (!/^\d+$/.test(row.size)) {
+    findings.push(finding('RECORD_INVALID', name, `RECORD line ${row.line}: size "${row.size}" is not a number`, row.path));
+    return false;
+  }
+  if (Number(row.size) !== entry.size) {
+    findings.push(finding('RECORD_SIZE_MISMATCH', name, `${row.path}: RECORD size ${row.size}, actual ${entry.size} bytes`, row.path));
+    return false;
+  }
+  return true;
 }
 
 /** RECORD hash algorithms (Node names) other than sha256 that a read archive's RECORD uses. */

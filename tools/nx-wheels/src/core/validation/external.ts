@@ -12,7 +12,8 @@ export interface ToolOutput {
   stderr: string;
 }
 
-// Terminal colour codes, in case a tool ignores NO_COLOR.
+// Terminal colour codes, in case a tool ignores NO_COLOR (the ESC control character is the point).
+// eslint-disable-next-line no-control-regex
 const stripAnsi = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, '');
 
 /**
@@ -49,7 +50,7 @@ export function twineFindings(file: string, out: ToolOutput, strict = false): Fi
 }
 
 /** The platform tag `auditwheel show` says the wheel is consistent with, or null. */
-export function auditwheelConsistentTag(stdout: string): string | null {
+function auditwheelConsistentTag(stdout: string): string | null {
   const m = /consistent\s+with\s+the\s+following\s+platform\s+tag:\s*"([^"]+)"/.exec(stripAnsi(stdout));
   return m ? m[1] : null;
 }

@@ -21,7 +21,3 @@ export function finding(code: Code, file: string | null, message: string, subjec
   return { code, severity: info.severity, check: info.check, file, subject, message: message.replace(/\s*\n\s*/g, ' ').trim(), fix: info.fix };
 }
 
-/** True when any finding is an error. */
-export function hasErrors(findings: readonly Finding[]): boolean {
-  return findings.some((f) => f.severity === 'error');
-}

@@ -12,7 +12,7 @@ export const VALIDATION_REPORT_FILE = 'validation-report.json';
 export const SHA256SUMS_FILE = 'SHA256SUMS';
 
 /** One wheel in the JSON report. */
-export interface ReportedWheel {
+interface ReportedWheel {
   file: string;
   /** Build identifier the wheel was matched to, or null. */
   identifier: string | null;

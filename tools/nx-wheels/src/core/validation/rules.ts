@@ -40,7 +40,7 @@ const PER_WHEEL_CHECKS: CheckName[] = ['wheelhouse', 'filename', 'version', 'tag
 export const OWN_FILES = ['build-report.json', 'validation-report.json', 'SHA256SUMS', PUBLISH_REPORT_FILE, dryRunReportFile(PUBLISH_REPORT_FILE)];
 
 /** Configuration findings and the normalized versions to compare against. */
-export function checkConfig(exp: Expectation): { findings: Finding[]; projectVersion: string | null; tagVersion: string | null } {
+function checkConfig(exp: Expectation): { findings: Finding[]; projectVersion: string | null; tagVersion: string | null } {
   const findings: Finding[] = [];
   let projectVersion: string | null = null;
   if (!exp.dynamicVersion) {
@@ -64,7 +64,7 @@ export function checkConfig(exp: Expectation): { findings: Finding[]; projectVer
 }
 
 /** The per-wheel checks that do not depend on the other wheels: every family, composed. */
-export function checkWheel(
+function checkWheel(
   file: InspectedFile,
   exp: Expectation,
   versions: { projectVersion: string | null; tagVersion: string | null },

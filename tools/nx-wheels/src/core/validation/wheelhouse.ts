@@ -22,6 +22,12 @@ function tagPlatform(tag: string): { platform: string; arch: string } {
   return { platform: 'other', arch: tag };
 }
 
+/** What one wheel was matched to: the identifiers it serves (first = assigned; none = extra) and its findings. */
+interface WheelMatch {
+  served: BuildIdentifier[];
+  findings: Finding[];
+}
+
 /**
  * Match wheels to identifiers. A wheel whose python, abi and platform tags fit an identifier
  * belongs to it; one whose platform family and architecture fit, with the python or abi tag
@@ -37,64 +43,12 @@ export function matchIdentifiers(
   const covers = new Map<string, BuildIdentifier[]>();
   const perWheel = new Map<string, Finding[]>();
   const add = (file: string, f: Finding) => perWheel.set(file, [...(perWheel.get(file) ?? []), f]);
-  const expected = ids.map((i) => i.id).join(', ') || '(none)';
-  // Identifiers a stable-ABI wheel of python tag cpXY serves: CPython (not free-threaded) >= 3.Y.
-  const servedBy = (pythonTag: string) => ids.filter((id) => id.implementation === 'cpython' && !id.freeThreaded && cpMinor(id.wheelPythonTag) >= cpMinor(pythonTag));
-  const abi3Ids = new Set(abi3 ? servedBy(abi3.pythonTag) : []);
   for (const { file, parsed } of wheels) {
-    const isAbi3 = parsed.abiTags.length === 1 && parsed.abiTags[0] === 'abi3' && parsed.pythonTags.length === 1 && /^cp3\d+$/.test(parsed.pythonTags[0]);
-    if (isAbi3) {
-      const tag = parsed.pythonTags[0];
-      const served = servedBy(tag).filter((id) => parsed.platformTags.every((t) => platformTagMatches(id, t)));
-      if (served.length > 0) {
-        assigned.set(file, served[0]);
-        covers.set(file, served);
-        if (!abi3) {
-          add(file, finding('ABI3_UNDECLARED', file, `${tag}-abi3 wheel, but the project declares no stable ABI (scikit-build-core wheel.py-api, setuptools py_limited_api, PyO3 abi3-pyXY or [tool.nx-wheels] abi3)`, served.map((i) => i.id).join(', ')));
-        } else if (tag !== abi3.pythonTag) {
-          add(file, finding('TAGS_IDENTIFIER_MISMATCH', file, `${tag}-abi3 wheel, but ${abi3.source} declares the stable ABI from ${abi3.pythonTag}`, abi3.pythonTag));
-        }
-        continue;
-      }
-    }
-    const exact = identifierForWheel(parsed, ids);
-    if (exact) {
-      assigned.set(file, exact);
-      covers.set(file, [exact]);
-      if (abi3 && abi3Ids.has(exact)) {
-        add(file, finding('ABI3_EXPECTED', file, `version-specific ${exact.wheelPythonTag}-${exact.wheelAbiTag} wheel for ${exact.id}, but ${abi3.source} declares the stable ABI: expected one ${abi3.pythonTag}-abi3 wheel for ${exact.platformPart}`, exact.id));
-      }
-      continue;
-    }
-    if (isPure(parsed)) {
-      add(file, finding('WHEEL_PURE_UNEXPECTED', file, `pure wheel ${parsed.tags.join('.')} in a project that ships binary wheels (expected: ${expected})`));
-      continue;
-    }
-    const near = ids.find(
-      (id) =>
-        parsed.platformTags.every((t) => {
-          const tp = tagPlatform(t);
-          // A musllinux wheel is not a near miss of a manylinux identifier (or the reverse): it is another identifier's.
-          const libc = /^musllinux_/.test(t) ? 'musllinux' : /^manylinux/.test(t) ? 'manylinux' : null;
-          return tp.platform === id.platform && tp.arch === id.arch && (libc === null || id.linuxLibc === null || libc === id.linuxLibc);
-        }) &&
-        (parsed.pythonTags.includes(id.wheelPythonTag) || parsed.abiTags.includes(id.wheelAbiTag)),
-    );
-    if (!near) {
-      add(file, finding('WHEEL_EXTRA', file, `tags ${parsed.pythonTags.join('.')}-${parsed.abiTags.join('.')}-${parsed.platformTags.join('.')} match no expected identifier (expected: ${expected})`));
-      continue;
-    }
-    assigned.set(file, near);
-    covers.set(file, [near]);
-    const py = parsed.pythonTags.join('.');
-    const abi = parsed.abiTags.join('.');
-    if (py !== near.wheelPythonTag || abi !== near.wheelAbiTag) {
-      add(file, finding('TAGS_IDENTIFIER_MISMATCH', file, `python-abi tags ${py}-${abi} do not match identifier ${near.id}, which builds ${near.wheelPythonTag}-${near.wheelAbiTag}`, near.id));
-    }
-    const wrong = parsed.platformTags.filter((t) => !platformTagMatches(near, t) && isPypiPlatformTag(t));
-    if (wrong.length) {
-      add(file, finding('PLATFORM_TAG_MISMATCH', file, `platform tag ${wrong.join('.')} does not match identifier ${near.id}`, near.id));
-    }
+    const m = matchWheel(file, parsed, ids, abi3);
+    m.findings.forEach((f) => add(file, f));
+    if (m.served.length === 0) continue;
+    assigned.set(file, m.served[0]);
+    covers.set(file, m.served);
   }
   const byId = new Map<string, string[]>();
   for (const [file, served] of covers) for (const id of served) byId.set(id.id, [...(byId.get(id.id) ?? []), file]);
@@ -107,4 +61,74 @@ export function matchIdentifiers(
     if (!byId.has(id.id)) wheelhouse.push(finding('WHEEL_MISSING', null, `no wheel for identifier ${id.id} (${id.platform}; built by ${providerOf(id)})`, id.id));
   }
   return { assigned, perWheel, wheelhouse, covers };
+}
+
+/** Identifiers a stable-ABI wheel of python tag cpXY serves: CPython (not free-threaded) >= 3.Y. */
+function servedByAbi3(ids: readonly BuildIdentifier[], pythonTag: string): BuildIdentifier[] {
+  return ids.filter((id) => id.implementation === 'cpython' && !id.freeThreaded && cpMinor(id.wheelPythonTag) >= cpMinor(pythonTag));
+}
+
+/** One wheel: a stable-ABI wheel, an exact identifier, a pure wheel, a near miss, or extra (in that order). */
+function matchWheel(file: string, parsed: WheelFilename, ids: readonly BuildIdentifier[], abi3: Abi3Declaration | null): WheelMatch {
+  const expected = ids.map((i) => i.id).join(', ') || '(none)';
+  const stable = matchAbi3Wheel(file, parsed, ids, abi3);
+  if (stable) return stable;
+  const exact = identifierForWheel(parsed, ids);
+  if (exact) {
+    const findings: Finding[] = [];
+    if (abi3 && servedByAbi3(ids, abi3.pythonTag).includes(exact)) {
+      findings.push(finding('ABI3_EXPECTED', file, `version-specific ${exact.wheelPythonTag}-${exact.wheelAbiTag} wheel for ${exact.id}, but ${abi3.source} declares the stable ABI: expected one ${abi3.pythonTag}-abi3 wheel for ${exact.platformPart}`, exact.id));
+    }
+    return { served: [exact], findings };
+  }
+  if (isPure(parsed)) {
+    return { served: [], findings: [finding('WHEEL_PURE_UNEXPECTED', file, `pure wheel ${parsed.tags.join('.')} in a project that ships binary wheels (expected: ${expected})`)] };
+  }
+  const near = ids.find((id) => isNearMiss(parsed, id));
+  if (!near) {
+    return { served: [], findings: [finding('WHEEL_EXTRA', file, `tags ${parsed.pythonTags.join('.')}-${parsed.abiTags.join('.')}-${parsed.platformTags.join('.')} match no expected identifier (expected: ${expected})`)] };
+  }
+  return { served: [near], findings: nearMissFindings(file, parsed, near) };
+}
+
+/** A `cpXY-abi3` wheel and the identifiers it serves on its platform; null when it is no such wheel or serves none. */
+function matchAbi3Wheel(file: string, parsed: WheelFilename, ids: readonly BuildIdentifier[], abi3: Abi3Declaration | null): WheelMatch | null {
+  const isAbi3 = parsed.abiTags.length === 1 && parsed.abiTags[0] === 'abi3' && parsed.pythonTags.length === 1 && /^cp3\d+$/.test(parsed.pythonTags[0]);
+  if (!isAbi3) return null;
+  const tag = parsed.pythonTags[0];
+  const served = servedByAbi3(ids, tag).filter((id) => parsed.platformTags.every((t) => platformTagMatches(id, t)));
+  if (served.length === 0) return null;
+  const findings: Finding[] = [];
+  if (!abi3) {
+    findings.push(finding('ABI3_UNDECLARED', file, `${tag}-abi3 wheel, but the project declares no stable ABI (scikit-build-core wheel.py-api, setuptools py_limited_api, PyO3 abi3-pyXY or [tool.nx-wheels] abi3)`, served.map((i) => i.id).join(', ')));
+  } else if (tag !== abi3.pythonTag) {
+    findings.push(finding('TAGS_IDENTIFIER_MISMATCH', file, `${tag}-abi3 wheel, but ${abi3.source} declares the stable ABI from ${abi3.pythonTag}`, abi3.pythonTag));
+  }
+  return { served, findings };
+}
+
+/** The wheel's platform family and architecture fit the identifier, and its python or abi tag is right. */
+function isNearMiss(parsed: WheelFilename, id: BuildIdentifier): boolean {
+  const platformFits = parsed.platformTags.every((t) => {
+    const tp = tagPlatform(t);
+    // A musllinux wheel is not a near miss of a manylinux identifier (or the reverse): it is another identifier's.
+    const libc = /^musllinux_/.test(t) ? 'musllinux' : /^manylinux/.test(t) ? 'manylinux' : null;
+    return tp.platform === id.platform && tp.arch === id.arch && (libc === null || id.linuxLibc === null || libc === id.linuxLibc);
+  });
+  return platformFits && (parsed.pythonTags.includes(id.wheelPythonTag) || parsed.abiTags.includes(id.wheelAbiTag));
+}
+
+/** What is wrong with a near-miss wheel's tags: its python-abi pair and the platform tags that do not fit. */
+function nearMissFindings(file: string, parsed: WheelFilename, near: BuildIdentifier): Finding[] {
+  const findings: Finding[] = [];
+  const py = parsed.pythonTags.join('.');
+  const abi = parsed.abiTags.join('.');
+  if (py !== near.wheelPythonTag || abi !== near.wheelAbiTag) {
+    findings.push(finding('TAGS_IDENTIFIER_MISMATCH', file, `python-abi tags ${py}-${abi} do not match identifier ${near.id}, which builds ${near.wheelPythonTag}-${near.wheelAbiTag}`, near.id));
+  }
+  const wrong = parsed.platformTags.filter((t) => !platformTagMatches(near, t) && isPypiPlatformTag(t));
+  if (wrong.length) {
+    findings.push(finding('PLATFORM_TAG_MISMATCH', file, `platform tag ${wrong.join('.')} does not match identifier ${near.id}`, near.id));
+  }
+  return findings;
 }
