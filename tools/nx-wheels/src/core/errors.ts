@@ -1,3 +1,5 @@
+import type { ErrorCode } from './error-catalog';
+
 /**
  * The one error type executors turn into a single readable line.
  *
@@ -7,14 +9,14 @@
  * never print a stack trace for a `QuiverError`.
  */
 export class QuiverError extends Error {
-  /** Stable machine-readable code, e.g. `PYPROJECT_MISSING`. */
-  readonly code: string;
+  /** Stable machine-readable code from the catalog (core/error-catalog.ts), e.g. `PYPROJECT_MISSING`. */
+  readonly code: ErrorCode;
 
   /**
-   * @param code stable identifier of the failure (upper snake case)
+   * @param code stable identifier of the failure; tsc refuses a code missing from the catalog
    * @param message one line: what is wrong, where (file:line:col, option, field), and the fix
    */
-  constructor(code: string, message: string) {
+  constructor(code: ErrorCode, message: string) {
     super(message.replace(/\s*\n\s*/g, ' ').trim());
     this.name = 'QuiverError';
     this.code = code;

@@ -14,6 +14,7 @@
  */
 import { ChangelogSection, findChangelogSection } from './changelog';
 import { isQuiverError } from './errors';
+import type { ErrorCode } from './error-catalog';
 import { compareVersions, isPrerelease, normalizeVersion } from './pep440';
 import { readPyProjectText, requireStaticVersion } from './pyproject';
 
@@ -46,8 +47,8 @@ export interface ReleaseCheckInput {
 
 /** One failed check. */
 export interface ReleaseFailure {
-  /** Stable identifier, e.g. `TAG_VERSION_MISMATCH`. */
-  code: string;
+  /** Stable identifier from the catalog, e.g. `TAG_VERSION_MISMATCH`. */
+  code: ErrorCode;
   /** One line: what disagrees, where, and the fix. */
   message: string;
 }
@@ -127,7 +128,7 @@ function localLabel(version: string): string | null {
 export function checkRelease(i: ReleaseCheckInput): ReleaseCheckResult {
   const failures: ReleaseFailure[] = [];
   const notes: string[] = [];
-  const fail = (code: string, message: string) => failures.push({ code, message });
+  const fail = (code: ErrorCode, message: string) => failures.push({ code, message });
   let version: string | null = null;
 
   if (i.pyprojectText === null) {

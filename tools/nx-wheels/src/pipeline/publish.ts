@@ -19,6 +19,7 @@
 import { appendFileSync, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { QuiverError } from '../core/errors';
+import type { ErrorCode } from '../core/error-catalog';
 import { BuildIdentifier, parseIdentifier, Platform } from '../core/identifiers';
 import { normalizeName } from '../core/names';
 import { decideAttestations, AttestationsOption } from '../core/publish/attestations';
@@ -107,7 +108,7 @@ export interface PublishOptions {
 /** Thrown when the run failed after a report was written; carries the report. */
 export class PublishFailed extends QuiverError {
   constructor(
-    code: string,
+    code: ErrorCode,
     message: string,
     readonly report: PublishReport,
   ) {
@@ -530,7 +531,7 @@ type ReadBack = { state: 'same' } | { state: 'other'; remoteSha256: string | nul
 /** A file that is not on the index with our bytes, and why. */
 interface FileFailure {
   file: string;
-  code: string;
+  code: ErrorCode;
   cause: string;
 }
 
@@ -675,7 +676,7 @@ async function runPublish(o: PublishOptions, sink: LineSink, rawSink: LineSink, 
           const entry = w.entry(name);
           const tried = run.attempted.includes(name);
           const stopped = name === run.failedFile;
-          const markFailed = (code: string, cause: string) => {
+          const markFailed = (code: ErrorCode, cause: string) => {
             Object.assign(entry, { status: 'failed', code, detail: redact(cause, secrets) });
             failures.push({ file: name, code, cause: entry.detail });
           };
