@@ -36,3 +36,31 @@ export type ErrorCode = keyof typeof ERRORS;
 export function isErrorCode(code: string): code is ErrorCode {
   return Object.prototype.hasOwnProperty.call(ERRORS, code);
 }
+
+const cell = (s: string) => s.replace(/\|/g, '\\|');
+
+/**
+ * docs/error-codes.md: every failure code (findings are in docs/validation-codes.md) with its
+ * summary, fix and the page that explains it in context. The docs test compares the file with this.
+ */
+export function renderErrorCodesPage(): string {
+  const rows = Object.entries(FAILURES)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(
+      ([code, i]) =>
+        `| \`${code}\` | ${cell(i.summary)} | ${cell(i.fix)} | ${i.doc === 'docs/error-codes.md' ? '' : `[${i.doc}](${i.doc.startsWith('docs/') ? i.doc.slice(5) : `../${i.doc}`})`} |`,
+    );
+  return [
+    '# Error codes',
+    '',
+    '<!-- Generated from tools/nx-wheels/src/core/error-catalog.ts; regenerate with QUIVER_UPDATE_DOCS=1 npx jest test/errors/catalog.spec.ts -->',
+    '',
+    'Every failure of an executor or generator of `@quiver/nx-wheels` is one line, `<target>: <CODE>: <what is wrong, where, and the fix>`, with secrets redacted and a non-zero exit (a stack trace only with `QUIVER_DEBUG=1`).',
+    'The codes of validate-wheels findings are in [validation-codes.md](validation-codes.md).',
+    '',
+    '| code | means | fix | more |',
+    '|---|---|---|---|',
+    ...rows,
+    '',
+  ].join('\n');
+}

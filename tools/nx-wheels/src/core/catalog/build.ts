@@ -2,6 +2,11 @@
 import { entry as e, type ErrorInfo } from './entry';
 
 export const BUILD_ERRORS = {
+  INTERNAL_ERROR: e(
+    'docs/error-codes.md',
+    'An unexpected error: a bug in the plugin or a tool it runs, not something the input caused.',
+    'Re-run with QUIVER_DEBUG=1 for the stack trace and report it.',
+  ),
   PLUGIN_OPTION_INVALID: e(
     'README.md',
     'An option of `@quiver/nx-wheels` in nx.json is unknown or has a bad value.',
@@ -61,7 +66,7 @@ export const BUILD_ERRORS = {
     'Build musllinux with --engine=cibuildwheel and docker or podman, or pass a manylinux_2_X target.',
   ),
   BAD_OPTION_MAX_SIZE: e(
-    'docs/validation-codes.md',
+    'docs/error-codes.md',
     'Option maxSize of validate-wheels is not a positive number of bytes.',
     'Pass e.g. --maxSize=104857600 (100 MiB).',
   ),
