@@ -14,6 +14,7 @@
  */
 import { ChangelogSection, findChangelogSection } from './changelog';
 import { isQuiverError } from './errors';
+import type { ErrorCode } from './error-catalog';
 import { compareVersions, isPrerelease, normalizeVersion } from './pep440';
 import { readPyProjectText, requireStaticVersion } from './pyproject';
 
@@ -47,7 +48,7 @@ export interface ReleaseCheckInput {
 /** One failed check. */
 interface ReleaseFailure {
   /** Stable identifier, e.g. `TAG_VERSION_MISMATCH`. */
-  code: string;
+  code: ErrorCode;
   /** One line: what disagrees, where, and the fix. */
   message: string;
 }
@@ -126,7 +127,7 @@ interface Findings {
   notes: string[];
 }
 
-function fail(f: Findings, code: string, message: string): void {
+function fail(f: Findings, code: ErrorCode, message: string): void {
   f.failures.push({ code, message });
 }
 

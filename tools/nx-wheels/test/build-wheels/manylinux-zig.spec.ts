@@ -100,8 +100,8 @@ describe('build-wheels --manylinux=2_28 (zig, real tools)', () => {
 
   it('unsupported targets fail with one line and the fix, before anything is built', () => {
     for (const [value, re] of [
-      ['musllinux_1_2', /^build-wheels: option manylinux: "musllinux_1_2" is a musllinux policy; .*--engine=cibuildwheel/],
-      ['manylinux_2_28_aarch64', /^build-wheels: option manylinux: "manylinux_2_28_aarch64" targets aarch64, /],
+      ['musllinux_1_2', /^build-wheels: BAD_OPTION_MANYLINUX: option manylinux: "musllinux_1_2" is a musllinux policy; .*--engine=cibuildwheel/],
+      ['manylinux_2_28_aarch64', /^build-wheels: BAD_OPTION_MANYLINUX: option manylinux: "manylinux_2_28_aarch64" targets aarch64, /],
     ] as const) {
       const r = nx(ws, ['run', 'python:build-wheels', `--manylinux=${value}`, '--skip-nx-cache']);
       expect(r.status).not.toBe(0);

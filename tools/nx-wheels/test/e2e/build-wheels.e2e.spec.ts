@@ -129,7 +129,7 @@ describe('nx run python:build-wheels (native engine, real tools)', () => {
     const before = readdirSync(join(ws, 'bindings/python/wheelhouse')).map((f) => [f, readFileSync(join(ws, 'bindings/python/wheelhouse', f)).length]);
     edit(join(ws, 'bindings/python/tests/test_package.py'), (t) => `${t}\n\ndef test_broken_by_e2e():\n    assert False, "deliberately broken"\n`);
     const r = nx(ws, ['run', 'python:build-wheels']);
-    expectOneLineFailure(r, /^build-wheels: test-command failed for cp313-manylinux_x86_64/);
+    expectOneLineFailure(r, /^build-wheels: TESTS_FAILED: test-command failed for cp313-manylinux_x86_64/);
     const after = readdirSync(join(ws, 'bindings/python/wheelhouse')).map((f) => [f, readFileSync(join(ws, 'bindings/python/wheelhouse', f)).length]);
     expect(after).toEqual(before);
   });
@@ -138,18 +138,18 @@ describe('nx run python:build-wheels (native engine, real tools)', () => {
     rmSync(join(ws, 'bindings/python/wheelhouse'), { recursive: true, force: true });
     edit(join(ws, 'bindings/python/src/_core.cpp'), (t) => `${t}\nthis is not C++;\n`);
     const r = nx(ws, ['run', 'python:build-wheels']);
-    expectOneLineFailure(r, /^build-wheels: building cp313-manylinux_x86_64 from bindings\/python failed/);
+    expectOneLineFailure(r, /^build-wheels: NATIVE_BUILD_FAILED: building cp313-manylinux_x86_64 from bindings\/python failed/);
     expect(existsSync(join(ws, 'bindings/python/wheelhouse'))).toBe(false);
   });
 
   it('windows on a Linux host stops before building, naming the fix', () => {
     const r = nx(ws, ['run', 'python:build-wheels', '--platform=windows']);
-    expectOneLineFailure(r, /^build-wheels: platform windows: Windows wheels are built only on a Windows host .*runs-on: windows-latest/);
+    expectOneLineFailure(r, /^build-wheels: WINDOWS_NEEDS_WINDOWS_HOST: platform windows: Windows wheels are built only on a Windows host .*runs-on: windows-latest/);
   });
 
   it('engine cibuildwheel for linux without a container engine stops, naming both ways out', () => {
     const r = nx(ws, ['run', 'python:build-wheels', '--engine=cibuildwheel'], { DOCKER_HOST: 'unix:///nonexistent/docker.sock', CIBW_CONTAINER_ENGINE: 'docker' });
-    expectOneLineFailure(r, /^build-wheels: engine cibuildwheel: Linux wheels are built in a container and none starts here \(docker cannot reach its daemon \(.*\)\); start docker or podman .*--engine=native/);
+    expectOneLineFailure(r, /^build-wheels: NO_CONTAINER_ENGINE: engine cibuildwheel: Linux wheels are built in a container and none starts here \(docker cannot reach its daemon \(.*\)\); start docker or podman .*--engine=native/);
   });
 
   it('an unknown engine is refused by the option check with the allowed values', () => {
@@ -161,6 +161,6 @@ describe('nx run python:build-wheels (native engine, real tools)', () => {
   it('a TOML syntax error is reported as file:line:col', () => {
     edit(join(ws, 'bindings/python/pyproject.toml'), (t) => t.replace('[tool.cibuildwheel]\n', '[tool.cibuildwheel]\nbuild-verbosity = = 1\n'));
     const r = nx(ws, ['run', 'python:build-wheels']);
-    expectOneLineFailure(r, /^build-wheels: bindings\/python\/pyproject\.toml:\d+:\d+: TOML syntax error/);
+    expectOneLineFailure(r, /^build-wheels: PYPROJECT_SYNTAX: bindings\/python\/pyproject\.toml:\d+:\d+: TOML syntax error/);
   });
 });

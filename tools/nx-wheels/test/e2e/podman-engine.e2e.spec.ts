@@ -76,7 +76,7 @@ describe('engine auto with real podman', () => {
     const r = build(broken, ['--engine=cibuildwheel']);
     expect(r.status).not.toBe(0);
     const lines = output(r).split('\n').filter((l) => l.startsWith('build-wheels: '));
-    expect(lines).toEqual([expect.stringMatching(/^build-wheels: engine cibuildwheel: Linux wheels are built in a container and none starts here \(.*podman could not start a container.*\); start docker or podman .*--engine=native/)]);
+    expect(lines).toEqual([expect.stringMatching(/^build-wheels: NO_CONTAINER_ENGINE: engine cibuildwheel: Linux wheels are built in a container and none starts here \(.*podman could not start a container.*\); start docker or podman .*--engine=native/)]);
     expect(output(r)).not.toMatch(/\n\s+at /);
   });
 

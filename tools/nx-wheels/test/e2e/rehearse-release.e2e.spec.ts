@@ -101,7 +101,7 @@ describe('rehearse-release', () => {
     const r = nx(ws, ['run', 'python:rehearse-release', '--specifier=1.9.0', '--outputStyle=static'], env);
     git(ws, 'tag', '-d', 'v2.0.0');
     expect(r.status).not.toBe(0);
-    expect(output(r)).toMatch(/^rehearse-release: option specifier: 1\.9\.0 is not newer than the latest release v2\.0\.0; pass a newer version or major\|minor\|patch\.$/m);
+    expect(output(r)).toMatch(/^rehearse-release: REHEARSAL_VERSION_NOT_NEWER: option specifier: 1\.9\.0 is not newer than the latest release v2\.0\.0; pass a newer version or major\|minor\|patch\.$/m);
     expect(r.stdout).not.toContain('=== rehearse-release');
   });
 });

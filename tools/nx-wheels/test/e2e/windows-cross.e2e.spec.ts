@@ -97,7 +97,7 @@ describe('build-wheels --platforms=windows on Linux (zig cross-compile, tests un
     const r = nx(ws, ['run', 'python:build-wheels', '--platforms=macos', '--skip-nx-cache']);
     expect(r.status).not.toBe(0);
     const lines = `${r.stdout}\n${r.stderr}`.split('\n').filter((l) => l.startsWith('build-wheels: '));
-    expect(lines).toEqual([expect.stringMatching(/^build-wheels: option platforms: "macos" is not one of linux, windows, linux,windows; /)]);
+    expect(lines).toEqual([expect.stringMatching(/^build-wheels: BAD_OPTION_PLATFORMS: option platforms: "macos" is not one of linux, windows, linux,windows; /)]);
     expect(r.stdout).not.toContain('[build ');
   }, 600_000);
 });

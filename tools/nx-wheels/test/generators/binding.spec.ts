@@ -104,16 +104,16 @@ describe('binding generator (in-memory tree)', () => {
 
   describe('bad input: one line naming the option and the fix, nothing written', () => {
     const cases: Array<[string, Record<string, unknown>, RegExp, ((t: Tree) => void)?]> = [
-      ['unknown library', { name: 'x', library: 'nope' }, /^binding: --library: no Nx project named "nope" in this workspace; give an existing CMake library project \(docs, mylib\)\.$/],
-      ['library without CMakeLists.txt', { name: 'x', library: 'docs' }, /^binding: --library: project "docs" has no docs\/CMakeLists\.txt; .*bind a CMake project\.$/],
-      ['no add_library target', { name: 'x', library: 'mylib' }, /^binding: --cmakeTarget: libs\/mylib\/CMakeLists\.txt has no add_library\(\) target to link; pass/, (t) => t.write('libs/mylib/CMakeLists.txt', 'project(x)\n')],
-      ['unknown platform', { name: 'x', library: 'mylib', platforms: 'linux,macos' }, /^binding: --platforms: "macos" is not a platform this generator builds; give linux and\/or windows/],
-      ['unknown binding', { name: 'x', library: 'mylib', binding: 'cython' }, /^binding: --binding "cython" is not supported; use --binding=nanobind or --binding=pybind11\.$/],
-      ['bad import name', { name: 'x', library: 'mylib', importName: '1x' }, /^binding: --importName "1x" is not a Python identifier/],
-      ['existing project', { name: 'mylib', library: 'mylib' }, /^binding: --name: a project named "mylib" already exists \(libs\/mylib\); choose another --name\.$/],
-      ['existing inferred wheel project', { name: 'python', library: 'mylib', directory: 'py/other' }, /^binding: --name: a project named "python" already exists \(bindings\/python\); choose another --name\.$/, (t) => t.write('bindings/python/pyproject.toml', '[project]\nname = "quiverdb"\nversion = "0.1.0"\n\n[tool.cibuildwheel]\nbuild = ["cp313-manylinux_x86_64"]\n')],
-      ['directory outside the workspace', { name: 'x', library: 'mylib', directory: '../x' }, /^binding: --directory "\.\.\/x" must be a relative directory inside the workspace/],
-      ['non-empty directory', { name: 'x', library: 'mylib' }, /^binding: --directory: bindings\/x already exists and is not empty/, (t) => t.write('bindings/x/keep.txt', 'x')],
+      ['unknown library', { name: 'x', library: 'nope' }, /^binding: BINDING_LIBRARY_NOT_CMAKE: --library: no Nx project named "nope" in this workspace; give an existing CMake library project \(docs, mylib\)\.$/],
+      ['library without CMakeLists.txt', { name: 'x', library: 'docs' }, /^binding: BINDING_LIBRARY_NOT_CMAKE: --library: project "docs" has no docs\/CMakeLists\.txt; .*bind a CMake project\.$/],
+      ['no add_library target', { name: 'x', library: 'mylib' }, /^binding: BINDING_LIBRARY_NOT_CMAKE: --cmakeTarget: libs\/mylib\/CMakeLists\.txt has no add_library\(\) target to link; pass/, (t) => t.write('libs/mylib/CMakeLists.txt', 'project(x)\n')],
+      ['unknown platform', { name: 'x', library: 'mylib', platforms: 'linux,macos' }, /^binding: BINDING_BAD_OPTION: --platforms: "macos" is not a platform this generator builds; give linux and\/or windows/],
+      ['unknown binding', { name: 'x', library: 'mylib', binding: 'cython' }, /^binding: BINDING_BAD_OPTION: --binding "cython" is not supported; use --binding=nanobind or --binding=pybind11\.$/],
+      ['bad import name', { name: 'x', library: 'mylib', importName: '1x' }, /^binding: BINDING_BAD_OPTION: --importName "1x" is not a Python identifier/],
+      ['existing project', { name: 'mylib', library: 'mylib' }, /^binding: BINDING_NAME_TAKEN: --name: a project named "mylib" already exists \(libs\/mylib\); choose another --name\.$/],
+      ['existing inferred wheel project', { name: 'python', library: 'mylib', directory: 'py/other' }, /^binding: BINDING_NAME_TAKEN: --name: a project named "python" already exists \(bindings\/python\); choose another --name\.$/, (t) => t.write('bindings/python/pyproject.toml', '[project]\nname = "quiverdb"\nversion = "0.1.0"\n\n[tool.cibuildwheel]\nbuild = ["cp313-manylinux_x86_64"]\n')],
+      ['directory outside the workspace', { name: 'x', library: 'mylib', directory: '../x' }, /^binding: BINDING_BAD_OPTION: --directory "\.\.\/x" must be a relative directory inside the workspace/],
+      ['non-empty directory', { name: 'x', library: 'mylib' }, /^binding: BINDING_DIRECTORY_NOT_EMPTY: --directory: bindings\/x already exists and is not empty/, (t) => t.write('bindings/x/keep.txt', 'x')],
     ];
     it.each(cases.map(([label, options, message, prepare]) => ({ label, options, message, prepare })))('$label', ({ options, message, prepare }) => {
       const tree = workspace();

@@ -314,8 +314,8 @@ describe('ci generator: the default branch comes from the repository, never a li
     const { ws } = fresh();
     fixtureGit(ws, 'remote', 'remove', 'origin');
     const tree = new FsTree(ws, false);
-    expect(() => ciGenerator(tree)).toThrow(new CiGeneratorError("ci: cannot tell the repository's default branch (no refs/remotes/origin/HEAD, no defaultBase in nx.json, no git config init.defaultBranch); pass --defaultBranch=<branch>, or run git remote set-head origin --auto."));
-    expect(() => ciGenerator(tree, { defaultBranch: 'a b' })).toThrow(/^ci: --defaultBranch is "a b", which is not a branch name the workflows can use .*; pass --defaultBranch=<branch>\.$/);
+    expect(() => ciGenerator(tree)).toThrow(new CiGeneratorError("ci: CI_DEFAULT_BRANCH_UNKNOWN: cannot tell the repository's default branch (no refs/remotes/origin/HEAD, no defaultBase in nx.json, no git config init.defaultBranch); pass --defaultBranch=<branch>, or run git remote set-head origin --auto.", 'CI_DEFAULT_BRANCH_UNKNOWN'));
+    expect(() => ciGenerator(tree, { defaultBranch: 'a b' })).toThrow(/^ci: CI_DEFAULT_BRANCH_UNKNOWN: --defaultBranch is "a b", which is not a branch name the workflows can use .*; pass --defaultBranch=<branch>\.$/);
     expect(tree.listChanges()).toEqual([]);
   });
 });
@@ -586,45 +586,45 @@ describe('ci generator: bad input is one line, nothing written', () => {
   };
 
   it('no wheel project', () => {
-    expectFailure(createTreeWithEmptyWorkspace(), /^ci: no wheel project in this workspace \(no pyproject\.toml with a \[tool\.cibuildwheel\] table\); add one with nx g @quiver\/nx-wheels:binding/);
+    expectFailure(createTreeWithEmptyWorkspace(), /^ci: CI_NO_WHEEL_PROJECT: no wheel project in this workspace \(no pyproject\.toml with a \[tool\.cibuildwheel\] table\); add one with nx g @quiver\/nx-wheels:binding/);
   });
 
   it('a tag pattern the workflows cannot read (text after {version}, another placeholder)', () => {
     const tree = twoProjects();
     updateNxJson(tree, { ...readNxJson(tree)!, release: { releaseTag: { pattern: 'release-{version}-final' } } });
-    expectFailure(tree, /^ci: nx\.json release\.releaseTag\.pattern is "release-\{version\}-final"; the release workflow reads tags <text>\{version\}, .* so use such a pattern\.$/);
+    expectFailure(tree, /^ci: CI_BAD_RELEASE_CONFIG: nx\.json release\.releaseTag\.pattern is "release-\{version\}-final"; the release workflow reads tags <text>\{version\}, .* so use such a pattern\.$/);
     updateNxJson(tree, { ...readNxJson(tree)!, release: { releaseTag: { pattern: '{projectName}-{releaseTag}-{version}' } } });
-    expectFailure(tree, /^ci: nx\.json release\.releaseTag\.pattern is "\{projectName\}-\{releaseTag\}-\{version\}"; /);
+    expectFailure(tree, /^ci: CI_BAD_RELEASE_CONFIG: nx\.json release\.releaseTag\.pattern is "\{projectName\}-\{releaseTag\}-\{version\}"; /);
   });
 
   it('independent releases of several projects with one tag for all (no {projectName})', () => {
     const tree = twoProjects();
     updateNxJson(tree, { ...readNxJson(tree)!, release: { projectsRelationship: 'independent', releaseTag: { pattern: 'v{version}' } } });
-    expectFailure(tree, /^ci: nx\.json release\.projectsRelationship is "independent" but release\.releaseTag\.pattern "v\{version\}" has no \{projectName\}, so 2 projects would share one tag per version; use "\{projectName\}-v\{version\}"\.$/);
+    expectFailure(tree, /^ci: CI_BAD_RELEASE_CONFIG: nx\.json release\.projectsRelationship is "independent" but release\.releaseTag\.pattern "v\{version\}" has no \{projectName\}, so 2 projects would share one tag per version; use "\{projectName\}-v\{version\}"\.$/);
   });
 
   it('a project name the workflows cannot carry', () => {
     const tree = twoProjects();
     // Named after its directory: no [tool.nx-wheels].project-name to check it.
     tree.write('bindings/c++/pyproject.toml', tree.read('bindings/mylib-py/pyproject.toml', 'utf-8')!);
-    expectFailure(tree, /^ci: bindings\/c\+\+\/pyproject\.toml: the project name "c\+\+" has characters the workflows cannot carry; set \[tool\.nx-wheels\]\.project-name to /);
+    expectFailure(tree, /^ci: CI_BAD_PROJECT: bindings\/c\+\+\/pyproject\.toml: the project name "c\+\+" has characters the workflows cannot carry; set \[tool\.nx-wheels\]\.project-name to /);
   });
 
   it('a bad plugin option (the plugin\'s own check, as one line)', () => {
     const tree = twoProjects();
     updateNxJson(tree, { ...readNxJson(tree)!, plugins: [{ plugin: '@quiver/nx-wheels', options: { buildWheelsTargetName: 'a:b' } }] });
-    expectFailure(tree, /^ci: .*buildWheelsTargetName/);
+    expectFailure(tree, /^ci: PLUGIN_OPTION_INVALID: .*buildWheelsTargetName/);
   });
 
   it('release.projects that names no wheel project', () => {
     const tree = twoProjects();
     updateNxJson(tree, { ...readNxJson(tree)!, release: { projects: ['docs'] } });
-    expectFailure(tree, /^ci: nx\.json release\.projects \(\["docs"\]\) names none of the wheel projects \(mylib-py, python\); add them so that a release tag publishes them\.$/);
+    expectFailure(tree, /^ci: CI_BAD_RELEASE_CONFIG: nx\.json release\.projects \(\["docs"\]\) names none of the wheel projects \(mylib-py, python\); add them so that a release tag publishes them\.$/);
   });
 
   it('--check on stale workflows names them', () => {
     const tree = twoProjects();
     tree.write(WORKFLOW_FILES.ci, 'name: CI\n');
-    expectFailure(tree, /^ci: \.github\/workflows\/ci\.yml, \.github\/workflows\/release\.yml and \.github\/workflows\/release-readiness\.yml differ from the generator's output; run nx g @quiver\/nx-wheels:ci and commit the result\.$/, { check: true });
+    expectFailure(tree, /^ci: CI_WORKFLOWS_STALE: \.github\/workflows\/ci\.yml, \.github\/workflows\/release\.yml and \.github\/workflows\/release-readiness\.yml differ from the generator's output; run nx g @quiver\/nx-wheels:ci and commit the result\.$/, { check: true });
   });
 });

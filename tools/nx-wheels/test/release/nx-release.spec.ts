@@ -152,7 +152,7 @@ describe('nx release with the pyproject VersionActions', () => {
     const bad = nx(dir, 'run', 'python:validate-release', '--tag=v2.2.1');
     expect(bad.code).not.toBe(0);
     const lines = bad.err.split('\n').filter((l) => l.startsWith('validate-release:'));
-    expect(lines).toEqual([expect.stringMatching(/^validate-release: tag v2\.2\.1 names version 2\.2\.1 but bindings\/python\/pyproject\.toml \[project\]\.version is 2\.2\.0rc1; /)]);
+    expect(lines).toEqual([expect.stringMatching(/^validate-release: TAG_VERSION_MISMATCH: tag v2\.2\.1 names version 2\.2\.1 but bindings\/python\/pyproject\.toml \[project\]\.version is 2\.2\.0rc1; /)]);
   });
 
   it('a dynamic version not from git tags fails with one line saying how to make it static; nothing changes', () => {

@@ -6,6 +6,7 @@
  * returned unredacted, the caller redacts them with the run's secrets.
  */
 import { QuiverError } from '../errors';
+import type { ErrorCode } from '../error-catalog';
 import { conflictError } from './plan';
 import { backoffMs, MAX_PAUSE_MS, UploadFailure } from './twine-outcome';
 
@@ -62,8 +63,8 @@ export interface SessionFacts {
 export type FileOutcome =
   | { kind: 'uploaded' | 'skipped'; detail: string }
   | { kind: 'retry'; pauseMs: number; line?: string; detail?: string }
-  | { kind: 'failed'; code: string; cause: string }
-  | { kind: 'fatal'; code: string; cause: string; error: QuiverError };
+  | { kind: 'failed'; code: ErrorCode; cause: string }
+  | { kind: 'fatal'; code: ErrorCode; cause: string; error: QuiverError };
 
 /** `PUBLISH_DEADLINE_EXCEEDED` for `what` (e.g. `uploading x.whl`) still unfinished at the deadline. */
 export function deadlineError(what: string, deadlineSeconds: number): QuiverError {
@@ -137,7 +138,7 @@ function onTheIndex(a: FileAttempt): FileOutcome {
 /** A file that is not on the index with our bytes, and why. */
 export interface FileFailure {
   file: string;
-  code: string;
+  code: ErrorCode;
   cause: string;
 }
 

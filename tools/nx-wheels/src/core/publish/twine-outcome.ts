@@ -30,7 +30,7 @@ interface UploadResponse {
 }
 
 /** Why a run stopped, and what may help. */
-interface UploadFailure {
+export interface UploadFailure {
   kind: FailureKind;
   status: number | null;
   message: string;

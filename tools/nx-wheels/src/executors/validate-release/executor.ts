@@ -1,4 +1,5 @@
 import type { ExecutorContext } from '@nx/devkit';
+import { codeLine, secretsFromEnv } from '../../core/errors';
 import { validateRelease } from '../../pipeline/validate-release';
 import { runExecutorBody } from '../run';
 import type { ValidateReleaseExecutorSchema } from './schema';
@@ -18,7 +19,8 @@ export default async function validateReleaseExecutor(options: ValidateReleaseEx
       process.stdout.write(`version: ${result.version}\nprerelease: ${result.prerelease}\n`);
     }
     if (notesFile) process.stdout.write(`release notes: ${notesFile}\n`);
-    for (const f of result.failures) process.stderr.write(`validate-release: ${f.message}\n`);
+    const secrets = secretsFromEnv();
+    for (const f of result.failures) process.stderr.write(`${codeLine('validate-release', f.code, f.message, secrets)}\n`);
     passed = result.ok;
   });
   return { success: run.success && passed };

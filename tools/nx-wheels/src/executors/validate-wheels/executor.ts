@@ -1,5 +1,5 @@
 import type { ExecutorContext } from '@nx/devkit';
-import { isQuiverError, QuiverError } from '../../core/errors';
+import { QuiverError } from '../../core/errors';
 import { validateWheels } from '../../pipeline/validate-wheels';
 import { runExecutorBody } from '../run';
 import type { ValidateWheelsExecutorSchema } from './schema';
@@ -12,14 +12,8 @@ export default async function validateWheelsExecutor(options: ValidateWheelsExec
   const projectName = context.projectName!;
   const projectRoot = context.projectsConfigurations!.projects[projectName].root;
   return runExecutorBody('validate-wheels', async () => {
-    let report;
-    try {
-      report = await validateWheels({ ...options, workspaceRoot: context.root, projectRoot, projectName });
-    } catch (e) {
-      // Option and configuration errors carry their code on the one line, as docs/validation-codes.md says.
-      if (isQuiverError(e) && !e.message.startsWith(`${e.code}:`)) throw new QuiverError(e.code, `${e.code}: ${e.message}`);
-      throw e;
-    }
+    // Option and configuration errors reach runExecutorBody, which prints them `CODE: message` (docs/validation-codes.md).
+    const report = await validateWheels({ ...options, workspaceRoot: context.root, projectRoot, projectName });
     if (!report.ok) {
       const errors = report.findings.filter((f) => f.severity === 'error');
       const files = new Set(errors.filter((f) => f.file !== null).map((f) => f.file)).size;
@@ -27,7 +21,7 @@ export default async function validateWheelsExecutor(options: ValidateWheelsExec
       const where = [files ? `${files} file(s)` : '', set ? `${set} about the directory as a whole` : ''].filter(Boolean).join(', ');
       throw new QuiverError(
         'VALIDATION_FAILED',
-        `VALIDATION_FAILED: ${errors.length} finding(s) failed in ${report.wheelDir} (${where}); each code and its fix is listed above (docs/validation-codes.md explains every code) and in the JSON report.`,
+        `${errors.length} finding(s) failed in ${report.wheelDir} (${where}); each code and its fix is listed above (docs/validation-codes.md explains every code) and in the JSON report.`,
       );
     }
   });

@@ -9,22 +9,25 @@
  */
 import { getProjects, logger, readNxJson, updateNxJson, type GeneratorCallback, type Tree } from '@nx/devkit';
 import { posix } from 'node:path';
+import type { ErrorCode } from '../../core/error-catalog';
+import { QuiverError } from '../../core/errors';
 import { findWheelProjects } from '../ci/generator';
+import { runGenerator } from '../run';
 import type { BindingGeneratorSchema } from './schema';
 import { bindingFiles, type BindingPlan, PLATFORM_IDENTIFIERS, type Platform } from './files';
 
 /** A bad option or workspace state; the message is one line naming the option and the fix. */
-export class BindingGeneratorError extends Error {
-  constructor(message: string) {
-    super(message);
+export class BindingGeneratorError extends QuiverError {
+  constructor(message: string, code: ErrorCode = 'BINDING_BAD_OPTION') {
+    super(code, message);
     this.name = 'BindingGeneratorError';
     // One line, no stack trace, when Nx prints it.
     this.stack = `${this.name}: ${message}`;
   }
 }
 
-const fail = (message: string): never => {
-  throw new BindingGeneratorError(`binding: ${message}`);
+const fail = (message: string, code?: ErrorCode): never => {
+  throw new BindingGeneratorError(message, code);
 };
 
 /** Platforms from a list or a comma-separated string; throws on an unknown one or an empty set. */
@@ -67,25 +70,25 @@ export function planBinding(tree: Tree, options: BindingGeneratorSchema): Bindin
     fail(`--name ${JSON.stringify(options.name ?? '')} is not a project/distribution name; use letters, digits, "-", "_" or ".", e.g. --name=mylib-py.`);
   }
   const projects = getProjects(tree);
-  if (projects.has(name)) fail(`--name: a project named "${name}" already exists (${projects.get(name)!.root}); choose another --name.`);
+  if (projects.has(name)) fail(`--name: a project named "${name}" already exists (${projects.get(name)!.root}); choose another --name.`, 'BINDING_NAME_TAKEN');
   // Wheel projects the plugin infers from pyproject.toml have no project.json: getProjects misses them.
   const inferred = wheelProjectRoots(tree).get(name);
-  if (inferred !== undefined) fail(`--name: a project named "${name}" already exists (${inferred}); choose another --name.`);
+  if (inferred !== undefined) fail(`--name: a project named "${name}" already exists (${inferred}); choose another --name.`, 'BINDING_NAME_TAKEN');
   const directory = posix.normalize((options.directory ?? `bindings/${name}`).replace(/\\/g, '/')).replace(/\/$/, '');
   if (directory.startsWith('..') || posix.isAbsolute(directory) || directory === '.' || directory === '') {
     fail(`--directory "${options.directory}" must be a relative directory inside the workspace, e.g. --directory=bindings/${name}.`);
   }
-  if (tree.exists(directory) && tree.children(directory).length > 0) fail(`--directory: ${directory} already exists and is not empty; choose an empty or new directory.`);
+  if (tree.exists(directory) && tree.children(directory).length > 0) fail(`--directory: ${directory} already exists and is not empty; choose an empty or new directory.`, 'BINDING_DIRECTORY_NOT_EMPTY');
   if (!options.library) fail('--library is required: the Nx project of the CMake library to bind, e.g. --library=quiver.');
   const library = projects.get(options.library);
   if (!library) {
-    fail(`--library: no Nx project named "${options.library}" in this workspace; give an existing CMake library project (${[...projects.keys()].sort().join(', ') || 'none found'}).`);
+    fail(`--library: no Nx project named "${options.library}" in this workspace; give an existing CMake library project (${[...projects.keys()].sort().join(', ') || 'none found'}).`, 'BINDING_LIBRARY_NOT_CMAKE');
   }
   const libraryRoot = library!.root;
   const libraryCmake = posix.join(libraryRoot, 'CMakeLists.txt');
-  if (!tree.exists(libraryCmake)) fail(`--library: project "${options.library}" has no ${libraryCmake}; the binding builds the library with CMake (add_subdirectory), so bind a CMake project.`);
+  if (!tree.exists(libraryCmake)) fail(`--library: project "${options.library}" has no ${libraryCmake}; the binding builds the library with CMake (add_subdirectory), so bind a CMake project.`, 'BINDING_LIBRARY_NOT_CMAKE');
   const cmakeTarget = options.cmakeTarget ?? libraryCmakeTarget(tree.read(libraryCmake, 'utf-8') ?? '');
-  if (!cmakeTarget) fail(`--cmakeTarget: ${libraryCmake} has no add_library() target to link; pass the library's CMake target, e.g. --cmakeTarget=mylib::mylib.`);
+  if (!cmakeTarget) fail(`--cmakeTarget: ${libraryCmake} has no add_library() target to link; pass the library's CMake target, e.g. --cmakeTarget=mylib::mylib.`, 'BINDING_LIBRARY_NOT_CMAKE');
   const binding = options.binding ?? 'nanobind';
   if (binding !== 'nanobind' && binding !== 'pybind11') fail(`--binding "${binding}" is not supported; use --binding=nanobind or --binding=pybind11.`);
   const importName = options.importName ?? name.toLowerCase().replace(/[-.]+/g, '_');
@@ -107,6 +110,10 @@ export function planBinding(tree: Tree, options: BindingGeneratorSchema): Bindin
 
 /** The generator: writes the project (see the module comment); Nx calls the returned callback after writing. */
 export default function bindingGenerator(tree: Tree, options: BindingGeneratorSchema): GeneratorCallback {
+  return runGenerator('binding', () => generateBinding(tree, options));
+}
+
+function generateBinding(tree: Tree, options: BindingGeneratorSchema): GeneratorCallback {
   const plan = planBinding(tree, options);
   for (const [file, text] of Object.entries(bindingFiles(plan))) tree.write(posix.join(plan.directory, file), text);
   const nxJson = readNxJson(tree);

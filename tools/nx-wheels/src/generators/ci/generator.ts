@@ -11,23 +11,26 @@
 import { readNxJson, visitNotIgnoredFiles, type Tree } from '@nx/devkit';
 import { posix } from 'node:path';
 import picomatch from 'picomatch';
+import type { ErrorCode } from '../../core/error-catalog';
+import { isQuiverError, QuiverError } from '../../core/errors';
 import { PLUGIN_PACKAGE, resolvePluginOptions, WHEEL_PROJECT_TAG } from '../../core/inference';
 import { DEFAULT_RELEASE_PLATFORMS, parseToml, readPyProjectText } from '../../core/pyproject';
 import { gitDefaultBranchHints } from '../../runners/git-sync';
+import { runGenerator } from '../run';
 import type { CiGeneratorSchema } from './schema';
 import { type CiPlan, type CiProject, renderCiWorkflow, renderReleaseReadinessWorkflow, renderReleaseWorkflow } from './workflows';
 
 /** A bad workspace state or option; the message is one line naming the file or option and the fix. */
-export class CiGeneratorError extends Error {
-  constructor(message: string) {
-    super(message);
+export class CiGeneratorError extends QuiverError {
+  constructor(message: string, code: ErrorCode) {
+    super(code, message);
     this.name = 'CiGeneratorError';
     this.stack = `${this.name}: ${message}`;
   }
 }
 
-const fail = (message: string): never => {
-  throw new CiGeneratorError(`ci: ${message}`);
+const fail = (message: string, code: ErrorCode): never => {
+  throw new CiGeneratorError(message, code);
 };
 
 /** Paths the generator writes, relative to the workspace root. */
@@ -37,13 +40,13 @@ export const WORKFLOW_FILES = {
   releaseReadiness: '.github/workflows/release-readiness.yml',
 } as const;
 
-/** Errors of the plugin's own parsers (QuiverError and the like) become one CiGeneratorError line. */
+/** A QuiverError of the plugin's own parsers becomes a CiGeneratorError with the same code. */
 function oneLine<T>(fn: () => T): T {
   try {
     return fn();
   } catch (e) {
-    if (e instanceof CiGeneratorError) throw e;
-    return fail((e as Error).message);
+    if (e instanceof CiGeneratorError || !isQuiverError(e)) throw e;
+    return fail(e.message, e.code);
   }
 }
 
@@ -61,7 +64,7 @@ export function findWheelProjects(tree: Tree): CiProject[] {
     if (!tool || typeof tool !== 'object' || !tool['cibuildwheel']) continue;
     const p = oneLine(() => readPyProjectText(text, file, { requireCibuildwheel: true }));
     const root = posix.dirname(file);
-    if (root === '.') fail(`${file}: a wheel project at the workspace root is not supported; move the binding into its own directory (e.g. bindings/<name>).`);
+    if (root === '.') fail(`${file}: a wheel project at the workspace root is not supported; move the binding into its own directory (e.g. bindings/<name>).`, 'CI_BAD_PROJECT');
     out.push({
       name: p.nxWheels.projectName ?? posix.basename(root),
       root,
@@ -85,7 +88,7 @@ const BRANCH_NAME = /^(?!-)(?!.*\.\.)(?!.*\/\/)[A-Za-z0-9._/-]+(?<![./])$/;
  * @throws CiGeneratorError when none of them names a branch, or the name is not a plain branch name
  */
 export function resolveDefaultBranch(tree: Tree, option?: string): string {
-  const check = (name: string, from: string) => (BRANCH_NAME.test(name) ? name : fail(`${from} is "${name}", which is not a branch name the workflows can use (letters, digits, ".", "_", "-", "/"); pass --defaultBranch=<branch>.`));
+  const check = (name: string, from: string) => (BRANCH_NAME.test(name) ? name : fail(`${from} is "${name}", which is not a branch name the workflows can use (letters, digits, ".", "_", "-", "/"); pass --defaultBranch=<branch>.`, 'CI_DEFAULT_BRANCH_UNKNOWN'));
   if (option !== undefined) return check(option, '--defaultBranch');
   const git = gitDefaultBranchHints(tree.root);
   if (git.originHead) return check(git.originHead, 'refs/remotes/origin/HEAD');
@@ -93,7 +96,7 @@ export function resolveDefaultBranch(tree: Tree, option?: string): string {
   const base = nxJson.defaultBase ?? nxJson.affected?.defaultBase;
   if (typeof base === 'string' && base) return check(base, `nx.json ${nxJson.defaultBase ? 'defaultBase' : 'affected.defaultBase'}`);
   if (git.initDefaultBranch) return check(git.initDefaultBranch, 'git config init.defaultBranch');
-  return fail('cannot tell the repository\'s default branch (no refs/remotes/origin/HEAD, no defaultBase in nx.json, no git config init.defaultBranch); pass --defaultBranch=<branch>, or run git remote set-head origin --auto.');
+  return fail('cannot tell the repository\'s default branch (no refs/remotes/origin/HEAD, no defaultBase in nx.json, no git config init.defaultBranch); pass --defaultBranch=<branch>, or run git remote set-head origin --auto.', 'CI_DEFAULT_BRANCH_UNKNOWN');
 }
 
 /**
@@ -110,12 +113,12 @@ export function releaseTagPrefix(tree: Tree, releasedCount: number): string {
   const pattern = release?.releaseTag?.pattern ?? (independent ? '{projectName}@{version}' : 'v{version}');
   const m = /^((?:[A-Za-z0-9._/@-]|\{projectName\}|\{releaseGroupName\})*)\{version\}$/.exec(pattern);
   if (!m) {
-    fail(`nx.json release.releaseTag.pattern is "${pattern}"; the release workflow reads tags <text>{version}, where the text may hold {projectName} (e.g. "v{version}" for one tag releasing every wheel project, "{projectName}-v{version}" for one tag per project), so use such a pattern.`);
+    fail(`nx.json release.releaseTag.pattern is "${pattern}"; the release workflow reads tags <text>{version}, where the text may hold {projectName} (e.g. "v{version}" for one tag releasing every wheel project, "{projectName}-v{version}" for one tag per project), so use such a pattern.`, 'CI_BAD_RELEASE_CONFIG');
   }
   // Top-level release config: Nx names its one group __default__.
   const prefix = m![1].split('{releaseGroupName}').join('__default__');
   if (independent && !prefix.includes('{projectName}') && releasedCount > 1) {
-    fail(`nx.json release.projectsRelationship is "independent" but release.releaseTag.pattern "${pattern}" has no {projectName}, so ${releasedCount} projects would share one tag per version; use "{projectName}-v{version}".`);
+    fail(`nx.json release.projectsRelationship is "independent" but release.releaseTag.pattern "${pattern}" has no {projectName}, so ${releasedCount} projects would share one tag per version; use "{projectName}-v{version}".`, 'CI_BAD_RELEASE_CONFIG');
   }
   return prefix;
 }
@@ -127,12 +130,12 @@ export function planCi(tree: Tree, options: CiGeneratorSchema = {}): CiPlan {
   const plugin = oneLine(() => resolvePluginOptions(entry && typeof entry !== 'string' ? entry.options : undefined));
   const projects = findWheelProjects(tree);
   if (projects.length === 0) {
-    fail('no wheel project in this workspace (no pyproject.toml with a [tool.cibuildwheel] table); add one with nx g @quiver/nx-wheels:binding, then run this generator.');
+    fail('no wheel project in this workspace (no pyproject.toml with a [tool.cibuildwheel] table); add one with nx g @quiver/nx-wheels:binding, then run this generator.', 'CI_NO_WHEEL_PROJECT');
   }
   for (const q of projects) {
     // Names go into tag filters, bash words and workflow expressions as they are.
     if (!/^[A-Za-z0-9@._/-]+$/.test(q.name)) {
-      fail(`${q.root}/pyproject.toml: the project name "${q.name}" has characters the workflows cannot carry; set [tool.nx-wheels].project-name to letters, digits, ".", "_", "-", "/" and "@".`);
+      fail(`${q.root}/pyproject.toml: the project name "${q.name}" has characters the workflows cannot carry; set [tool.nx-wheels].project-name to letters, digits, ".", "_", "-", "/" and "@".`, 'CI_BAD_PROJECT');
     }
   }
   const tagPrefix = releaseTagPrefix(tree, releasedProjects(tree, projects).length);
@@ -164,7 +167,7 @@ export function releasedProjects(tree: Tree, projects: CiProject[]): CiProject[]
     patterns.some((x) => (x.startsWith('tag:') ? picomatch.isMatch(WHEEL_PROJECT_TAG, x.slice(4)) : x === name || picomatch.isMatch(name, x)));
   const out = projects.filter((q) => hits(q.name, include) && !hits(q.name, exclude));
   if (out.length === 0) {
-    fail(`nx.json release.projects (${JSON.stringify(raw)}) names none of the wheel projects (${projects.map((q) => q.name).join(', ')}); add them so that a release tag publishes them.`);
+    fail(`nx.json release.projects (${JSON.stringify(raw)}) names none of the wheel projects (${projects.map((q) => q.name).join(', ')}); add them so that a release tag publishes them.`, 'CI_BAD_RELEASE_CONFIG');
   }
   return out;
 }
@@ -182,11 +185,15 @@ export function ciWorkflows(tree: Tree, options: CiGeneratorSchema = {}): Record
 
 /** The generator: writes (or with `check`, compares) the workflows; see the module comment. */
 export default function ciGenerator(tree: Tree, options: CiGeneratorSchema = {}): void {
+  runGenerator('ci', () => generateCi(tree, options));
+}
+
+function generateCi(tree: Tree, options: CiGeneratorSchema): void {
   const files = ciWorkflows(tree, options);
   const stale = Object.entries(files).filter(([f, text]) => tree.read(f, 'utf-8') !== text).map(([f]) => f);
   if (options.check) {
     const names = stale.length > 1 ? `${stale.slice(0, -1).join(', ')} and ${stale[stale.length - 1]}` : stale.join('');
-    if (stale.length) fail(`${names} ${stale.length === 1 ? 'differs' : 'differ'} from the generator's output; run nx g @quiver/nx-wheels:ci and commit the result.`);
+    if (stale.length) fail(`${names} ${stale.length === 1 ? 'differs' : 'differ'} from the generator's output; run nx g @quiver/nx-wheels:ci and commit the result.`, 'CI_WORKFLOWS_STALE');
     return;
   }
   for (const f of stale) tree.write(f, files[f]);

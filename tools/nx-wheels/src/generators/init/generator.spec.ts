@@ -37,7 +37,7 @@ describe('init generator', () => {
     expect(release.projectsRelationship).toBe('fixed');
     expect(release.releaseTag).toEqual({ pattern: 'v{version}', requireSemver: false });
     expect(release.git.commitMessage).toBe('chore(release): {version}');
-    await expect(initGenerator(createTreeWithEmptyWorkspace(), { skipFormat: true, projectsRelationship: 'grouped' as any })).rejects.toThrow(/^--projectsRelationship=grouped: use "independent"/);
+    await expect(initGenerator(createTreeWithEmptyWorkspace(), { skipFormat: true, projectsRelationship: 'grouped' as any })).rejects.toThrow(/^init: INIT_BAD_OPTION: --projectsRelationship=grouped: use "independent"/);
   });
 
   it('an existing tag pattern without {projectName} keeps a fixed group (it cannot tell projects apart)', async () => {
@@ -95,7 +95,7 @@ describe('init generator', () => {
     const before = snapshot(tree);
     const run = initGenerator(tree, { skipFormat: true, wheelDir: '../outside' });
     await expect(run).rejects.toThrow(InitGeneratorError);
-    await expect(initGenerator(tree, { skipFormat: true, wheelDir: '../outside' })).rejects.toThrow(/^--wheelDir: .*wheelDir is "\.\.\/outside"/);
+    await expect(initGenerator(tree, { skipFormat: true, wheelDir: '../outside' })).rejects.toThrow(/^init: PLUGIN_OPTION_INVALID: --wheelDir: .*wheelDir is "\.\.\/outside"/);
     expect(snapshot(tree)).toEqual(before);
   });
 });

@@ -16,8 +16,11 @@
  */
 import { formatFiles, GeneratorCallback, readNxJson, Tree, updateNxJson } from '@nx/devkit';
 import type { NxJsonConfiguration } from '@nx/devkit';
+import type { ErrorCode } from '../../core/error-catalog';
+import { isQuiverError, QuiverError } from '../../core/errors';
 import { PLUGIN_PACKAGE, resolvePluginOptions } from '../../core/inference';
 import { DEFAULT_FIXED_TAG_PATTERN, DEFAULT_INDEPENDENT_TAG_PATTERN } from '../../core/release-tag';
+import { runGenerator } from '../run';
 import type { InitGeneratorSchema } from './schema';
 
 /** The tag every inferred wheel project carries; release.projects selects them by it. */
@@ -28,7 +31,12 @@ export const VERSION_ACTIONS = `${PLUGIN_PACKAGE}/release/version-actions`;
 export const CHANGELOG_RENDERER = `${PLUGIN_PACKAGE}/release/changelog-renderer`;
 
 /** Bad input to the init generator: one line naming the option and the fix. */
-export class InitGeneratorError extends Error {}
+export class InitGeneratorError extends QuiverError {
+  constructor(message: string, code: ErrorCode = 'INIT_BAD_OPTION') {
+    super(code, message);
+    this.name = 'InitGeneratorError';
+  }
+}
 
 /**
  * Nx release config for wheel projects: the projects tagged `type:python-wheels`, versions read and
@@ -106,7 +114,11 @@ export function addGitignoreLines(text: string, wanted: string[]): string {
 }
 
 /** The init generator (see the module comment). Throws {@link InitGeneratorError} on a bad option or nx.json plugin options. */
-export default async function initGenerator(tree: Tree, options: InitGeneratorSchema = {}): Promise<GeneratorCallback> {
+export default function initGenerator(tree: Tree, options: InitGeneratorSchema = {}): Promise<GeneratorCallback> {
+  return runGenerator('init', () => generateInit(tree, options));
+}
+
+async function generateInit(tree: Tree, options: InitGeneratorSchema): Promise<GeneratorCallback> {
   const nxJson = readNxJson(tree) ?? {};
   const plugins = [...(nxJson.plugins ?? [])];
   const index = plugins.findIndex((p) => entryName(p) === PLUGIN_PACKAGE);
@@ -122,7 +134,7 @@ export default async function initGenerator(tree: Tree, options: InitGeneratorSc
     }
   } catch (e) {
     const where = options.wheelDir !== undefined ? '--wheelDir' : `nx.json plugins["${PLUGIN_PACKAGE}"].options`;
-    throw new InitGeneratorError(`${where}: ${(e as Error).message}`);
+    throw new InitGeneratorError(`${where}: ${(e as Error).message}`, isQuiverError(e) ? e.code : 'INIT_BAD_OPTION');
   }
 
   const wantOptions = options.wheelDir !== undefined && wheelDir !== 'wheelhouse' && existingOptions['wheelDir'] !== wheelDir;

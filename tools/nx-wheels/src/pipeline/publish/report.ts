@@ -7,6 +7,7 @@
  */
 import { appendFileSync } from 'node:fs';
 import { QuiverError } from '../../core/errors';
+import type { ErrorCode } from '../../core/error-catalog';
 import { formatCounts, formatPublishMarkdown, formatPublishTable, isComplete, PublishReport } from '../../core/publish/report';
 import { LineSink, redact } from '../../runners/process';
 import { writeFileAtomic } from '../files';
@@ -14,7 +15,7 @@ import { writeFileAtomic } from '../files';
 /** Thrown when the run failed after a report was written; carries the report. */
 export class PublishFailed extends QuiverError {
   constructor(
-    code: string,
+    code: ErrorCode,
     message: string,
     readonly report: PublishReport,
   ) {
