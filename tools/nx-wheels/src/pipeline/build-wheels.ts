@@ -42,45 +42,22 @@ import { listIdentifiers } from './identifiers';
 import { loadBuildKind, loadPythonProject } from './project';
 import { buildPureWheel } from './build-pure';
 import { formatNotBuildable, nativeCoverage, NotBuildable, nothingBuildableError } from '../core/native-coverage';
-import { ProjectConfig, selectionEnvironment, withProjectConfig } from '../core/project-config';
+import { selectionEnvironment, withProjectConfig } from '../core/project-config';
 import { stageSources, Staging } from './staging';
 import { stagingVersionEnv } from './project-version';
 import { withPassedEnv } from '../core/dynamic-version';
 import { loadToolchain } from './toolchain';
 import { describeTarget, HOST_TARGET, NativeTarget, resolveNativeTarget, targetLabel } from '../core/manylinux';
 import { ensureZig, Zig, zigCompilerEnv } from '../runners/zig';
+import { normalizeOptions } from '../executors/build-wheels/options';
+import type { BuildWheelsExecutorSchema } from '../executors/build-wheels/schema';
+import type { TokenProject } from '../core/schema-options';
 
-/** Inputs of {@link buildWheels}; mirrors the executor's schema.json. */
-export interface BuildWheelsOptions {
+/** Inputs of {@link buildWheels}: the executor's options (schema.json) plus what Nx and tests supply. */
+export interface BuildWheelsOptions extends BuildWheelsExecutorSchema, TokenProject {
   workspaceRoot: string;
-  /** Workspace-relative project root (where pyproject.toml is). */
-  projectRoot: string;
-  projectName: string;
-  platform?: string;
-  /**
-   * Platforms to build in one run: `linux`, `windows` or `linux,windows`. On a Linux host the
-   * `windows` identifiers take the cross route (zig + python.org's CPython, tests under wine; see
-   * docs/windows-from-linux.md). Overrides `platform` (which must then be absent, `auto` or the same).
-   */
-  platforms?: string;
-  engine?: string;
-  /** Output directory, absolute or workspace-relative. Default `<projectRoot>/wheelhouse`. */
-  outputDir?: string;
-  python?: string;
-  /** Run the test-command (default true). */
-  test?: boolean;
-  /**
-   * Native engine's manylinux target: `host` (host compiler and glibc) or `2_<minor>` (e.g. `2_28`: zig
-   * targeting glibc 2.<minor>, auditwheel repair --plat manylinux_2_<minor>_<arch> --only-plat). Default:
-   * the policy cibuildwheel's manylinux-<arch>-image names, else host.
-   */
-  manylinux?: string;
-  /** Also build the source distribution (Linux platform only); default `[tool.nx-wheels] sdist`, else false. */
-  sdist?: boolean;
   /** Environment (defaults to `process.env`); `CIBW_*` here reach cibuildwheel and the native engine. */
   env?: Record<string, string | undefined>;
-  /** Build selection given as project configuration (plugin options); see core/project-config. */
-  projectConfig?: ProjectConfig;
   /** Host facts; detected when absent (tests inject them). */
   host?: HostInfo;
   /**
@@ -107,14 +84,15 @@ function projectsOfRun(workspaceRoot: string): Record<string, { root: string }> 
  * @returns the build report (also written to `<outputDir>/build-report.json`)
  * @throws QuiverError for every user-caused failure (see the README's list of codes)
  */
-export async function buildWheels(o: BuildWheelsOptions, sink: LineSink = consoleSink): Promise<BuildReport> {
+export async function buildWheels(options: BuildWheelsOptions, sink: LineSink = consoleSink): Promise<BuildReport> {
+  const o = normalizeOptions(options);
   const ws = o.workspaceRoot;
   // The build selection given as project configuration (plugin options) joins the environment where it sets none (core/project-config).
   let env = selectionEnvironment(o.projectConfig, o.env ?? process.env);
   const pyproject = loadPythonProject(ws, o.projectRoot);
   const project = withProjectConfig(pyproject, o.projectConfig);
   const packageDir = resolve(ws, o.projectRoot);
-  const outputDir = o.outputDir ? (isAbsolute(o.outputDir) ? o.outputDir : resolve(ws, o.outputDir)) : join(packageDir, 'wheelhouse');
+  const outputDir = isAbsolute(o.outputDir) ? o.outputDir : resolve(ws, o.outputDir);
   const runTests = o.test !== false;
 
   // Options and host first: refuse early, before installing anything.
@@ -136,7 +114,7 @@ export async function buildWheels(o: BuildWheelsOptions, sink: LineSink = consol
   if (kind.kind === 'pure') {
     const rel = normalizePath(relative(ws, packageDir)) || '.';
     return buildPureWheel(
-      { workspaceRoot: ws, projectRoot: rel, projectName: o.projectName, project, kind, outputDir, outputDirOption: o.outputDir ?? join(rel, 'wheelhouse'), platform, ...(o.python ? { python: o.python } : {}), runTests, sdist: o.sdist ?? project.nxWheels.sdist ?? false, env, projects: o.projects ?? projectsOfRun(ws) },
+      { workspaceRoot: ws, projectRoot: rel, projectName: o.projectName, project, kind, outputDir, outputDirOption: o.outputDir, platform, ...(o.python ? { python: o.python } : {}), runTests, sdist: o.sdist ?? project.nxWheels.sdist ?? false, env, projects: o.projects ?? projectsOfRun(ws) },
       sink,
     );
   }
@@ -209,7 +187,7 @@ export async function buildWheels(o: BuildWheelsOptions, sink: LineSink = consol
     workspaceRoot: ws,
     projectRoot: rel,
     projectName: o.projectName,
-    outputDir: o.outputDir ?? join(rel, 'wheelhouse'),
+    outputDir: o.outputDir,
     projects: o.projects ?? projectsOfRun(ws),
     testPaths: testPaths(rel, project.cibuildwheel ?? {}),
   });

@@ -43,6 +43,7 @@ import { loadToolchain } from './toolchain';
 import { validateRelease } from './validate-release';
 import { validateWheels } from './validate-wheels';
 import { testWindowsWheelFromIndex } from './windows-cross';
+import { normalizeOptions } from '../executors/rehearse-release/options';
 
 /** Inputs of {@link rehearseRelease}; mirrors the executor's schema.json. */
 export interface RehearseReleaseOptions {
@@ -117,7 +118,8 @@ function linkWorkspaceState(ws: string, scratch: string): void {
  * @returns the report (`ok` false when a step failed)
  * @throws QuiverError for bad input found before anything ran (`BAD_OPTION_*`, `REHEARSAL_*`)
  */
-export async function rehearseRelease(o: RehearseReleaseOptions, sink: LineSink = consoleSink): Promise<RehearsalReport> {
+export async function rehearseRelease(options: RehearseReleaseOptions, sink: LineSink = consoleSink): Promise<RehearsalReport> {
+  const o = normalizeOptions(options);
   const ws = o.workspaceRoot;
   const env = o.env ?? process.env;
   const started = Date.now();
@@ -310,7 +312,7 @@ export async function rehearseRelease(o: RehearseReleaseOptions, sink: LineSink 
     else rmSync(scratch, { recursive: true, force: true });
   }
   report.seconds = (Date.now() - started) / 1000;
-  const reportFile = o.reportFile ? (isAbsolute(o.reportFile) ? o.reportFile : resolve(ws, o.reportFile)) : join(stateDir(ws), 'reports', 'rehearsal', o.projectRoot, 'rehearsal-report.json');
+  const reportFile = isAbsolute(o.reportFile) ? o.reportFile : resolve(ws, o.reportFile);
   mkdirSync(dirname(reportFile), { recursive: true });
   writeFileSync(reportFile, JSON.stringify(report, null, 2) + '\n');
   if (env['GITHUB_STEP_SUMMARY']) appendFileSync(env['GITHUB_STEP_SUMMARY'], rehearsalMarkdown(report) + '\n');

@@ -10,7 +10,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, 
 import { lstat, readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { QuiverError } from '../core/errors';
-import { ProjectConfig, selectionEnvironment, withProjectConfig } from '../core/project-config';
+import { selectionEnvironment, withProjectConfig } from '../core/project-config';
 import { BuildIdentifier, parseIdentifier } from '../core/identifiers';
 import { normalizeName } from '../core/names';
 import { Abi3Sources, readAbi3Declaration } from '../core/validation/abi3';
@@ -30,23 +30,13 @@ import { loadToolchain, Toolchain } from './toolchain';
 import { readProjectVersion, versionSourceOf } from './project-version';
 import { readProjectTagPattern } from './release-tag';
 import { WHEEL_PROJECT_TAG } from '../core/inference';
+import { normalizeOptions } from '../executors/validate-wheels/options';
+import type { ValidateWheelsExecutorSchema } from '../executors/validate-wheels/schema';
+import type { TokenProject } from '../core/schema-options';
 
-/** Inputs of {@link validateWheels}; mirrors the executor's schema.json. */
-export interface ValidateWheelsOptions {
+/** Inputs of {@link validateWheels}: the executor's options (schema.json) plus what Nx, publish and tests supply. */
+export interface ValidateWheelsOptions extends ValidateWheelsExecutorSchema, TokenProject {
   workspaceRoot: string;
-  /** Workspace-relative project root (where pyproject.toml is). */
-  projectRoot: string;
-  projectName: string;
-  /** Wheel directory, workspace-relative or absolute. Default `<projectRoot>/wheelhouse`. */
-  wheelDir?: string;
-  /** `host` (default), `release` (`[tool.nx-wheels] release-platforms`), or platforms (`linux`, `windows`) as a list or comma-separated string. */
-  platforms?: string | string[];
-  tag?: string;
-  maxSize?: number;
-  externalChecks?: boolean;
-  reportFile?: string;
-  sha256sums?: string;
-  python?: string;
   env?: Record<string, string | undefined>;
   /** Expected identifiers given directly instead of asking cibuildwheel (tests, offline use). */
   identifiers?: string[];
@@ -54,14 +44,8 @@ export interface ValidateWheelsOptions {
   tools?: { twine: string | null; auditwheel: string | null };
   /** An already-resolved toolchain (publish passes its own, so it is not resolved twice). */
   toolchain?: Toolchain;
-  /** Expect exactly one sdist beside the wheels; default `[tool.nx-wheels] sdist` (false). */
-  sdist?: boolean;
-  /** twine's --strict-only warnings fail the validation (TWINE_CHECK_FAILED) instead of being shown as TWINE_STRICT_WARNING warnings. Default false. */
-  twineStrict?: boolean;
   /** Wheels read at the same time (default 4: inflating runs on the thread pool, hashing on the main thread). */
   concurrency?: number;
-  /** Build selection given as project configuration (plugin options); see core/project-config. */
-  projectConfig?: ProjectConfig;
 }
 
 /** Files up to this size are read whole into memory (one read, hashed off the main thread). */
@@ -159,7 +143,8 @@ async function expectedVersion(ws: string, projectRoot: string, project: { versi
   return { version: (await readProjectVersion({ workspaceRoot: ws, projectRoot, python, env })).version, dynamicVersion: false };
 }
 
-export async function validateWheels(o: ValidateWheelsOptions, sink: LineSink = consoleSink): Promise<ValidationReport> {
+export async function validateWheels(options: ValidateWheelsOptions, sink: LineSink = consoleSink): Promise<ValidationReport> {
+  const o = normalizeOptions(options);
   const ws = o.workspaceRoot;
   const env = selectionEnvironment(o.projectConfig, o.env ?? process.env);
   const show = (p: string) => {
@@ -174,7 +159,7 @@ export async function validateWheels(o: ValidateWheelsOptions, sink: LineSink = 
   // The project's release tag prefix (nx.json release); plain `v` keeps the historical rule (one leading v stripped).
   const tagPrefix = tag ? readProjectTagPattern(ws, o.projectName, [WHEEL_PROJECT_TAG]).prefix : 'v';
   const maxSize = resolveMaxSize(o.maxSize);
-  const wheelDir = o.wheelDir ? abs(o.wheelDir) : join(packageDir, 'wheelhouse');
+  const wheelDir = abs(o.wheelDir);
   const reportFile = o.reportFile ? abs(o.reportFile) : join(wheelDir, VALIDATION_REPORT_FILE);
   const sumsFile = o.sha256sums ? abs(o.sha256sums) : join(wheelDir, SHA256SUMS_FILE);
   if (!existsSync(wheelDir) || !statSync(wheelDir).isDirectory()) {
