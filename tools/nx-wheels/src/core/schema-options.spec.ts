@@ -22,7 +22,13 @@ describe('resolveOptionTokens', () => {
 describe('withSchemaDefaults', () => {
   it("fills in validate-wheels' schema defaults, with {projectRoot} resolved, and keeps what is given", () => {
     const o = withSchemaDefaults(validateWheelsSchema, { ...project, maxSize: 5 } as typeof project & Record<string, unknown>);
-    expect(o).toMatchObject({ wheelDir: 'bindings/python/wheelhouse', platforms: 'host', maxSize: 5, externalChecks: true, twineStrict: false });
+    expect(o).toMatchObject({
+      wheelDir: 'bindings/python/wheelhouse',
+      platforms: 'host',
+      maxSize: 5,
+      externalChecks: true,
+      twineStrict: false,
+    });
     expect('reportFile' in o).toBe(false);
   });
 
