@@ -26,7 +26,7 @@ import { stagingVersionEnv } from './project-version';
 import { loadToolchain, Toolchain } from './toolchain';
 import { planCross } from './windows-cross';
 import type { normalizeOptions } from '../executors/build-wheels/options';
-import type { BuildWheelsOptions } from './build-wheels';
+import type { BuildWheelsDeps, BuildWheelsOptions } from './build-wheels';
 
 /** One build's options resolved against the project and the host. */
 export interface BuildContext {
@@ -40,6 +40,8 @@ export interface BuildContext {
   outputDir: string;
   runTests: boolean;
   baseHost: HostInfo;
+  /** The host facts came from the caller: no container probe. */
+  hostGiven: boolean;
   /** The platform cibuildwheel or the native engine builds; null when only the Windows cross route runs. */
   mainPlatform: Platform | null;
   platform: Platform;
@@ -52,15 +54,15 @@ export interface BuildContext {
  * .git cannot compute) the version handed to the build.
  * @throws QuiverError `BAD_OPTION_PLATFORM(S)`, `UNSUPPORTED_HOST`, pyproject.toml errors
  */
-export async function prepareBuild(o: BuildContext['o'], sink: LineSink): Promise<BuildContext> {
+export async function prepareBuild(o: BuildContext['o'], deps: BuildWheelsDeps, sink: LineSink): Promise<BuildContext> {
   const ws = o.workspaceRoot;
   // The build selection given as project configuration (plugin options) joins the environment where it sets none (core/project-config).
-  let env = selectionEnvironment(o.projectConfig, o.env ?? process.env);
+  let env = selectionEnvironment(o.projectConfig, deps.env ?? process.env);
   const project = withProjectConfig(loadPythonProject(ws, o.projectRoot), o.projectConfig);
   const packageDir = resolve(ws, o.projectRoot);
   const rel = normalizePath(relative(ws, packageDir)) || '.';
   // Options and host first: refuse early, before installing anything.
-  const baseHost: HostInfo = o.host ?? { os: process.platform, arch: process.arch, containerEngine: null };
+  const baseHost: HostInfo = deps.host ?? { os: process.platform, arch: process.arch, containerEngine: null };
   const platforms = resolvePlatforms(o.platforms, o.platform, baseHost);
   // --platforms with windows on a Linux host: the cross route (pipeline/windows-cross.ts) beside the engine of the
   // other platform. (--platform=windows keeps meaning cibuildwheel on a Windows host.)
@@ -84,6 +86,7 @@ export async function prepareBuild(o: BuildContext['o'], sink: LineSink): Promis
     outputDir,
     runTests: o.test !== false,
     baseHost,
+    hostGiven: deps.host !== undefined,
     mainPlatform,
     platform: mainPlatform ?? 'windows',
     crossWindows,
@@ -144,7 +147,7 @@ async function chooseEngine(
   let host = c.baseHost;
   let containerEnv: Record<string, string> = {};
   const zigAsked = engineOption === 'auto' && asksZig(c);
-  if (!o.host && c.mainPlatform === 'linux' && engineOption !== 'native' && !zigAsked) {
+  if (!c.hostGiven && c.mainPlatform === 'linux' && engineOption !== 'native' && !zigAsked) {
     const cplan = await containerPlan(
       toolchain.bin('python'),
       ws,

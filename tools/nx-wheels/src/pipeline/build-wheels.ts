@@ -48,16 +48,20 @@ import type { TokenProject } from '../core/schema-options';
 /** Inputs of {@link buildWheels}: the executor's options (schema.json) plus what Nx and tests supply. */
 export interface BuildWheelsOptions extends BuildWheelsExecutorSchema, TokenProject {
   workspaceRoot: string;
-  /** Environment (defaults to `process.env`); `CIBW_*` here reach cibuildwheel and the native engine. */
-  env?: Record<string, string | undefined>;
-  /** Host facts; detected when absent (tests inject them). */
-  host?: HostInfo;
   /**
    * Every project of the workspace (name -> root), to find the projects whose sources the build
    * needs. Default: the Nx project graph of the run (cached by Nx before executors start), when it
    * belongs to this workspace; else only this project.
    */
   projects?: Record<string, { root: string }>;
+}
+
+/** What {@link buildWheels} takes from its surroundings rather than from options; tests and rehearse-release give their own. */
+export interface BuildWheelsDeps {
+  /** Environment (default `process.env`); `CIBW_*` here reach cibuildwheel and the native engine. */
+  env?: Record<string, string | undefined>;
+  /** Host facts, taken as given without a container probe (tests); detected when absent. */
+  host?: HostInfo;
 }
 
 /** The projects of the Nx project graph of this run, when it is this workspace's. */
@@ -76,8 +80,8 @@ function projectsOfRun(workspaceRoot: string): Record<string, { root: string }> 
  * @returns the build report (also written to `<outputDir>/build-report.json`)
  * @throws QuiverError for every user-caused failure (see the README's list of codes)
  */
-export async function buildWheels(options: BuildWheelsOptions, sink: LineSink = consoleSink): Promise<BuildReport> {
-  const c = await prepareBuild(normalizeOptions(options), sink);
+export async function buildWheels(options: BuildWheelsOptions, sink: LineSink = consoleSink, deps: BuildWheelsDeps = {}): Promise<BuildReport> {
+  const c = await prepareBuild(normalizeOptions(options), deps, sink);
   const { o, ws, rel, project } = c;
   const projects = o.projects ?? projectsOfRun(ws);
   const sdist = o.sdist ?? project.nxWheels.sdist ?? false;

@@ -383,8 +383,9 @@ async function validatedFiles(r: Run, toolchain: Toolchain, selected: string[], 
   }
   if (reuse) r.sink.out(`[validate] ${reportPath} not reused: ${reuse.reason}; validating`);
   const v = await validateWheels(
-    { workspaceRoot: r.ws, projectRoot: r.o.projectRoot, projectName: r.o.projectName, wheelDir: r.wheelDir, platforms: r.requestedPlatforms, tag: r.o.tag, python: r.o.python, env, identifiers: selected, externalChecks: r.o.externalChecks, toolchain, ...(r.o.projectConfig ? { projectConfig: r.o.projectConfig } : {}) },
+    { workspaceRoot: r.ws, projectRoot: r.o.projectRoot, projectName: r.o.projectName, wheelDir: r.wheelDir, platforms: r.requestedPlatforms, tag: r.o.tag, python: r.o.python, externalChecks: r.o.externalChecks, ...(r.o.projectConfig ? { projectConfig: r.o.projectConfig } : {}) },
     prefixed(r.sink, '[validate] '),
+    { env, identifiers: selected, toolchain },
   );
   if (!v.ok) {
     throw new QuiverError('VALIDATION_FAILED', `validate-wheels failed (${v.counts.errors} error(s), listed above and in ${reportPath}); nothing was uploaded: fix them and re-run.`);

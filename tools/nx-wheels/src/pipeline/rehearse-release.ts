@@ -253,7 +253,7 @@ async function buildEveryPlatform(r: Rehearsal): Promise<void> {
       const outputDir = join(scratch, 'dist', 'rehearsal', platform);
       const onLinux = process.platform === 'linux';
       const which = platform === 'windows' && onLinux ? { platforms: 'windows' } : { platform };
-      const b = await buildWheels({ workspaceRoot: scratch, projectRoot: o.projectRoot, projectName: o.projectName, ...which, outputDir, python: o.python, env: r.env, projects: o.projects }, r.sink);
+      const b = await buildWheels({ workspaceRoot: scratch, projectRoot: o.projectRoot, projectName: o.projectName, ...which, outputDir, python: o.python, projects: o.projects }, r.sink, { env: r.env });
       r.builds.push(b);
       return b.wheels.map((w) => `${w.file} (${w.engine}${w.toolchain ? `, ${w.toolchain}` : ''}; tests ${w.tests})`).join('; ');
     });

@@ -55,9 +55,9 @@ export async function validateRehearsal(r: Rehearsal): Promise<void> {
         platforms,
         tag: report.tag!,
         python: o.python,
-        env,
       },
       r.sink,
+      { env },
     );
     if (!v.ok)
       throw new QuiverError(

@@ -37,8 +37,13 @@ import type { TokenProject } from '../core/schema-options';
 /** Inputs of {@link validateWheels}: the executor's options (schema.json) plus what Nx, publish and tests supply. */
 export interface ValidateWheelsOptions extends ValidateWheelsExecutorSchema, TokenProject {
   workspaceRoot: string;
+}
+
+/** What {@link validateWheels} takes from its caller rather than from options: publish, rehearse-release and tests give their own. */
+export interface ValidateWheelsDeps {
+  /** Environment (default `process.env`): GITHUB_REF*, GITHUB_STEP_SUMMARY, CIBW_*. */
   env?: Record<string, string | undefined>;
-  /** Expected identifiers given directly instead of asking cibuildwheel (tests, offline use). */
+  /** Expected identifiers given directly instead of asking cibuildwheel (publish's selection, tests). */
   identifiers?: string[];
   /** Tool paths to use instead of the toolchain's (tests); null skips that check. */
   tools?: { twine: string | null; auditwheel: string | null };
@@ -143,25 +148,25 @@ async function expectedVersion(ws: string, projectRoot: string, project: { versi
  * @throws QuiverError for bad options, a missing directory or pyproject.toml, or when cibuildwheel
  *   cannot list the identifiers
  */
-export async function validateWheels(options: ValidateWheelsOptions, sink: LineSink = consoleSink): Promise<ValidationReport> {
-  const run = resolveRun(normalizeOptions(options));
+export async function validateWheels(options: ValidateWheelsOptions, sink: LineSink = consoleSink, deps: ValidateWheelsDeps = {}): Promise<ValidationReport> {
+  const run = resolveRun(normalizeOptions(options), deps.env ?? process.env);
   const { o, ws, wheelDir } = run;
   // Read the directory, while the toolchain is resolved and the identifiers listed.
   const ignore = [...OWN_FILES, basename(run.reportFile), basename(run.sumsFile)];
   const names = (await readdir(wheelDir)).filter((n) => !ignore.includes(n)).sort();
-  const reading = pool(names, o.concurrency ?? 4, (n) => inspectFile(wheelDir, n, run.sdist));
+  const reading = pool(names, deps.concurrency ?? 4, (n) => inspectFile(wheelDir, n, run.sdist));
   reading.catch(() => undefined); // awaited below; not an unhandled rejection if the toolchain fails first
 
   // The toolchain: cibuildwheel for the identifiers, twine and auditwheel for the external checks.
-  const needToolchain = (!o.identifiers && run.kind === 'compiled') || (run.external && !o.tools);
-  const toolchain = needToolchain ? (o.toolchain ?? (await loadToolchain(ws, o.python, sink))) : null;
-  const identifiers = o.identifiers
-    ? parseIdentifiersOption(o.identifiers)
+  const needToolchain = (!deps.identifiers && run.kind === 'compiled') || (run.external && !deps.tools);
+  const toolchain = needToolchain ? (deps.toolchain ?? (await loadToolchain(ws, o.python, sink))) : null;
+  const identifiers = deps.identifiers
+    ? parseIdentifiersOption(deps.identifiers)
     : await expectedIdentifiers({ kind: run.kind, cibuildwheel: () => toolchain!.bin('cibuildwheel'), workspaceRoot: ws, packageDir: run.packageDir, platforms: run.platforms, env: run.env });
 
   // External checks, where the pinned tools are present: started with the reading, not after it
   // (their output is only used for files whose archive turns out readable).
-  const tools = o.tools ?? { twine: toolchain ? toolchain.bin('twine') : null, auditwheel: toolchain ? toolchain.bin('auditwheel') : null };
+  const tools = deps.tools ?? { twine: toolchain ? toolchain.bin('twine') : null, auditwheel: toolchain ? toolchain.bin('auditwheel') : null };
   const external = run.external ? startExternalChecks(wheelDir, names, run.sdist, tools) : { status: { ...EXTERNAL_OFF }, outputs: Promise.resolve(new Map()) };
   const [files, outputs] = await Promise.all([reading, external.outputs]);
   attachToolOutputs(files, outputs);
@@ -196,9 +201,9 @@ interface ValidationRun {
  * The run's settings: options resolved against the project and the environment.
  * @throws QuiverError `BAD_OPTION_*`, `WHEELHOUSE_NOT_FOUND`, and pyproject.toml errors
  */
-function resolveRun(o: ValidationRun['o']): ValidationRun {
+function resolveRun(o: ValidationRun['o'], processEnv: Record<string, string | undefined>): ValidationRun {
   const ws = o.workspaceRoot;
-  const env = selectionEnvironment(o.projectConfig, o.env ?? process.env);
+  const env = selectionEnvironment(o.projectConfig, processEnv);
   const show = (p: string) => {
     const r = relative(ws, p);
     return r && !r.startsWith('..') && !isAbsolute(r) ? r : p;
@@ -222,7 +227,7 @@ function resolveRun(o: ValidationRun['o']): ValidationRun {
   return { o, ws, env, project, packageDir: resolve(ws, o.projectRoot), platforms, tag, tagPrefix, maxSize, wheelDir, reportFile, sumsFile, external: o.externalChecks !== false, sdist, kind, show };
 }
 
-/** The `identifiers` option (tests, offline use) as build identifiers. */
+/** Identifiers given by the caller (publish's selection, tests) as build identifiers. */
 function parseIdentifiersOption(ids: string[]): BuildIdentifier[] {
   return ids.map((id) => {
     const p = parseIdentifier(id);
