@@ -33,7 +33,7 @@ function project(name: string, pyproject: string | null): string {
 }
 
 async function failure(o: Partial<BuildWheelsOptions> & { projectRoot: string }): Promise<QuiverError> {
-  const e = await buildWheels({ workspaceRoot: ws, projectName: 'p', host: linux, env: cleanEnv, ...o }, quiet).catch((x) => x);
+  const e = await buildWheels({ workspaceRoot: ws, projectName: 'p', ...o }, quiet, { host: linux, env: cleanEnv }).catch((x) => x);
   expect(e).toBeInstanceOf(QuiverError);
   expect(e.message).not.toContain('\n');
   expect(existsSync(join(ws, o.projectRoot, 'wheelhouse'))).toBe(false);

@@ -162,15 +162,15 @@ describe('plugin options (nx.json)', () => {
   it('wheelDir moves every output, exclusion and wheel-directory option', () => {
     const t = inferTargets({ ...base, options: resolvePluginOptions({ wheelDir: 'out/wheels/' }) });
     expect(t['build-wheels'].outputs).toEqual(['{projectRoot}/out/wheels']);
-    expect(t['build-wheels'].options).toEqual({ outputDir: 'bindings/python/out/wheels' });
+    expect(t['build-wheels'].options).toEqual({ outputDir: '{projectRoot}/out/wheels' });
     expect(t['build-wheels'].inputs).toContain('!{projectRoot}/out/wheels/**/*');
     expect(t['build-wheels'].inputs).not.toContain('!{projectRoot}/wheelhouse/**/*');
-    expect(t['build-wheels-untested'].options).toEqual({ test: false, outputDir: 'dist/bindings/python/out/wheels' });
-    expect(t['test'].options).toEqual({ wheelDir: 'dist/bindings/python/out/wheels' });
-    expect(t['validate-wheels'].options).toEqual({ wheelDir: 'bindings/python/out/wheels' });
+    expect(t['build-wheels-untested'].options).toEqual({ test: false, outputDir: 'dist/{projectRoot}/out/wheels' });
+    expect(t['test'].options).toEqual({ wheelDir: 'dist/{projectRoot}/out/wheels' });
+    expect(t['validate-wheels'].options).toEqual({ wheelDir: '{projectRoot}/out/wheels' });
     expect(t['validate-wheels'].outputs).toEqual(['{projectRoot}/out/wheels/validation-report.json', '{projectRoot}/out/wheels/SHA256SUMS']);
-    expect(t['publish'].options).toEqual({ wheelDir: 'bindings/python/out/wheels' });
-    expect(t['nx-release-publish'].options).toEqual({ wheelDir: 'bindings/python/out/wheels' });
+    expect(t['publish'].options).toEqual({ wheelDir: '{projectRoot}/out/wheels' });
+    expect(t['nx-release-publish'].options).toEqual({ wheelDir: '{projectRoot}/out/wheels' });
   });
 
   it.each([

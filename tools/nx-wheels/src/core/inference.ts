@@ -307,8 +307,10 @@ export function inferTargets(i: InferenceInput): Record<string, TargetConfigurat
   const testGlobs = tests.map((t) => asGlob(t, root));
   const sources = [`{projectRoot}/**/*`, `!${wheels}/**/*`, `!{projectRoot}/**/__pycache__/**/*`];
   const common = [...pluginInputs(i.plugin), { runtime: HOST_FINGERPRINT_COMMAND }, `^${i.dependencyInput}`, WHEEL_PIPELINE_INPUT];
-  const untestedDir = `{workspaceRoot}/dist/{projectRoot}/${wheelDir}`;
-  const wheelDirOption = custom ? { wheelDir: posix.join(root, wheelDir) } : {};
+  // Option values say {projectRoot} as the outputs do; Nx resolves it in target options (and normalizeOptions for direct calls).
+  const untested = `dist/{projectRoot}/${wheelDir}`;
+  const untestedDir = `{workspaceRoot}/${untested}`;
+  const wheelDirOption = custom ? { wheelDir: wheels } : {};
   return {
     [n.pythonToolchain]: {
       executor: `${PLUGIN_PACKAGE}:python-toolchain`,
@@ -326,7 +328,7 @@ export function inferTargets(i: InferenceInput): Record<string, TargetConfigurat
       // It runs the test-command, so the tests are inputs too.
       inputs: [...sources, ...testGlobs, ...common],
       outputs: [wheels],
-      options: { ...(custom ? { outputDir: posix.join(root, wheelDir) } : {}), ...cfg },
+      options: { ...(custom ? { outputDir: wheels } : {}), ...cfg },
       metadata: pure
         ? { description: `Build the one pure-Python wheel (py3-none-any) with pypa/build and test it in a fresh venv, into ${wheels} (${i.buildKind!.reason}).`, technologies: ['python'] }
         : {
@@ -340,7 +342,7 @@ export function inferTargets(i: InferenceInput): Record<string, TargetConfigurat
       cache: true,
       inputs: [...sources, ...testGlobs.map((g) => `!${g}`), ...common],
       outputs: [untestedDir],
-      options: { test: false, outputDir: `dist/${root}/${wheelDir}`, ...cfg },
+      options: { test: false, outputDir: untested, ...cfg },
       metadata: { description: pure ? `Build the pure-Python wheel without running tests (the ${n.test} target tests it), into dist/{projectRoot}/${wheelDir}.` : `Build and repair the wheels without running tests (the ${n.test} target tests them), into dist/{projectRoot}/${wheelDir}.` },
     },
     [n.test]: {
@@ -349,7 +351,7 @@ export function inferTargets(i: InferenceInput): Record<string, TargetConfigurat
       cache: true,
       inputs: [`{projectRoot}/pyproject.toml`, ...testGlobs, { dependentTasksOutputFiles: '**/*.whl' }, ...pluginInputs(i.plugin), { runtime: HOST_FINGERPRINT_COMMAND }],
       outputs: [],
-      options: { wheelDir: `dist/${root}/${wheelDir}` },
+      options: { wheelDir: untested },
       metadata: { description: `Run test-command against the wheels of ${n.buildWheelsUntested}, each in a fresh venv.` },
     },
     [n.validateWheels]: {

@@ -10,7 +10,7 @@ import { BuildIdentifier, parseIdentifier, Platform } from './identifiers';
 const PLATFORM_OPTIONS = ['linux', 'windows', 'auto'] as const;
 /** `engine` option values. */
 const ENGINE_OPTIONS = ['cibuildwheel', 'native', 'auto'] as const;
-type EngineOption = (typeof ENGINE_OPTIONS)[number];
+export type EngineOption = (typeof ENGINE_OPTIONS)[number];
 /** `cross`: win_amd64 on a Linux host (zig + python.org's CPython, tests under wine; core/windows-cross.ts). */
 export type Engine = 'cibuildwheel' | 'native' | 'cross';
 

@@ -2,17 +2,16 @@
  * build-wheels: plan (cibuildwheel --print-build-identifiers), stage the git-tracked sources of
  * the project and its dependencies (pipeline/staging.ts), build with the chosen engine from the
  * staging into a temporary directory with SOURCE_DATE_EPOCH set, test, report, and only then move
- * the wheels into the output directory.
+ * the wheels into the output directory. Planning (options, engine, identifiers) is in pipeline/build-plan.ts.
  */
 import { normalizePath, readCachedProjectGraph, workspaceRoot as nxWorkspaceRoot } from '@nx/devkit';
 import { mkdirSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, isAbsolute, join, relative, resolve } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { BUILD_REPORT_FILE, BuildReport, BuiltWheel, formatBuildSummary } from '../core/build-report';
 import {
   cibuildwheelInvocation,
   cibuildwheelSetEnvironment,
   cibuildwheelTestEnvironment,
-  resolveSourceDateEpoch,
   SourceDateEpoch,
   substitutePlaceholders,
   testCommand,
@@ -22,73 +21,47 @@ import {
 } from '../core/cibw-options';
 import { QuiverError } from '../core/errors';
 import { BuildIdentifier, identifierForWheel, Platform } from '../core/identifiers';
-import { BuildPlan, checkEngineOption, formatPlan, HostInfo, PlatformPlan, resolveEngine, resolvePlatforms } from '../core/plan';
-import { describeCross } from '../core/windows-cross';
-import { buildWindowsCross, planCross } from './windows-cross';
+import { formatPlan, HostInfo } from '../core/plan';
+import { buildWindowsCross } from './windows-cross';
 import { testPaths } from '../core/inference';
 import { formatBytes } from '../core/staging';
 import { parseWheelFilename } from '../core/wheel-filename';
 import { isPure } from '../core/validation/types';
 import { runCibuildwheel } from '../runners/cibuildwheel';
-import { containerPlan, findStartingEngine } from '../runners/container';
 import { buildSdist, buildWheel, repairWheel } from '../runners/native';
 import { LineSink, consoleSink } from '../runners/process';
 import { findCPython, Interpreter } from '../runners/python';
-import { headCommitTime } from '../runners/git';
 import { ensureBuildEnv, stateDir } from '../runners/toolchain';
 import { testWheel } from '../runners/wheel-test';
 import { replaceDir, sha256File } from './files';
-import { listIdentifiers } from './identifiers';
-import { loadBuildKind, loadPythonProject } from './project';
+import { loadBuildKind } from './project';
 import { buildPureWheel } from './build-pure';
-import { formatNotBuildable, nativeCoverage, NotBuildable, nothingBuildableError } from '../core/native-coverage';
-import { ProjectConfig, selectionEnvironment, withProjectConfig } from '../core/project-config';
+import { formatNotBuildable } from '../core/native-coverage';
 import { stageSources, Staging } from './staging';
-import { stagingVersionEnv } from './project-version';
-import { withPassedEnv } from '../core/dynamic-version';
-import { loadToolchain } from './toolchain';
-import { describeTarget, HOST_TARGET, NativeTarget, resolveNativeTarget, targetLabel } from '../core/manylinux';
-import { ensureZig, Zig, zigCompilerEnv } from '../runners/zig';
+import { NativeTarget, targetLabel } from '../core/manylinux';
+import { Zig, zigCompilerEnv } from '../runners/zig';
+import { normalizeOptions } from '../executors/build-wheels/options';
+import { BuildContext, CompiledPlan, planCompiledBuild, prepareBuild } from './build-plan';
+import type { BuildWheelsExecutorSchema } from '../executors/build-wheels/schema';
+import type { TokenProject } from '../core/schema-options';
 
-/** Inputs of {@link buildWheels}; mirrors the executor's schema.json. */
-export interface BuildWheelsOptions {
+/** Inputs of {@link buildWheels}: the executor's options (schema.json) plus what Nx and tests supply. */
+export interface BuildWheelsOptions extends BuildWheelsExecutorSchema, TokenProject {
   workspaceRoot: string;
-  /** Workspace-relative project root (where pyproject.toml is). */
-  projectRoot: string;
-  projectName: string;
-  platform?: string;
-  /**
-   * Platforms to build in one run: `linux`, `windows` or `linux,windows`. On a Linux host the
-   * `windows` identifiers take the cross route (zig + python.org's CPython, tests under wine; see
-   * docs/windows-from-linux.md). Overrides `platform` (which must then be absent, `auto` or the same).
-   */
-  platforms?: string;
-  engine?: string;
-  /** Output directory, absolute or workspace-relative. Default `<projectRoot>/wheelhouse`. */
-  outputDir?: string;
-  python?: string;
-  /** Run the test-command (default true). */
-  test?: boolean;
-  /**
-   * Native engine's manylinux target: `host` (host compiler and glibc) or `2_<minor>` (e.g. `2_28`: zig
-   * targeting glibc 2.<minor>, auditwheel repair --plat manylinux_2_<minor>_<arch> --only-plat). Default:
-   * the policy cibuildwheel's manylinux-<arch>-image names, else host.
-   */
-  manylinux?: string;
-  /** Also build the source distribution (Linux platform only); default `[tool.nx-wheels] sdist`, else false. */
-  sdist?: boolean;
-  /** Environment (defaults to `process.env`); `CIBW_*` here reach cibuildwheel and the native engine. */
-  env?: Record<string, string | undefined>;
-  /** Build selection given as project configuration (plugin options); see core/project-config. */
-  projectConfig?: ProjectConfig;
-  /** Host facts; detected when absent (tests inject them). */
-  host?: HostInfo;
   /**
    * Every project of the workspace (name -> root), to find the projects whose sources the build
    * needs. Default: the Nx project graph of the run (cached by Nx before executors start), when it
    * belongs to this workspace; else only this project.
    */
   projects?: Record<string, { root: string }>;
+}
+
+/** What {@link buildWheels} takes from its surroundings rather than from options; tests and rehearse-release give their own. */
+export interface BuildWheelsDeps {
+  /** Environment (default `process.env`); `CIBW_*` here reach cibuildwheel and the native engine. */
+  env?: Record<string, string | undefined>;
+  /** Host facts, taken as given without a container probe (tests); detected when absent. */
+  host?: HostInfo;
 }
 
 /** The projects of the Nx project graph of this run, when it is this workspace's. */
@@ -107,155 +80,86 @@ function projectsOfRun(workspaceRoot: string): Record<string, { root: string }> 
  * @returns the build report (also written to `<outputDir>/build-report.json`)
  * @throws QuiverError for every user-caused failure (see the README's list of codes)
  */
-export async function buildWheels(o: BuildWheelsOptions, sink: LineSink = consoleSink): Promise<BuildReport> {
-  const ws = o.workspaceRoot;
-  // The build selection given as project configuration (plugin options) joins the environment where it sets none (core/project-config).
-  let env = selectionEnvironment(o.projectConfig, o.env ?? process.env);
-  const pyproject = loadPythonProject(ws, o.projectRoot);
-  const project = withProjectConfig(pyproject, o.projectConfig);
-  const packageDir = resolve(ws, o.projectRoot);
-  const outputDir = o.outputDir ? (isAbsolute(o.outputDir) ? o.outputDir : resolve(ws, o.outputDir)) : join(packageDir, 'wheelhouse');
-  const runTests = o.test !== false;
-
-  // Options and host first: refuse early, before installing anything.
-  const baseHost: HostInfo = o.host ?? { os: process.platform, arch: process.arch, containerEngine: null };
-  const platforms = resolvePlatforms(o.platforms, o.platform, baseHost);
-  // --platforms with windows on a Linux host: the cross route (pipeline/windows-cross.ts) beside the engine of the
-  // other platform. (--platform=windows keeps meaning cibuildwheel on a Windows host.)
-  const crossWindows = o.platforms !== undefined && platforms.includes('windows') && baseHost.os === 'linux';
-  const mainPlatform = platforms.find((p) => !(p === 'windows' && crossWindows)) ?? null;
-  const platform: Platform = mainPlatform ?? 'windows';
-  // The staging has no .git: a VCS-derived version is computed on the real tree and handed over (pure and compiled builds alike).
-  const versionEnv = await stagingVersionEnv({ workspaceRoot: ws, projectRoot: normalizePath(relative(ws, packageDir)) || '.', distName: project.name, python: o.python, env, sink });
-  if (Object.keys(versionEnv).length) {
-    env = withPassedEnv(env, versionEnv);
-    sink.out(`version: ${Object.values(versionEnv)[0]} computed from git on the working tree, given to the build as ${Object.keys(versionEnv).join(', ')}`);
-  }
+export async function buildWheels(options: BuildWheelsOptions, sink: LineSink = consoleSink, deps: BuildWheelsDeps = {}): Promise<BuildReport> {
+  const c = await prepareBuild(normalizeOptions(options), deps, sink);
+  const { o, ws, rel, project } = c;
+  const projects = o.projects ?? projectsOfRun(ws);
+  const sdist = o.sdist ?? project.nxWheels.sdist ?? false;
   // A pure-Python project (core/build-kind): one py3-none-any wheel with pypa/build, no engine.
   const kind = loadBuildKind(ws, o.projectRoot, project, o.projectConfig?.pure);
   if (kind.kind === 'pure') {
-    const rel = normalizePath(relative(ws, packageDir)) || '.';
-    return buildPureWheel(
-      { workspaceRoot: ws, projectRoot: rel, projectName: o.projectName, project, kind, outputDir, outputDirOption: o.outputDir ?? join(rel, 'wheelhouse'), platform, ...(o.python ? { python: o.python } : {}), runTests, sdist: o.sdist ?? project.nxWheels.sdist ?? false, env, projects: o.projects ?? projectsOfRun(ws) },
-      sink,
-    );
+    const pure = { workspaceRoot: ws, projectRoot: rel, projectName: o.projectName, project, kind, outputDir: c.outputDir, outputDirOption: o.outputDir, platform: c.platform };
+    return buildPureWheel({ ...pure, ...(o.python ? { python: o.python } : {}), runTests: c.runTests, sdist, env: c.env, projects }, sink);
   }
-  // The engine: the option, else [tool.nx-wheels] engine (so builds triggered through dependsOn build alike), else auto.
-  const engineOption = checkEngineOption(o.engine ?? project.nxWheels.engine);
-  const hostArch = baseHost.arch === 'x64' ? 'x86_64' : baseHost.arch === 'arm64' ? 'aarch64' : baseHost.arch;
-  if (engineOption === 'cibuildwheel' && o.manylinux !== undefined && String(o.manylinux) !== 'host') {
-    throw new QuiverError('BAD_OPTION_MANYLINUX', `option manylinux: "${o.manylinux}" applies to the native engine only (this build uses cibuildwheel${platform === 'windows' ? ' for windows' : ''}); pass --engine=native on a Linux host, or set cibuildwheel's manylinux-${hostArch}-image for a container build.`);
-  }
-  if (mainPlatform === 'windows') resolveEngine(engineOption, platform, baseHost);
+  const p = await planCompiledBuild(c, sink);
+  sink.out(formatPlan(p.plan));
+  for (const line of formatNotBuildable(p.notBuildable)) sink.out(line);
+  if (!c.runTests) sink.out('  tests: off (test=false); the test target runs them against these wheels');
+  if (sdist) sink.out(c.mainPlatform === 'linux' ? '  sdist: yes (python -m build --sdist)' : '  sdist: built by the linux platform only, not here');
 
-  const toolchain = await loadToolchain(ws, o.python, sink);
-  const identifiers = mainPlatform ? await listIdentifiers(toolchain.bin('cibuildwheel'), ws, packageDir, platform, env) : [];
-  // Linux with engine auto or cibuildwheel: does a container really start from the image cibuildwheel would use?
-  let host = baseHost;
-  let containerEnv: Record<string, string> = {};
-  // An explicit --manylinux=2_<minor> asks for the native engine's zig route: auto then builds natively without a probe.
-  const zigAsked = engineOption === 'auto' && o.manylinux !== undefined && String(o.manylinux) !== 'host';
-  if (!o.host && mainPlatform === 'linux' && engineOption !== 'native' && !zigAsked) {
-    const cplan = await containerPlan(toolchain.bin('python'), ws, relative(ws, packageDir) || '.', identifiers.map((i) => i.id), env);
-    const { started, failures } = await findStartingEngine(ws, cplan, env, sink);
-    const note = started ? `${started.engine} started a container from ${started.image}${started.cached ? ' (probe cached)' : ''}` : failures.map((f) => f.reason).join('; ') || 'no image to probe';
-    host = { ...baseHost, containerEngine: started?.engine ?? null, containerNote: note };
-    // cibuildwheel calls docker unless told otherwise: tell it which engine started the container.
-    if (started && !cplan.configured) containerEnv = { CIBW_CONTAINER_ENGINE: started.engine };
-  }
-  const resolved = !mainPlatform
-    ? { engine: 'cross' as const, reason: '' }
-    : zigAsked
-      ? { engine: 'native' as const, reason: `auto: --manylinux=${o.manylinux} selects the native engine's zig route` }
-      : resolveEngine(engineOption, platform, host);
-  const { engine } = resolved;
-  // Say where a requested engine came from when it was not the command line.
-  const engineSource = o.projectConfig?.engine !== undefined ? 'the plugin option engine (nx.json)' : `${project.file} [tool.nx-wheels] engine`;
-  const reason = o.engine === undefined && project.nxWheels.engine ? resolved.reason.replace(/^requested/, `requested by ${engineSource}`) : resolved.reason;
-  if (engine !== 'native' && o.manylinux !== undefined && String(o.manylinux) !== 'host') {
-    throw new QuiverError('BAD_OPTION_MANYLINUX', `option manylinux: "${o.manylinux}" applies to the native engine only (this build uses ${engine}${platform === 'windows' ? ' for windows' : ''}); pass --engine=native on a Linux host, or set cibuildwheel's manylinux-${hostArch}-image for a container build.`);
-  }
-  const target = engine === 'native' ? resolveNativeTarget({ option: o.manylinux === undefined ? undefined : String(o.manylinux), nxWheels: project.nxWheels.manylinux, cibuildwheel: project.cibuildwheel ?? {}, env, hostArch, pyprojectFile: join(relative(ws, packageDir) || '.', 'pyproject.toml') }) : HOST_TARGET;
-  // Native: every identifier this host cannot build is listed with who builds it; the rest are built (none: one error listing all).
-  let notBuildable: NotBuildable[] = [];
-  if (engine === 'native') {
-    const pythons = new Map<string, boolean>();
-    for (const v of new Set(identifiers.filter((i) => i.implementation === 'cpython').map((i) => i.pythonVersion))) pythons.set(v, (await findCPython(v, toolchain.host)) !== null);
-    const coverage = nativeCoverage(identifiers, host, target, (v) => pythons.get(v) ?? false);
-    if (coverage.buildable.length === 0) throw nothingBuildableError(coverage.notBuildable);
-    notBuildable = coverage.notBuildable;
-    identifiers.splice(0, identifiers.length, ...coverage.buildable);
-  }
-  const crossIds = crossWindows ? await listIdentifiers(toolchain.bin('cibuildwheel'), ws, packageDir, 'windows', env) : [];
-  const crossPlan = planCross(crossIds);
-  const zig = target.toolchain === 'zig' || crossIds.length ? await ensureZig(ws, toolchain.host, sink) : null;
-  // Reproducible wheels: file times in the archives come from the last commit (a user-set value
-  // wins), so the same commit builds the same bytes; an index never accepts other bytes under a
-  // name it already has.
-  const sourceDateEpoch = resolveSourceDateEpoch(env, await headCommitTime(ws));
-  const platformPlan: PlatformPlan = { platform, identifiers, engine, reason, ...(engine === 'native' ? { toolchain: describeTarget(target).replace('(pinned ziglang)', zig ? `${zig.version} (pinned ziglang)` : '(pinned ziglang)') } : {}) };
-  const crossPlatformPlan: PlatformPlan[] = crossIds.length
-    ? [{ platform: 'windows', identifiers: crossIds, engine: 'cross', reason: `${baseHost.os} host: zig cross-compiles win_amd64 through the project's build back-end, tests run under wine`, toolchain: describeCross(zig?.version ?? null, crossPlan[0]?.pin ?? null) }]
-    : [];
-  const plan: BuildPlan = { project: o.projectName, packageDir: relative(ws, packageDir) || '.', outputDir: relative(ws, outputDir) || outputDir, platforms: [...(mainPlatform ? [platformPlan] : []), ...crossPlatformPlan], sourceDateEpoch };
-  sink.out(formatPlan(plan));
-  for (const line of formatNotBuildable(notBuildable)) sink.out(line);
-  if (!runTests) sink.out('  tests: off (test=false); the test target runs them against these wheels');
-  const wantSdist = o.sdist ?? project.nxWheels.sdist ?? false;
-  if (wantSdist) sink.out(mainPlatform === 'linux' ? '  sdist: yes (python -m build --sdist)' : '  sdist: built by the linux platform only, not here');
-
-  const rel = normalizePath(relative(ws, packageDir)) || '.';
-  const staging = await stageSources({
-    workspaceRoot: ws,
-    projectRoot: rel,
-    projectName: o.projectName,
-    outputDir: o.outputDir ?? join(rel, 'wheelhouse'),
-    projects: o.projects ?? projectsOfRun(ws),
-    testPaths: testPaths(rel, project.cibuildwheel ?? {}),
-  });
+  const staging = await stageSources({ workspaceRoot: ws, projectRoot: rel, projectName: o.projectName, outputDir: o.outputDir, projects, testPaths: testPaths(rel, project.cibuildwheel ?? {}) });
   sink.out(`  sources: ${staging.files} git-tracked files (${formatBytes(staging.bytes)}) of ${staging.roots.join(', ')}, staged in ${relative(ws, staging.dir)}`);
-
   const tmp = join(stateDir(ws), 'tmp', `build-${o.projectName}-${process.pid}-${Date.now()}`);
-  const out = join(tmp, 'wheelhouse');
-  mkdirSync(out, { recursive: true });
   try {
-    let wheels: BuiltWheel[] = [];
-    if (!mainPlatform) {
-      // only the cross route below
-    } else if (engine === 'cibuildwheel') {
-      wheels = await buildWithCibuildwheel({ staging, rel, platform, out, env: { ...env, ...containerEnv }, runTests, sourceDateEpoch, toolchainBin: toolchain.bin('cibuildwheel'), identifiers }, sink);
-    } else {
-      wheels = await buildNatively({ ws, staging, rel, platform, out, tmp, env, runTests, sourceDateEpoch, project: project.cibuildwheel ?? {}, identifiers, auditwheel: toolchain.bin('auditwheel'), pyprojectFile: project.file, preferred: toolchain.host, target, zig: target.toolchain === 'zig' ? zig : null }, sink);
-    }
-    if (crossIds.length) {
-      wheels.push(...(await buildWindowsCross({ ws, stagingDir: staging.dir, rel, out, tmp, env, runTests, sourceDateEpoch, project: project.cibuildwheel ?? {}, identifiers: crossIds, preferred: toolchain.host, toolchainPython: toolchain.bin('python'), zig: zig! }, sink)));
-    }
-    let sdist: BuildReport['sdist'] = null;
-    if (wantSdist && mainPlatform === 'linux') {
-      const sdistEnv = { ...env, ...(sourceDateEpoch ? { SOURCE_DATE_EPOCH: sourceDateEpoch.value } : {}) };
-      const file = await buildSdist(toolchain.bin('python'), { workspaceRoot: staging.dir, packageDir: rel, outDir: out, env: sdistEnv }, sink);
-      sdist = { file: basename(file), size: statSync(file).size, sha256: await sha256File(file) };
-    }
-    const report: BuildReport = {
-      reportVersion: 1,
-      project: o.projectName,
-      distribution: project.normalizedName,
-      version: project.normalizedVersion,
-      createdAt: new Date().toISOString(),
-      wheels,
-      sdist,
-      ...(notBuildable.length ? { notBuilt: notBuildable.map((n) => ({ identifier: n.id.id, reason: n.why, builtBy: n.provider })) } : {}),
-    };
-    writeFileSync(join(out, BUILD_REPORT_FILE), JSON.stringify(report, null, 2) + '\n');
-    replaceDir(out, outputDir);
+    const report = await buildInto(c, p, staging, tmp, sdist && c.mainPlatform === 'linux', sink);
+    replaceDir(join(tmp, 'wheelhouse'), c.outputDir);
     sink.out('');
     sink.out(formatBuildSummary(report));
-    sink.out(`${wheels.length} wheel(s) in ${relative(ws, outputDir) || outputDir}; report: ${relative(ws, join(outputDir, BUILD_REPORT_FILE))}`);
+    sink.out(`${report.wheels.length} wheel(s) in ${relative(ws, c.outputDir) || c.outputDir}; report: ${relative(ws, join(c.outputDir, BUILD_REPORT_FILE))}`);
     return report;
   } finally {
     rmSync(tmp, { recursive: true, force: true });
     rmSync(staging.dir, { recursive: true, force: true });
   }
+}
+
+/** Build every planned wheel (and the sdist) from the staging into `<tmp>/wheelhouse`, with build-report.json beside them. */
+async function buildInto(c: BuildContext, p: CompiledPlan, staging: Staging, tmp: string, withSdist: boolean, sink: LineSink): Promise<BuildReport> {
+  const { rel, env, project } = c;
+  const { toolchain, sourceDateEpoch } = p;
+  const out = join(tmp, 'wheelhouse');
+  mkdirSync(out, { recursive: true });
+  const wheels = await buildPlannedWheels(c, p, staging, tmp, sink);
+  let sdist: BuildReport['sdist'] = null;
+  if (withSdist) {
+    const sdistEnv = { ...env, ...(sourceDateEpoch ? { SOURCE_DATE_EPOCH: sourceDateEpoch.value } : {}) };
+    const file = await buildSdist(toolchain.bin('python'), { workspaceRoot: staging.dir, packageDir: rel, outDir: out, env: sdistEnv }, sink);
+    sdist = { file: basename(file), size: statSync(file).size, sha256: await sha256File(file) };
+  }
+  const notBuilt = p.notBuildable.map((n) => ({ identifier: n.id.id, reason: n.why, builtBy: n.provider }));
+  const report: BuildReport = {
+    reportVersion: 1,
+    project: c.o.projectName,
+    distribution: project.normalizedName,
+    version: project.normalizedVersion,
+    createdAt: new Date().toISOString(),
+    wheels,
+    sdist,
+    ...(notBuilt.length ? { notBuilt } : {}),
+  };
+  writeFileSync(join(out, BUILD_REPORT_FILE), JSON.stringify(report, null, 2) + '\n');
+  return report;
+}
+
+/** The main platform's wheels with its engine (none when only the cross route runs), then the Windows cross-built ones. */
+async function buildPlannedWheels(c: BuildContext, p: CompiledPlan, staging: Staging, tmp: string, sink: LineSink): Promise<BuiltWheel[]> {
+  const { ws, rel, env, runTests, project } = c;
+  const { toolchain, sourceDateEpoch, identifiers } = p;
+  const out = join(tmp, 'wheelhouse');
+  let wheels: BuiltWheel[] = [];
+  if (!c.mainPlatform) {
+    // only the cross route below
+  } else if (p.engine === 'cibuildwheel') {
+    wheels = await buildWithCibuildwheel({ staging, rel, platform: c.platform, out, env: { ...env, ...p.containerEnv }, runTests, sourceDateEpoch, toolchainBin: toolchain.bin('cibuildwheel'), identifiers }, sink);
+  } else {
+    const zig = p.target.toolchain === 'zig' ? p.zig : null;
+    wheels = await buildNatively({ ws, staging, rel, platform: c.platform, out, tmp, env, runTests, sourceDateEpoch, project: project.cibuildwheel ?? {}, identifiers, auditwheel: toolchain.bin('auditwheel'), pyprojectFile: project.file, preferred: toolchain.host, target: p.target, zig }, sink);
+  }
+  if (p.crossIds.length) {
+    const cross = { ws, stagingDir: staging.dir, rel, out, tmp, env, runTests, sourceDateEpoch, project: project.cibuildwheel ?? {}, identifiers: p.crossIds };
+    wheels.push(...(await buildWindowsCross({ ...cross, preferred: toolchain.host, toolchainPython: toolchain.bin('python'), zig: p.zig! }, sink)));
+  }
+  return wheels;
 }
 
 async function describe(file: string, id: BuildIdentifier, platform: Platform, engine: 'cibuildwheel' | 'native', seconds: number, tests: BuiltWheel['tests']): Promise<BuiltWheel> {

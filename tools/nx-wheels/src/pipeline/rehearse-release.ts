@@ -21,28 +21,22 @@
  * removed unless `keep`.
  */
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, appendFileSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { BUILD_REPORT_FILE, BuildReport } from '../core/build-report';
-import { substitutePlaceholders, testCommand, testExtras, testRequires } from '../core/cibw-options';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { BuildReport } from '../core/build-report';
 import { isQuiverError, QuiverError } from '../core/errors';
-import { BuildIdentifier, parseIdentifier, Platform } from '../core/identifiers';
+import { Platform } from '../core/identifiers';
 import { compareVersions, isValidVersion, normalizeVersion } from '../core/pep440';
 import { DEFAULT_RELEASE_PLATFORMS } from '../core/pyproject';
-import { formatRehearsalTable, rehearsalMarkdown, rehearsalPlatforms, RehearsalReport, RehearsalStep, RehearsalStepName, rehearsalVerdict } from '../core/rehearsal';
+import { formatRehearsalTable, rehearsalMarkdown, rehearsalPlatforms, RehearsalReport, RehearsalStepName, rehearsalVerdict } from '../core/rehearsal';
 import { latestReleaseTag } from '../core/release-check';
 import { capture, LineSink, consoleSink, stream } from '../runners/process';
-import { findCPython } from '../runners/python';
 import { startThrowawayIndex, ThrowawayIndex } from '../runners/package-index';
 import { stateDir } from '../runners/toolchain';
-import { testWheel } from '../runners/wheel-test';
 import { buildWheels } from './build-wheels';
-import { sha256File } from './files';
 import { loadPythonProject } from './project';
-import { publish } from './publish';
 import { loadToolchain } from './toolchain';
-import { validateRelease } from './validate-release';
-import { validateWheels } from './validate-wheels';
-import { testWindowsWheelFromIndex } from './windows-cross';
+import { installAndTest, publishTwice, validateRehearsal } from './rehearse-steps';
+import { normalizeOptions } from '../executors/rehearse-release/options';
 
 /** Inputs of {@link rehearseRelease}; mirrors the executor's schema.json. */
 export interface RehearseReleaseOptions {
@@ -117,10 +111,76 @@ function linkWorkspaceState(ws: string, scratch: string): void {
  * @returns the report (`ok` false when a step failed)
  * @throws QuiverError for bad input found before anything ran (`BAD_OPTION_*`, `REHEARSAL_*`)
  */
-export async function rehearseRelease(o: RehearseReleaseOptions, sink: LineSink = consoleSink): Promise<RehearsalReport> {
+export async function rehearseRelease(options: RehearseReleaseOptions, sink: LineSink = consoleSink): Promise<RehearsalReport> {
+  const started = Date.now();
+  const r = await startRehearsal(normalizeOptions(options), sink, started);
+  const { o, env, scratch, report } = r;
+  let index: ThrowawayIndex | null = null;
+  // Ctrl-C or a kill: the index is killed by runners/package-index's own handler; the scratch clone is
+  // removed here; then the signal is raised again so the process ends as it would have.
+  const onSignal = (sig: NodeJS.Signals) => {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+    if (!o.keep) rmSync(scratch, { recursive: true, force: true });
+    process.kill(process.pid, sig);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    await r.step('prepare', null, () => prepareScratch(r));
+    await buildEveryPlatform(r);
+    await validateRehearsal(r);
+    const toolchain = await loadToolchain(scratch, o.python);
+    index = await startThrowawayIndex(r.ws, toolchain.host, sink);
+    sink.out(`rehearse-release: throwaway index ${index.url} (pypiserver, pid ${index.pid})`);
+    await publishTwice(r, index);
+    const config = loadPythonProject(scratch, o.projectRoot).cibuildwheel ?? {};
+    for (const platform of r.platforms) await r.step('install + test', platform, () => installAndTest(r, platform, { index: index!, toolchain, config }));
+    report.ok = true;
+  } catch (e) {
+    report.error = isQuiverError(e) ? `${e.code}: ${e.message}` : (e as Error).message;
+    if (!isQuiverError(e) && env['QUIVER_DEBUG'] === '1') sink.err(`rehearse-release: unexpected error: ${(e as Error).stack ?? e}`);
+  } finally {
+    if (index) {
+      await index.stop();
+      sink.out(`rehearse-release: throwaway index stopped (pid ${index.pid})`);
+    }
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+    if (o.keep) report.scratch = scratch;
+    else rmSync(scratch, { recursive: true, force: true });
+  }
+  report.seconds = (Date.now() - started) / 1000;
+  writeRehearsalReport(r);
+  return report;
+}
+
+/** One rehearsal in progress: what every step reads, and the report the steps fill in. */
+export interface Rehearsal {
+  o: ReturnType<typeof normalizeOptions<RehearseReleaseOptions>>;
+  ws: string;
+  env: Record<string, string | undefined>;
+  sink: LineSink;
+  /** Release tag prefix (nx.json release.releaseTag.pattern). */
+  prefix: string;
+  head: string;
+  platforms: Platform[];
+  scratch: string;
+  /** Every platform's wheels, together, as a release job would have them. */
+  releaseDir: string;
+  report: RehearsalReport;
+  builds: BuildReport[];
+  /** Run one step: print its header, time it, record the verdict; a failure ends the rehearsal. */
+  step: (name: RehearsalStepName, platform: Platform | null, fn: () => Promise<string>) => Promise<void>;
+}
+
+/**
+ * Check what can be checked before anything runs (platforms, specifier, wine), and set up the report.
+ * @throws QuiverError `BAD_OPTION_PLATFORMS`, `BAD_OPTION_VERSION`, `REHEARSAL_VERSION_NOT_NEWER`, `REHEARSAL_PLATFORM_UNAVAILABLE`
+ */
+async function startRehearsal(o: Rehearsal['o'], sink: LineSink, started: number): Promise<Rehearsal> {
   const ws = o.workspaceRoot;
   const env = o.env ?? process.env;
-  const started = Date.now();
   const project = loadPythonProject(ws, o.projectRoot);
   const releasePlatforms = project.nxWheels.releasePlatforms ?? [...DEFAULT_RELEASE_PLATFORMS];
   let chosen: { platforms: Platform[]; partial: boolean };
@@ -141,40 +201,9 @@ export async function rehearseRelease(o: RehearseReleaseOptions, sink: LineSink 
   const head = await git(ws, ['rev-parse', 'HEAD']);
   const dirty = await git(ws, ['status', '--porcelain', '--untracked-files=no']);
   if (dirty) sink.out(`rehearse-release: the working tree has uncommitted changes; rehearsing HEAD ${head.slice(0, 12)} as committed (the changes are not part of it).`);
-
-  const report: RehearsalReport = {
-    reportVersion: 1,
-    project: o.projectName,
-    distribution: project.normalizedName,
-    version: null,
-    tag: null,
-    commit: head,
-    releasePlatforms,
-    platforms: chosen.platforms,
-    partial: chosen.partial,
-    ok: false,
-    steps: [],
-    wheels: [],
-    scratch: null,
-    startedAt: new Date(started).toISOString(),
-    seconds: 0,
-    error: null,
-  };
-  const scratchRoot = join(stateDir(ws), 'rehearsal');
-  const scratch = join(scratchRoot, `${o.projectName}-${process.pid}-${Date.now()}`);
-  let index: ThrowawayIndex | null = null;
-  // Ctrl-C or a kill: the index is killed by runners/package-index's own handler; the scratch clone is
-  // removed here; then the signal is raised again so the process ends as it would have.
-  const onSignal = (sig: NodeJS.Signals) => {
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
-    if (!o.keep) rmSync(scratch, { recursive: true, force: true });
-    process.kill(process.pid, sig);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-
-  /** Run one step: print its header, time it, record the verdict; a failure ends the rehearsal. */
+  const base = { reportVersion: 1 as const, project: o.projectName, distribution: project.normalizedName, version: null, tag: null, commit: head, releasePlatforms };
+  const report: RehearsalReport = { ...base, platforms: chosen.platforms, partial: chosen.partial, ok: false, steps: [], wheels: [], scratch: null, startedAt: new Date(started).toISOString(), seconds: 0, error: null };
+  const scratch = join(stateDir(ws), 'rehearsal', `${o.projectName}-${process.pid}-${Date.now()}`);
   const step = async (name: RehearsalStepName, platform: Platform | null, fn: () => Promise<string>): Promise<void> => {
     sink.out('');
     sink.out(`=== rehearse-release: ${name}${platform ? ` (${platform})` : ''} ===`);
@@ -188,145 +217,65 @@ export async function rehearseRelease(o: RehearseReleaseOptions, sink: LineSink 
       throw e;
     }
   };
+  return { o, ws, env, sink, prefix, head, platforms: chosen.platforms, scratch, releaseDir: join(scratch, 'dist', 'rehearsal', 'release'), report, builds: [], step };
+}
 
-  const releaseDir = join(scratch, 'dist', 'rehearsal', 'release');
-  try {
-    await step('prepare', null, async () => {
-      mkdirSync(scratchRoot, { recursive: true });
-      await git(scratchRoot, ['clone', '--quiet', '--no-hardlinks', ws, scratch]);
-      await git(scratch, ['checkout', '--quiet', '--detach', head]);
-      // No remote: nothing the rehearsal does (an nx release configured to push) can reach the user's repository.
-      await git(scratch, ['remote', 'remove', 'origin']);
-      for (const [k, v] of [['user.name', 'nx-wheels rehearsal'], ['user.email', 'rehearsal@nx-wheels.invalid'], ['commit.gpgsign', 'false'], ['tag.gpgsign', 'false']]) await git(scratch, ['config', k, v]);
-      linkWorkspaceState(ws, scratch);
-      const before = new Set((await git(scratch, ['tag', '--list'])).split('\n').filter(Boolean));
-      const args = ['release', ...(o.specifier ? [o.specifier] : []), ...(o.preid ? [`--preid=${o.preid}`] : []), `--projects=${o.projectName}`, '--skip-publish'];
-      const nxBin = join(scratch, 'node_modules', '.bin', 'nx');
-      const r = await stream(nxBin, args, '[nx release] ', { cwd: scratch, env: { ...env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', CI: 'true' } }, sink);
-      if (r.exitCode !== 0) throw new QuiverError('REHEARSAL_RELEASE_FAILED', `nx release ${args.slice(1).join(' ')} failed in the scratch workspace (exit ${r.exitCode}); see the [nx release] lines above.`);
-      const newTags = (await git(scratch, ['tag', '--list'])).split('\n').filter((t) => t && !before.has(t) && t.startsWith(prefix));
-      const released = loadPythonProject(scratch, o.projectRoot);
-      report.version = released.normalizedVersion;
-      report.tag = `${prefix}${released.normalizedVersion}`;
-      if (!newTags.includes(report.tag)) {
-        throw new QuiverError('REHEARSAL_NOTHING_TO_RELEASE', `nx release made no tag ${report.tag} (no change since the last release that conventional commits would release); pass --specifier=patch (or a version) to rehearse one anyway.`);
-      }
-      return `${report.tag} in a scratch clone of ${head.slice(0, 12)} (pyproject.toml ${released.version}, changelog section, commit and tag there only)`;
-    });
-
-    const builds: BuildReport[] = [];
-    for (const platform of chosen.platforms) {
-      await step('build', platform, async () => {
-        const outputDir = join(scratch, 'dist', 'rehearsal', platform);
-        const onLinux = process.platform === 'linux';
-        const b = await buildWheels(
-          { workspaceRoot: scratch, projectRoot: o.projectRoot, projectName: o.projectName, ...(platform === 'windows' && onLinux ? { platforms: 'windows' } : { platform }), outputDir, python: o.python, env, projects: o.projects },
-          sink,
-        );
-        builds.push(b);
-        return b.wheels.map((w) => `${w.file} (${w.engine}${w.toolchain ? `, ${w.toolchain}` : ''}; tests ${w.tests})`).join('; ');
-      });
-    }
-    mkdirSync(releaseDir, { recursive: true });
-    for (const b of builds) {
-      for (const w of b.wheels) {
-        cpSync(join(scratch, 'dist', 'rehearsal', w.platform, w.file), join(releaseDir, w.file));
-        report.wheels.push({ file: w.file, platform: w.platform, engine: w.engine, sha256: w.sha256 });
-      }
-    }
-
-    await step('validate-release', null, async () => {
-      const v = await validateRelease({ workspaceRoot: scratch, projectRoot: o.projectRoot, projectName: o.projectName, mode: 'tag', tag: report.tag!, tagPrefix: prefix, env: { ...env, GITHUB_STEP_SUMMARY: undefined } });
-      if (!v.result.ok) throw new QuiverError('RELEASE_CHECK_FAILED', `validate-release in tag mode failed for ${report.tag}: ${v.result.failures.map((f) => f.message).join('; ')}`);
-      return `tag ${report.tag} == pyproject.toml == changelog section`;
-    });
-    const platformsOption = chosen.platforms.join(',');
-    await step('validate-wheels', null, async () => {
-      const v = await validateWheels({ workspaceRoot: scratch, projectRoot: o.projectRoot, projectName: o.projectName, wheelDir: releaseDir, platforms: platformsOption, tag: report.tag!, python: o.python, env: { ...env, GITHUB_STEP_SUMMARY: undefined } }, sink);
-      if (!v.ok) throw new QuiverError('VALIDATION_FAILED', `validate-wheels --platforms=${platformsOption} --tag=${report.tag} failed; see the findings above.`);
-      return `${report.wheels.length} wheel(s) for ${platformsOption}, tag ${report.tag}`;
-    });
-
-    const toolchain = await loadToolchain(scratch, o.python);
-    index = await startThrowawayIndex(ws, toolchain.host, sink);
-    sink.out(`rehearse-release: throwaway index ${index.url} (pypiserver, pid ${index.pid})`);
-    const publishEnv = { ...env, PYPI_API_TOKEN: undefined, TWINE_USERNAME: index.username, TWINE_PASSWORD: index.password, GITHUB_STEP_SUMMARY: undefined, GITHUB_ACTIONS: undefined, NX_DRY_RUN: undefined };
-    for (const [name, want] of [['publish', 'uploaded'], ['publish again', 'skipped']] as const) {
-      await step(name, null, async () => {
-        const p = await publish({ workspaceRoot: scratch, projectRoot: o.projectRoot, projectName: o.projectName, wheelDir: releaseDir, repositoryUrl: index!.url, platforms: platformsOption, tag: report.tag!, python: o.python, env: publishEnv, reportFile: join(scratch, 'dist', 'rehearsal', `${name.replace(' ', '-')}-report.json`) }, sink);
-        const off = p.files.filter((f) => f.status !== want);
-        if (!p.ok || off.length) throw new QuiverError('REHEARSAL_PUBLISH_UNEXPECTED', `${name}: expected every file ${want}, got ${p.files.map((f) => `${f.file} ${f.status}`).join(', ')}`);
-        return `${p.files.length} file(s) ${want} (${index!.url})`;
-      });
-    }
-
-    const config = loadPythonProject(scratch, o.projectRoot).cibuildwheel ?? {};
-    for (const platform of chosen.platforms) {
-      await step('install + test', platform, async () => {
-        const wheels = report.wheels.filter((w) => w.platform === platform);
-        const done: string[] = [];
-        for (const w of wheels) {
-          const id = identifierOf(builds, w.file);
-          const dl = join(scratch, 'dist', 'rehearsal', 'from-index', platform);
-          rmSync(dl, { recursive: true, force: true });
-          mkdirSync(dl, { recursive: true });
-          const spec = `${report.distribution}==${report.version}`;
-          const python = platform === 'linux' ? await findCPython(id.pythonVersion, toolchain.host) : null;
-          if (platform === 'linux' && !python) throw new QuiverError('NO_PYTHON_FOR_IDENTIFIER', `install + test of ${id.id}: no CPython ${id.pythonVersion} on this host (pyenv install ${id.pythonVersion}).`);
-          // Download by name and exact version from the throwaway index only, for the identifier's platform and Python.
-          const target = platform === 'linux' ? [] : ['--platform', id.platformPart, '--python-version', id.pythonVersion, '--implementation', 'cp', '--abi', `cp${id.pythonVersion.replace('.', '')}`];
-          const pip = await stream(platform === 'linux' ? python!.executable : toolchain.bin('python'), ['-m', 'pip', 'download', '--no-deps', '--only-binary=:all:', '--no-cache-dir', '--index-url', index!.simpleUrl, ...target, '-d', dl, spec], `[pip download ${id.id}] `, { env: { ...env, PIP_FIND_LINKS: undefined, PIP_CONFIG_FILE: '/dev/null' } }, sink);
-          const got = existsSync(dl) ? readdirSync(dl).filter((f) => f.endsWith('.whl')) : [];
-          if (pip.exitCode !== 0 || got.length !== 1) throw new QuiverError('REHEARSAL_INSTALL_FAILED', `pip download ${spec} for ${id.id} from ${index!.simpleUrl} failed (exit ${pip.exitCode}, ${got.length} wheel(s)); see the [pip download] lines above.`);
-          const file = join(dl, got[0]);
-          if (got[0] !== w.file || (await sha256File(file)) !== w.sha256) throw new QuiverError('REHEARSAL_INDEX_BYTES', `the index served ${got[0]} for ${spec}, not the built ${w.file} with sha256 ${w.sha256}.`);
-          const cmd = testCommand(config, platform, id.id, env);
-          if (!cmd) {
-            done.push(`${w.file} installed (no test-command)`);
-            continue;
-          }
-          if (platform === 'linux') {
-            await testWheel({ identifier: id.id, wheel: file, python: python!.executable, testCommand: substitutePlaceholders(cmd, { project: scratch, package: join(scratch, o.projectRoot), wheel: file }), testRequires: testRequires(config, platform, id.id, env), testExtras: testExtras(config, platform, id.id, env), env }, sink);
-          } else {
-            await testWindowsWheelFromIndex({ ws: scratch, projectRoot: o.projectRoot, id, wheel: file, config, env, toolchainPython: toolchain.bin('python'), preferred: toolchain.host }, sink);
-          }
-          done.push(`${spec} (${w.file}) from the index: tests passed`);
-        }
-        return done.join('; ');
-      });
-    }
-    report.ok = true;
-  } catch (e) {
-    report.error = isQuiverError(e) ? `${e.code}: ${e.message}` : (e as Error).message;
-    if (!isQuiverError(e) && env['QUIVER_DEBUG'] === '1') sink.err(`rehearse-release: unexpected error: ${(e as Error).stack ?? e}`);
-  } finally {
-    if (index) {
-      await index.stop();
-      sink.out(`rehearse-release: throwaway index stopped (pid ${index.pid})`);
-    }
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
-    if (o.keep) report.scratch = scratch;
-    else rmSync(scratch, { recursive: true, force: true });
+/** The prepare step: a scratch clone of HEAD without a remote, then `nx release` in it; the release must make its tag. */
+async function prepareScratch(r: Rehearsal): Promise<string> {
+  const { o, ws, scratch, head, prefix, report } = r;
+  mkdirSync(dirname(scratch), { recursive: true });
+  await git(dirname(scratch), ['clone', '--quiet', '--no-hardlinks', ws, scratch]);
+  await git(scratch, ['checkout', '--quiet', '--detach', head]);
+  // No remote: nothing the rehearsal does (an nx release configured to push) can reach the user's repository.
+  await git(scratch, ['remote', 'remove', 'origin']);
+  for (const [k, v] of [['user.name', 'nx-wheels rehearsal'], ['user.email', 'rehearsal@nx-wheels.invalid'], ['commit.gpgsign', 'false'], ['tag.gpgsign', 'false']]) await git(scratch, ['config', k, v]);
+  linkWorkspaceState(ws, scratch);
+  const before = new Set((await git(scratch, ['tag', '--list'])).split('\n').filter(Boolean));
+  const args = ['release', ...(o.specifier ? [o.specifier] : []), ...(o.preid ? [`--preid=${o.preid}`] : []), `--projects=${o.projectName}`, '--skip-publish'];
+  const nxBin = join(scratch, 'node_modules', '.bin', 'nx');
+  const res = await stream(nxBin, args, '[nx release] ', { cwd: scratch, env: { ...r.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', CI: 'true' } }, r.sink);
+  if (res.exitCode !== 0) throw new QuiverError('REHEARSAL_RELEASE_FAILED', `nx release ${args.slice(1).join(' ')} failed in the scratch workspace (exit ${res.exitCode}); see the [nx release] lines above.`);
+  const newTags = (await git(scratch, ['tag', '--list'])).split('\n').filter((t) => t && !before.has(t) && t.startsWith(prefix));
+  const released = loadPythonProject(scratch, o.projectRoot);
+  report.version = released.normalizedVersion;
+  report.tag = `${prefix}${released.normalizedVersion}`;
+  if (!newTags.includes(report.tag)) {
+    throw new QuiverError('REHEARSAL_NOTHING_TO_RELEASE', `nx release made no tag ${report.tag} (no change since the last release that conventional commits would release); pass --specifier=patch (or a version) to rehearse one anyway.`);
   }
-  report.seconds = (Date.now() - started) / 1000;
-  const reportFile = o.reportFile ? (isAbsolute(o.reportFile) ? o.reportFile : resolve(ws, o.reportFile)) : join(stateDir(ws), 'reports', 'rehearsal', o.projectRoot, 'rehearsal-report.json');
+  return `${report.tag} in a scratch clone of ${head.slice(0, 12)} (pyproject.toml ${released.version}, changelog section, commit and tag there only)`;
+}
+
+/** One build step per platform (Windows on a Linux host through the cross route), then every wheel into the release directory. */
+async function buildEveryPlatform(r: Rehearsal): Promise<void> {
+  const { o, scratch } = r;
+  for (const platform of r.platforms) {
+    await r.step('build', platform, async () => {
+      const outputDir = join(scratch, 'dist', 'rehearsal', platform);
+      const onLinux = process.platform === 'linux';
+      const which = platform === 'windows' && onLinux ? { platforms: 'windows' } : { platform };
+      const b = await buildWheels({ workspaceRoot: scratch, projectRoot: o.projectRoot, projectName: o.projectName, ...which, outputDir, python: o.python, projects: o.projects }, r.sink, { env: r.env });
+      r.builds.push(b);
+      return b.wheels.map((w) => `${w.file} (${w.engine}${w.toolchain ? `, ${w.toolchain}` : ''}; tests ${w.tests})`).join('; ');
+    });
+  }
+  mkdirSync(r.releaseDir, { recursive: true });
+  for (const b of r.builds) {
+    for (const w of b.wheels) {
+      cpSync(join(scratch, 'dist', 'rehearsal', w.platform, w.file), join(r.releaseDir, w.file));
+      r.report.wheels.push({ file: w.file, platform: w.platform, engine: w.engine, sha256: w.sha256 });
+    }
+  }
+}
+
+/** The JSON report, the step summary, the table and the verdict line. */
+function writeRehearsalReport(r: Rehearsal): void {
+  const { o, ws, report, sink } = r;
+  const reportFile = isAbsolute(o.reportFile) ? o.reportFile : resolve(ws, o.reportFile);
   mkdirSync(dirname(reportFile), { recursive: true });
   writeFileSync(reportFile, JSON.stringify(report, null, 2) + '\n');
-  if (env['GITHUB_STEP_SUMMARY']) appendFileSync(env['GITHUB_STEP_SUMMARY'], rehearsalMarkdown(report) + '\n');
+  if (r.env['GITHUB_STEP_SUMMARY']) appendFileSync(r.env['GITHUB_STEP_SUMMARY'], rehearsalMarkdown(report) + '\n');
   sink.out('');
   sink.out(formatRehearsalTable(report.steps));
   sink.out(`report: ${relative(ws, reportFile) || reportFile}${report.scratch ? `; scratch workspace kept: ${relative(ws, report.scratch)}` : ''}`);
   sink.out(rehearsalVerdict(report));
-  return report;
-}
-
-/** The build identifier of a released wheel (from the build reports). */
-function identifierOf(builds: BuildReport[], file: string): BuildIdentifier {
-  for (const b of builds) {
-    const w = b.wheels.find((x) => x.file === file);
-    const id = w && parseIdentifier(w.identifier);
-    if (id) return id;
-  }
-  throw new QuiverError('REHEARSAL_INTERNAL', `no build identifier recorded for ${basename(file)} in ${BUILD_REPORT_FILE}`);
 }

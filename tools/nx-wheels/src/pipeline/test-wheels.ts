@@ -13,12 +13,14 @@ import { testOne } from './build-wheels';
 import { testPureWheel } from './build-pure';
 import { cachedHostInterpreter } from './host-python';
 import { loadPythonProject } from './project';
+import { normalizeOptions } from '../executors/test-wheels/options';
 
 export interface TestWheelsOptions {
   workspaceRoot: string;
   projectRoot: string;
-  /** Directory with the wheels and build-report.json (workspace-relative or absolute). */
-  wheelDir: string;
+  projectName: string;
+  /** Directory with the wheels and build-report.json (workspace-relative or absolute); default in schema.json. */
+  wheelDir?: string;
   python?: string;
   env?: Record<string, string | undefined>;
 }
@@ -28,7 +30,8 @@ export interface TestWheelsOptions {
  * @returns rows of (wheel, result)
  * @throws QuiverError `NO_BUILD_REPORT`, `NOTHING_TO_TEST`, `TESTS_FAILED`, `NO_PYTHON_FOR_IDENTIFIER`
  */
-export async function testWheels(o: TestWheelsOptions, sink: LineSink = consoleSink): Promise<Array<[string, string]>> {
+export async function testWheels(options: TestWheelsOptions, sink: LineSink = consoleSink): Promise<Array<[string, string]>> {
+  const o = normalizeOptions(options);
   const ws = o.workspaceRoot;
   const env = o.env ?? process.env;
   const project = loadPythonProject(ws, o.projectRoot);

@@ -10,6 +10,7 @@ import { checkRelease, ReleaseCheckResult, renderReleaseSummary } from '../core/
 import { isShallowRepository, listTags } from '../runners/git';
 import { readProjectVersion, versionSourceOf } from './project-version';
 import { readProjectTagPattern } from './release-tag';
+import { normalizeOptions } from '../executors/validate-release/options';
 
 /** Options of {@link validateRelease} (the executor's schema plus context). */
 export interface ValidateReleaseOptions {
@@ -100,7 +101,8 @@ function readIfExists(file: string, shown: string, fix: string): string | null {
  *   changelog exists but cannot be read as a file (a directory, no permission); git errors from runners/git
  *   (`NOT_A_GIT_REPO`, `GIT_FAILED`) in branch mode. Check failures are in `result.failures`.
  */
-export async function validateRelease(o: ValidateReleaseOptions): Promise<ValidateReleaseOutcome> {
+export async function validateRelease(options: ValidateReleaseOptions): Promise<ValidateReleaseOutcome> {
+  const o = normalizeOptions(options);
   const env = o.env ?? process.env;
   const mode = o.mode ?? 'auto';
   if (!['auto', 'branch', 'tag'].includes(mode)) {
@@ -112,7 +114,7 @@ export async function validateRelease(o: ValidateReleaseOptions): Promise<Valida
   const found = resolveTag(o.tag, env);
   const effective = mode === 'auto' ? (found ? 'tag' : 'branch') : mode;
   const pyprojectPath = join(o.workspaceRoot, o.projectRoot, 'pyproject.toml');
-  const changelogPath = abs(o.changelog ?? join(o.projectRoot, 'CHANGELOG.md'));
+  const changelogPath = abs(o.changelog);
   let tags: string[] | undefined;
   let shallow: boolean | undefined;
   if (effective === 'branch') {
@@ -144,7 +146,7 @@ export async function validateRelease(o: ValidateReleaseOptions): Promise<Valida
   });
   let notesFile: string | null = null;
   if (result.section) {
-    notesFile = abs(o.notesFile ?? join('dist', o.projectRoot, 'release-notes.md'));
+    notesFile = abs(o.notesFile);
     try {
       mkdirSync(dirname(notesFile), { recursive: true });
       writeFileSync(notesFile, result.section.body + '\n');

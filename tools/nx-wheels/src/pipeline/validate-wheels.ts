@@ -10,7 +10,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, 
 import { lstat, readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { QuiverError } from '../core/errors';
-import { ProjectConfig, selectionEnvironment, withProjectConfig } from '../core/project-config';
+import { selectionEnvironment, withProjectConfig } from '../core/project-config';
 import { BuildIdentifier, parseIdentifier } from '../core/identifiers';
 import { normalizeName } from '../core/names';
 import { Abi3Sources, readAbi3Declaration } from '../core/validation/abi3';
@@ -30,38 +30,27 @@ import { loadToolchain, Toolchain } from './toolchain';
 import { readProjectVersion, versionSourceOf } from './project-version';
 import { readProjectTagPattern } from './release-tag';
 import { WHEEL_PROJECT_TAG } from '../core/inference';
+import { normalizeOptions } from '../executors/validate-wheels/options';
+import type { ValidateWheelsExecutorSchema } from '../executors/validate-wheels/schema';
+import type { TokenProject } from '../core/schema-options';
 
-/** Inputs of {@link validateWheels}; mirrors the executor's schema.json. */
-export interface ValidateWheelsOptions {
+/** Inputs of {@link validateWheels}: the executor's options (schema.json) plus what Nx, publish and tests supply. */
+export interface ValidateWheelsOptions extends ValidateWheelsExecutorSchema, TokenProject {
   workspaceRoot: string;
-  /** Workspace-relative project root (where pyproject.toml is). */
-  projectRoot: string;
-  projectName: string;
-  /** Wheel directory, workspace-relative or absolute. Default `<projectRoot>/wheelhouse`. */
-  wheelDir?: string;
-  /** `host` (default), `release` (`[tool.nx-wheels] release-platforms`), or platforms (`linux`, `windows`) as a list or comma-separated string. */
-  platforms?: string | string[];
-  tag?: string;
-  maxSize?: number;
-  externalChecks?: boolean;
-  reportFile?: string;
-  sha256sums?: string;
-  python?: string;
+}
+
+/** What {@link validateWheels} takes from its caller rather than from options: publish, rehearse-release and tests give their own. */
+export interface ValidateWheelsDeps {
+  /** Environment (default `process.env`): GITHUB_REF*, GITHUB_STEP_SUMMARY, CIBW_*. */
   env?: Record<string, string | undefined>;
-  /** Expected identifiers given directly instead of asking cibuildwheel (tests, offline use). */
+  /** Expected identifiers given directly instead of asking cibuildwheel (publish's selection, tests). */
   identifiers?: string[];
   /** Tool paths to use instead of the toolchain's (tests); null skips that check. */
   tools?: { twine: string | null; auditwheel: string | null };
   /** An already-resolved toolchain (publish passes its own, so it is not resolved twice). */
   toolchain?: Toolchain;
-  /** Expect exactly one sdist beside the wheels; default `[tool.nx-wheels] sdist` (false). */
-  sdist?: boolean;
-  /** twine's --strict-only warnings fail the validation (TWINE_CHECK_FAILED) instead of being shown as TWINE_STRICT_WARNING warnings. Default false. */
-  twineStrict?: boolean;
   /** Wheels read at the same time (default 4: inflating runs on the thread pool, hashing on the main thread). */
   concurrency?: number;
-  /** Build selection given as project configuration (plugin options); see core/project-config. */
-  projectConfig?: ProjectConfig;
 }
 
 /** Files up to this size are read whole into memory (one read, hashed off the main thread). */
@@ -142,12 +131,6 @@ function toolOutput(r: { exitCode: number | null; stdout: string; stderr: string
 }
 
 /**
- * Validate a wheel directory.
- * @returns the report (also written to reportFile); `report.ok` is false when any check failed
- * @throws QuiverError for bad options, a missing directory or pyproject.toml, or when cibuildwheel
- *   cannot list the identifiers
- */
-/**
  * The version the wheels must carry: `[project].version`; for a dynamic version the one the build
  * back-end computes through PEP 517 (pipeline/project-version.ts), except a VCS version without a
  * release tag to check (a branch build's `1.2.4.dev3+gabc`): then only the tag rule would apply, and
@@ -159,80 +142,132 @@ async function expectedVersion(ws: string, projectRoot: string, project: { versi
   return { version: (await readProjectVersion({ workspaceRoot: ws, projectRoot, python, env })).version, dynamicVersion: false };
 }
 
-export async function validateWheels(o: ValidateWheelsOptions, sink: LineSink = consoleSink): Promise<ValidationReport> {
+/**
+ * Validate a wheel directory.
+ * @returns the report (also written to reportFile); `report.ok` is false when any check failed
+ * @throws QuiverError for bad options, a missing directory or pyproject.toml, or when cibuildwheel
+ *   cannot list the identifiers
+ */
+export async function validateWheels(options: ValidateWheelsOptions, sink: LineSink = consoleSink, deps: ValidateWheelsDeps = {}): Promise<ValidationReport> {
+  const run = resolveRun(normalizeOptions(options), deps.env ?? process.env);
+  const { o, ws, wheelDir } = run;
+  // Read the directory, while the toolchain is resolved and the identifiers listed.
+  const ignore = [...OWN_FILES, basename(run.reportFile), basename(run.sumsFile)];
+  const names = (await readdir(wheelDir)).filter((n) => !ignore.includes(n)).sort();
+  const reading = pool(names, deps.concurrency ?? 4, (n) => inspectFile(wheelDir, n, run.sdist));
+  reading.catch(() => undefined); // awaited below; not an unhandled rejection if the toolchain fails first
+
+  // The toolchain: cibuildwheel for the identifiers, twine and auditwheel for the external checks.
+  const needToolchain = (!deps.identifiers && run.kind === 'compiled') || (run.external && !deps.tools);
+  const toolchain = needToolchain ? (deps.toolchain ?? (await loadToolchain(ws, o.python, sink))) : null;
+  const identifiers = deps.identifiers
+    ? parseIdentifiersOption(deps.identifiers)
+    : await expectedIdentifiers({ kind: run.kind, cibuildwheel: () => toolchain!.bin('cibuildwheel'), workspaceRoot: ws, packageDir: run.packageDir, platforms: run.platforms, env: run.env });
+
+  // External checks, where the pinned tools are present: started with the reading, not after it
+  // (their output is only used for files whose archive turns out readable).
+  const tools = deps.tools ?? { twine: toolchain ? toolchain.bin('twine') : null, auditwheel: toolchain ? toolchain.bin('auditwheel') : null };
+  const external = run.external ? startExternalChecks(wheelDir, names, run.sdist, tools) : { status: { ...EXTERNAL_OFF }, outputs: Promise.resolve(new Map()) };
+  const [files, outputs] = await Promise.all([reading, external.outputs]);
+  attachToolOutputs(files, outputs);
+
+  const report = await judge(run, files, identifiers, external.status);
+  writeValidationOutputs(run, report, sink);
+  return report;
+}
+
+/** Everything a validation run decides from its options and the project before reading a file. */
+interface ValidationRun {
+  o: ReturnType<typeof normalizeOptions<ValidateWheelsOptions>>;
+  ws: string;
+  env: Record<string, string | undefined>;
+  project: ReturnType<typeof withProjectConfig>;
+  packageDir: string;
+  platforms: ReturnType<typeof resolvePlatforms>;
+  tag: ReturnType<typeof resolveTag>;
+  tagPrefix: string;
+  maxSize: number;
+  wheelDir: string;
+  reportFile: string;
+  sumsFile: string;
+  external: boolean;
+  sdist: boolean;
+  kind: 'pure' | 'compiled';
+  /** A path as shown to the user: workspace-relative when inside it. */
+  show: (p: string) => string;
+}
+
+/**
+ * The run's settings: options resolved against the project and the environment.
+ * @throws QuiverError `BAD_OPTION_*`, `WHEELHOUSE_NOT_FOUND`, and pyproject.toml errors
+ */
+function resolveRun(o: ValidationRun['o'], processEnv: Record<string, string | undefined>): ValidationRun {
   const ws = o.workspaceRoot;
-  const env = selectionEnvironment(o.projectConfig, o.env ?? process.env);
+  const env = selectionEnvironment(o.projectConfig, processEnv);
   const show = (p: string) => {
     const r = relative(ws, p);
     return r && !r.startsWith('..') && !isAbsolute(r) ? r : p;
   };
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(ws, p));
   const project = withProjectConfig(loadPythonProject(ws, o.projectRoot), o.projectConfig);
-  const packageDir = resolve(ws, o.projectRoot);
   const platforms = resolvePlatforms(o.platforms, process.platform, project.nxWheels.releasePlatforms);
   const tag = resolveTag(o.tag, env);
   // The project's release tag prefix (nx.json release); plain `v` keeps the historical rule (one leading v stripped).
   const tagPrefix = tag ? readProjectTagPattern(ws, o.projectName, [WHEEL_PROJECT_TAG]).prefix : 'v';
   const maxSize = resolveMaxSize(o.maxSize);
-  const wheelDir = o.wheelDir ? abs(o.wheelDir) : join(packageDir, 'wheelhouse');
+  const wheelDir = abs(o.wheelDir);
   const reportFile = o.reportFile ? abs(o.reportFile) : join(wheelDir, VALIDATION_REPORT_FILE);
   const sumsFile = o.sha256sums ? abs(o.sha256sums) : join(wheelDir, SHA256SUMS_FILE);
   if (!existsSync(wheelDir) || !statSync(wheelDir).isDirectory()) {
     throw new QuiverError('WHEELHOUSE_NOT_FOUND', `${show(wheelDir)} is not a directory; build the wheels first (nx run ${o.projectName}:build-wheels) or pass --wheelDir=<directory with the downloaded wheels>.`);
   }
-  const external = o.externalChecks !== false;
-
-  // Read the directory, while the toolchain is resolved and the identifiers listed.
-  const ignore = [...OWN_FILES, basename(reportFile), basename(sumsFile)];
-  const names = (await readdir(wheelDir)).filter((n) => !ignore.includes(n)).sort();
-  const sdist = o.sdist ?? project.nxWheels.sdist ?? false;
-  const reading = pool(names, o.concurrency ?? 4, (n) => inspectFile(wheelDir, n, sdist));
-  reading.catch(() => undefined); // awaited below; not an unhandled rejection if the toolchain fails first
-
-  // The toolchain: cibuildwheel for the identifiers, twine and auditwheel for the external checks.
   // Pure or compiled (core/build-kind), decided as build-wheels decides it: the expectation follows.
   const kind = loadBuildKind(ws, o.projectRoot, project, o.projectConfig?.pure).kind;
-  const needToolchain = (!o.identifiers && kind === 'compiled') || (external && !o.tools);
-  const toolchain = needToolchain ? (o.toolchain ?? (await loadToolchain(ws, o.python, sink))) : null;
-  let identifiers: BuildIdentifier[];
-  if (o.identifiers) {
-    identifiers = o.identifiers.map((id) => {
-      const p = parseIdentifier(id);
-      if (!p) throw new QuiverError('BAD_OPTION_IDENTIFIERS', `identifier "${id}" is not <python>-<platform> (e.g. cp313-manylinux_x86_64).`);
-      return p;
-    });
-  } else {
-    identifiers = await expectedIdentifiers({ kind, cibuildwheel: () => toolchain!.bin('cibuildwheel'), workspaceRoot: ws, packageDir, platforms, env });
-  }
+  const sdist = o.sdist ?? project.nxWheels.sdist ?? false;
+  return { o, ws, env, project, packageDir: resolve(ws, o.projectRoot), platforms, tag, tagPrefix, maxSize, wheelDir, reportFile, sumsFile, external: o.externalChecks !== false, sdist, kind, show };
+}
 
-  // External checks, where the pinned tools are present: started with the reading, not after it
-  // (their output is only used for files whose archive turns out readable).
-  const tools = o.tools ?? { twine: toolchain ? toolchain.bin('twine') : null, auditwheel: toolchain ? toolchain.bin('auditwheel') : null };
-  const status = { twine: 'off (externalChecks=false)', auditwheel: 'off (externalChecks=false)' };
-  const outputs = new Map<string, { twine?: ToolOutput; auditwheel?: ToolOutput }>();
-  let externalRuns: Promise<unknown> = Promise.resolve();
-  if (external) {
-    const candidates = names.filter((n) => n.endsWith('.whl') || (sdist && n.endsWith('.tar.gz')));
-    const twine = tools.twine && existsSync(tools.twine) ? tools.twine : null;
-    const auditwheel = tools.auditwheel && existsSync(tools.auditwheel) && process.platform === 'linux' ? tools.auditwheel : null;
-    status.twine = twine ? 'ran' : 'not run: twine is not in the toolchain';
-    status.auditwheel = auditwheel ? 'ran' : process.platform !== 'linux' ? 'not run: auditwheel needs a Linux host' : 'not run: auditwheel is not in the toolchain';
-    const checks: ExternalCheck[] = [];
-    for (const n of candidates) {
-      if (twine) checks.push({ tool: 'twine', file: join(wheelDir, n) });
-      if (auditwheel && isLinuxWheel(n)) checks.push({ tool: 'auditwheel', file: join(wheelDir, n) });
-    }
-    const run = { twine, auditwheel };
-    externalRuns = runExternalChecks(sharedPython(run), run, checks).then((results) => {
-      for (const r of results) {
-        const name = basename(r.file);
-        const out = outputs.get(name) ?? {};
-        out[r.tool] = toolOutput(r);
-        outputs.set(name, out);
-      }
-    });
+/** Identifiers given by the caller (publish's selection, tests) as build identifiers. */
+function parseIdentifiersOption(ids: string[]): BuildIdentifier[] {
+  return ids.map((id) => {
+    const p = parseIdentifier(id);
+    if (!p) throw new QuiverError('BAD_OPTION_IDENTIFIERS', `identifier "${id}" is not <python>-<platform> (e.g. cp313-manylinux_x86_64).`);
+    return p;
+  });
+}
+
+type ExternalStatus = { twine: string; auditwheel: string };
+type ExternalOutputs = Map<string, { twine?: ToolOutput; auditwheel?: ToolOutput }>;
+const EXTERNAL_OFF: ExternalStatus = { twine: 'off (externalChecks=false)', auditwheel: 'off (externalChecks=false)' };
+
+/** Start twine check and auditwheel show on the candidates, where the tools are present; says which ran. */
+function startExternalChecks(wheelDir: string, names: string[], sdist: boolean, tools: { twine: string | null; auditwheel: string | null }): { status: ExternalStatus; outputs: Promise<ExternalOutputs> } {
+  const candidates = names.filter((n) => n.endsWith('.whl') || (sdist && n.endsWith('.tar.gz')));
+  const twine = tools.twine && existsSync(tools.twine) ? tools.twine : null;
+  const auditwheel = tools.auditwheel && existsSync(tools.auditwheel) && process.platform === 'linux' ? tools.auditwheel : null;
+  const status = {
+    twine: twine ? 'ran' : 'not run: twine is not in the toolchain',
+    auditwheel: auditwheel ? 'ran' : process.platform !== 'linux' ? 'not run: auditwheel needs a Linux host' : 'not run: auditwheel is not in the toolchain',
+  };
+  const checks: ExternalCheck[] = [];
+  for (const n of candidates) {
+    if (twine) checks.push({ tool: 'twine', file: join(wheelDir, n) });
+    if (auditwheel && isLinuxWheel(n)) checks.push({ tool: 'auditwheel', file: join(wheelDir, n) });
   }
-  const [files] = await Promise.all([reading, externalRuns]);
+  const run = { twine, auditwheel };
+  const outputs = runExternalChecks(sharedPython(run), run, checks).then((results) => {
+    const byName: ExternalOutputs = new Map();
+    for (const r of results) {
+      const name = basename(r.file);
+      byName.set(name, { ...byName.get(name), [r.tool]: toolOutput(r) });
+    }
+    return byName;
+  });
+  return { status, outputs };
+}
+
+/** The tools' outputs go with the files whose archive could be read. */
+function attachToolOutputs(files: InspectedFile[], outputs: ExternalOutputs): void {
   for (const f of files) {
     const readable = (f.archive && !f.archive.problem) || (f.sdist && !f.sdist.problem);
     const out = outputs.get(f.name);
@@ -240,12 +275,16 @@ export async function validateWheels(o: ValidateWheelsOptions, sink: LineSink = 
     if (out.twine) f.twine = out.twine;
     if (out.auditwheel) f.auditwheel = out.auditwheel;
   }
+}
 
-  const abi3 = readAbi3Declaration(abi3Sources(ws, packageDir, project.file));
+/** Check the files against what the release must be, as a report. */
+async function judge(run: ValidationRun, files: InspectedFile[], identifiers: BuildIdentifier[], externalChecks: ExternalStatus): Promise<ValidationReport> {
+  const { o, ws, project, tag, tagPrefix, maxSize, sdist } = run;
+  const abi3 = readAbi3Declaration(abi3Sources(ws, run.packageDir, project.file));
   const expectation: Expectation = {
     name: project.name,
     pyprojectFile: project.file,
-    ...(await expectedVersion(ws, o.projectRoot, project, tag !== null, o.python, env)),
+    ...(await expectedVersion(ws, o.projectRoot, project, tag !== null, o.python, run.env)),
     tag,
     ...(tagPrefix !== 'v' ? { tagPrefix } : {}),
     identifiers,
@@ -260,18 +299,22 @@ export async function validateWheels(o: ValidateWheelsOptions, sink: LineSink = 
     project: o.projectName,
     distribution: normalizeName(project.name),
     tag,
-    platforms,
+    platforms: run.platforms,
     identifiers: identifiers.map((i) => i.id),
-    wheelDir: show(wheelDir),
+    wheelDir: run.show(run.wheelDir),
     maxSize,
-    externalChecks: status,
+    externalChecks,
   });
-
   const sdistFile = sdist ? files.find((f) => f.sdist && f.name.endsWith('.tar.gz')) : undefined;
   report.sdist = sdistFile ? { file: sdistFile.name, size: sdistFile.size, sha256: sdistFile.sha256 } : null;
+  return report;
+}
+
+/** The JSON report, SHA256SUMS (only for a release that passed: a failed run leaves none behind), the table, the step summary. */
+function writeValidationOutputs(run: ValidationRun, report: ValidationReport, sink: LineSink): void {
+  const { reportFile, sumsFile, show } = run;
   mkdirSync(dirname(reportFile), { recursive: true });
   writeFileSync(reportFile, JSON.stringify(report, null, 2) + '\n');
-  // SHA256SUMS stands for a release that passed; a failed run leaves none behind.
   if (report.ok) {
     mkdirSync(dirname(sumsFile), { recursive: true });
     writeFileSync(sumsFile, formatSha256Sums([...report.wheels, ...(report.sdist ? [report.sdist] : [])]));
@@ -279,7 +322,7 @@ export async function validateWheels(o: ValidateWheelsOptions, sink: LineSink = 
 
   for (const line of formatTerminal(report).split('\n')) sink.out(line);
   sink.out(`report: ${show(reportFile)}${report.ok ? `; checksums: ${show(sumsFile)}` : ''}`);
-  const summary = env['GITHUB_STEP_SUMMARY'];
+  const summary = run.env['GITHUB_STEP_SUMMARY'];
   if (summary) {
     try {
       appendFileSync(summary, formatMarkdown(report) + '\n');
@@ -287,5 +330,4 @@ export async function validateWheels(o: ValidateWheelsOptions, sink: LineSink = 
       sink.err(`validate-wheels: could not append to GITHUB_STEP_SUMMARY (${(e as Error).message})`);
     }
   }
-  return report;
 }

@@ -54,8 +54,9 @@ async function build(extraEnv: Record<string, string>) {
   const lines: string[] = [];
   const env = { ...baseEnv, PATH: `${bin}:${process.env['PATH']}`, STANDIN_DOCKER_LOG: log, STANDIN_WHEEL_PREFIX: 'quiverdb-0.1.0', QUIVER_PASS_ME: 'hello', ...extraEnv };
   const report = await buildWheels(
-    { workspaceRoot: ws, projectRoot: 'bindings/python', projectName: 'python', platform: 'linux', engine: 'auto', test: false, outputDir: 'dist/standin', env, projects },
+    { workspaceRoot: ws, projectRoot: 'bindings/python', projectName: 'python', platform: 'linux', engine: 'auto', test: false, outputDir: 'dist/standin', projects },
     { out: (l) => lines.push(l), err: (l) => lines.push(l) },
+    { env },
   );
   const jsonl = <T>(f: string): T[] => readFileSync(join(log, f), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as T);
   const tarList = execFileSync('tar', ['-tf', join(log, 'project.tar')], { encoding: 'utf8' }).split('\n').map((f) => f.replace(/^\.\//, '')).filter(Boolean);

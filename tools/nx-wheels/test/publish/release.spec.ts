@@ -137,12 +137,12 @@ describe('validate-wheels --platforms=release', () => {
   test('expects every identifier of the release platforms (real cibuildwheel); release-platforms = ["linux"] makes the Windows wheel extra', async () => {
     const w = thirdPartyWorkspace();
     const quiet = recordingSink();
-    const all = await validateWheels({ workspaceRoot: w.ws, projectRoot: w.projectRoot, projectName: 'p', platforms: 'release', externalChecks: false, env: cleanEnv() }, quiet);
+    const all = await validateWheels({ workspaceRoot: w.ws, projectRoot: w.projectRoot, projectName: 'p', platforms: 'release', externalChecks: false }, quiet, { env: cleanEnv() });
     expect(all.ok).toBe(true);
     expect(all.identifiers).toEqual(THIRD_PARTY.identifiers);
     const pyproject = join(w.ws, w.projectRoot, 'pyproject.toml');
     writeFileSync(pyproject, readFileSync(pyproject, 'utf8') + '\n[tool.nx-wheels]\nrelease-platforms = ["linux"]\n');
-    const linux = await validateWheels({ workspaceRoot: w.ws, projectRoot: w.projectRoot, projectName: 'p', platforms: 'release', externalChecks: false, env: cleanEnv() }, quiet);
+    const linux = await validateWheels({ workspaceRoot: w.ws, projectRoot: w.projectRoot, projectName: 'p', platforms: 'release', externalChecks: false }, quiet, { env: cleanEnv() });
     expect(linux.ok).toBe(false);
     expect(linux.identifiers).toEqual(['cp313-manylinux_x86_64']);
     expect(linux.findings.filter((f) => f.severity === 'error').map((f) => [f.code, f.file])).toEqual([['WHEEL_EXTRA', w.files[1]]]);

@@ -33,7 +33,7 @@ const validated = (text: string) => text.split('\n').filter((l) => l.startsWith(
 
 test('a passed report for these bytes is reused (and says so); the upload is byte-identical', async () => {
   const w = await publishWorkspace();
-  const v = await validateWheels({ workspaceRoot: w.ws, projectRoot: w.projectRoot, projectName: 'python', wheelDir: w.wheelDir, identifiers: IDENTIFIERS, env: cleanEnv() }, recordingSink());
+  const v = await validateWheels({ workspaceRoot: w.ws, projectRoot: w.projectRoot, projectName: 'python', wheelDir: w.wheelDir }, recordingSink(), { identifiers: IDENTIFIERS, env: cleanEnv() });
   expect(v.ok).toBe(true);
   const s = await indexes.fresh();
   const r = await run(w);
@@ -47,7 +47,7 @@ test('a passed report for these bytes is reused (and says so); the upload is byt
 
 test('changed bytes: validated again (and the broken wheel is refused before any upload)', async () => {
   const w = await publishWorkspace();
-  expect((await validateWheels({ workspaceRoot: w.ws, projectRoot: w.projectRoot, projectName: 'python', wheelDir: w.wheelDir, identifiers: IDENTIFIERS, env: cleanEnv() }, recordingSink())).ok).toBe(true);
+  expect((await validateWheels({ workspaceRoot: w.ws, projectRoot: w.projectRoot, projectName: 'python', wheelDir: w.wheelDir }, recordingSink(), { identifiers: IDENTIFIERS, env: cleanEnv() })).ok).toBe(true);
   // Same name, other bytes: one byte appended to the first wheel (a zip with trailing junk).
   const victim = join(w.wheelDir, w.files[0]);
   writeFileSync(victim, Buffer.concat([readFileSync(victim), Buffer.from('x')]));
@@ -63,7 +63,7 @@ test('changed bytes: validated again (and the broken wheel is refused before any
 
 test('another expectation (a tag to check) or a failed report: validated again', async () => {
   const w = await publishWorkspace();
-  expect((await validateWheels({ workspaceRoot: w.ws, projectRoot: w.projectRoot, projectName: 'python', wheelDir: w.wheelDir, identifiers: IDENTIFIERS, env: cleanEnv() }, recordingSink())).ok).toBe(true);
+  expect((await validateWheels({ workspaceRoot: w.ws, projectRoot: w.projectRoot, projectName: 'python', wheelDir: w.wheelDir }, recordingSink(), { identifiers: IDENTIFIERS, env: cleanEnv() })).ok).toBe(true);
   await indexes.fresh();
   const tagged = await run(w, { tag: 'v0.1.0' });
   expect(tagged.sink.text()).toContain('not reused: the report checked tag none, this run checks v0.1.0; validating');

@@ -69,7 +69,7 @@ function project(extra: string, files: Record<string, string> = {}, wheels = WHE
 
 async function validate(p: { ws: string; projectRoot: string }, opts: { identifiers?: string[]; platforms?: string } = { identifiers: IDS }) {
   const lines: string[] = [];
-  const report = await validateWheels({ workspaceRoot: p.ws, projectRoot: p.projectRoot, projectName: 'pkg', externalChecks: false, env: {}, ...opts }, { out: (l) => lines.push(l), err: (l) => lines.push(l) });
+  const report = await validateWheels({ workspaceRoot: p.ws, projectRoot: p.projectRoot, projectName: 'pkg', externalChecks: false, platforms: opts.platforms }, { out: (l) => lines.push(l), err: (l) => lines.push(l) }, { env: {}, identifiers: opts.identifiers });
   return { report, codes: reportCodes(report), lines };
 }
 

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { basename, join } from 'node:path';
 import { Code } from '../../src/core/validation/codes';
 import { reportCodes, ValidationReport } from '../../src/core/validation/report';
-import { validateWheels, ValidateWheelsOptions } from '../../src/pipeline/validate-wheels';
+import { validateWheels, ValidateWheelsDeps, ValidateWheelsOptions } from '../../src/pipeline/validate-wheels';
 import { copyReal, edit, mutate, realWheel, retag, tagsOf, tempWorkspace, withTags, ZEntry } from './fixtures';
 
 const LINUX_ID = 'cp313-manylinux_x86_64';
@@ -27,16 +27,19 @@ afterAll(() => {
 
 async function run(
   setup: (wheelDir: string) => unknown,
-  opts: Partial<ValidateWheelsOptions> = {},
+  opts: Partial<ValidateWheelsOptions> & ValidateWheelsDeps = {},
   editPyproject?: (t: string) => string,
 ): Promise<{ report: ValidationReport; codes: Code[]; wheelDir: string; ws: string; lines: string[] }> {
   const { ws, projectRoot, wheelDir } = tempWorkspace(editPyproject);
   workspaces.push(ws);
   await setup(wheelDir);
   const lines: string[] = [];
+  // The cases give options and the validation's dependencies (env, identifiers) in one table.
+  const { env = {}, identifiers = [LINUX_ID], ...options } = opts;
   const report = await validateWheels(
-    { workspaceRoot: ws, projectRoot, projectName: 'python', identifiers: [LINUX_ID], externalChecks: false, env: {}, ...opts },
+    { workspaceRoot: ws, projectRoot, projectName: 'python', externalChecks: false, ...options },
     { out: (l) => lines.push(l), err: (l) => lines.push(l) },
+    { env, identifiers },
   );
   return { report, codes: reportCodes(report), wheelDir, ws, lines };
 }
@@ -96,7 +99,7 @@ describe('a valid wheelhouse', () => {
 });
 
 // [name, setup, expected codes, options, pyproject edit]
-type Case = [string, (dir: string) => unknown, Code[], Partial<ValidateWheelsOptions>?, ((t: string) => string)?];
+type Case = [string, (dir: string) => unknown, Code[], (Partial<ValidateWheelsOptions> & ValidateWheelsDeps)?, ((t: string) => string)?];
 
 const cases: Case[] = [
   // RECORD

@@ -24,7 +24,7 @@ async function run(setup: (dir: string) => unknown, opts: Record<string, unknown
   workspaces.push(ws);
   await setup(wheelDir);
   // The toolchain of the real workspace: copying it would take minutes.
-  const report = await validateWheels({ workspaceRoot: ws, projectRoot, projectName: 'python', env: {}, identifiers: ['cp313-manylinux_x86_64'], tools, ...opts }, sink);
+  const report = await validateWheels({ workspaceRoot: ws, projectRoot, projectName: 'python', ...opts }, sink, { env: {}, identifiers: ['cp313-manylinux_x86_64'], tools });
   return { report, codes: reportCodes(report) };
 }
 
@@ -58,12 +58,12 @@ d('external checks (twine check --strict, auditwheel show)', () => {
     const { ws, wheelDir } = tempWorkspace();
     workspaces.push(ws);
     copyReal(wheelDir);
-    const base = { workspaceRoot: WORKSPACE, projectRoot: 'bindings/python', projectName: 'python', wheelDir, env: {}, externalChecks: false };
-    const host = await validateWheels(base, sink);
+    const base = { workspaceRoot: WORKSPACE, projectRoot: 'bindings/python', projectName: 'python', wheelDir, externalChecks: false };
+    const host = await validateWheels(base, sink, { env: {} });
     const libc = tagsOf(realWheel()).includes('musllinux') ? 'musllinux' : 'manylinux';
     expect(host.identifiers).toEqual([`cp313-${libc}_x86_64`]);
     expect(host.ok).toBe(true);
-    const release = await validateWheels({ ...base, platforms: ['linux', 'windows'] }, sink);
+    const release = await validateWheels({ ...base, platforms: ['linux', 'windows'] }, sink, { env: {} });
     expect(release.identifiers).toEqual(expect.arrayContaining(['cp313-win_amd64']));
     expect(reportCodes(release)).toEqual(['WHEEL_MISSING']);
     expect(release.findings[0].subject).toBe('cp313-win_amd64');

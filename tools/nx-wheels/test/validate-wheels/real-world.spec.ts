@@ -47,8 +47,9 @@ async function run(alter: (wheelDir: string, files: string[]) => Promise<unknown
   }
   await alter(t.wheelDir, t.files);
   const report = await validateWheels(
-    { workspaceRoot: t.ws, projectRoot: t.projectRoot, projectName: 'pkg', identifiers: THIRD_PARTY.identifiers, externalChecks: false, env: {} },
+    { workspaceRoot: t.ws, projectRoot: t.projectRoot, projectName: 'pkg', externalChecks: false },
     { out: () => undefined, err: () => undefined },
+    { env: {}, identifiers: THIRD_PARTY.identifiers },
   );
   return { report, codes: reportCodes(report) };
 }

@@ -26,8 +26,9 @@ async function run(alter: (wheelDir: string, files: string[]) => Promise<unknown
   writeFileSync(summary, '');
   const lines: string[] = [];
   const report = await validateWheels(
-    { workspaceRoot: t.ws, projectRoot: t.projectRoot, projectName: 'pkg', identifiers: THIRD_PARTY.identifiers, externalChecks: false, env: { GITHUB_STEP_SUMMARY: summary } },
+    { workspaceRoot: t.ws, projectRoot: t.projectRoot, projectName: 'pkg', externalChecks: false },
     { out: (l) => lines.push(l), err: (l) => lines.push(l) },
+    { env: { GITHUB_STEP_SUMMARY: summary }, identifiers: THIRD_PARTY.identifiers },
   );
   return { report, lines, summary: readFileSync(summary, 'utf8'), files: t.files };
 }

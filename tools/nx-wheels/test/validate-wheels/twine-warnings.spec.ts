@@ -36,8 +36,9 @@ async function run(fn: (es: ZEntry[]) => ZEntry[], opts: { twineStrict?: boolean
   }
   const lines: string[] = [];
   const report = await validateWheels(
-    { workspaceRoot: t.ws, projectRoot: t.projectRoot, projectName: 'pkg', identifiers: THIRD_PARTY.identifiers, tools: { twine, auditwheel: null }, env: {}, ...opts },
+    { workspaceRoot: t.ws, projectRoot: t.projectRoot, projectName: 'pkg', ...opts },
     { out: (l) => lines.push(l), err: (l) => lines.push(l) },
+    { env: {}, identifiers: THIRD_PARTY.identifiers, tools: { twine, auditwheel: null } },
   );
   return { report, codes: reportCodes(report), lines, sums: existsSync(join(t.wheelDir, 'SHA256SUMS')) };
 }

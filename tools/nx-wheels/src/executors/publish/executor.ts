@@ -1,6 +1,7 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { publish } from '../../pipeline/publish';
 import { runExecutorBody } from '../run';
+import { normalizeOptions } from './options';
 import type { PublishExecutorSchema } from './schema';
 
 /**
@@ -12,6 +13,6 @@ export default async function publishExecutor(options: PublishExecutorSchema, co
   const projectName = context.projectName!;
   const projectRoot = context.projectsConfigurations!.projects[projectName].root;
   return runExecutorBody('publish', async () => {
-    await publish({ ...options, workspaceRoot: context.root, projectRoot, projectName });
+    await publish(normalizeOptions({ ...options, workspaceRoot: context.root, projectRoot, projectName }));
   });
 }

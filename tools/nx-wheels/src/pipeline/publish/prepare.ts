@@ -235,13 +235,11 @@ async function validatedFiles(
       platforms: r.requestedPlatforms,
       tag: r.o.tag,
       python: r.o.python,
-      env,
-      identifiers: selected,
       externalChecks: r.o.externalChecks,
-      toolchain,
       ...(r.o.projectConfig ? { projectConfig: r.o.projectConfig } : {}),
     },
     prefixed(r.sink, '[validate] '),
+    { env, identifiers: selected, toolchain },
   );
   if (!v.ok) {
     throw new QuiverError(
