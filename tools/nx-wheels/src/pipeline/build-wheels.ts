@@ -25,7 +25,7 @@ import { BuildIdentifier, identifierForWheel, Platform } from '../core/identifie
 import { BuildPlan, checkEngineOption, formatPlan, HostInfo, PlatformPlan, resolveEngine, resolvePlatforms } from '../core/plan';
 import { describeCross } from '../core/windows-cross';
 import { buildWindowsCross, planCross } from './windows-cross';
-import { testPaths } from '../core/inference';
+import { testPaths } from '../core/test-paths';
 import { formatBytes } from '../core/staging';
 import { parseWheelFilename } from '../core/wheel-filename';
 import { isPure } from '../core/validation/types';

@@ -11,7 +11,7 @@
 import { readNxJson, visitNotIgnoredFiles, type Tree } from '@nx/devkit';
 import { posix } from 'node:path';
 import picomatch from 'picomatch';
-import { PLUGIN_PACKAGE, resolvePluginOptions, WHEEL_PROJECT_TAG } from '../../core/inference';
+import { PLUGIN_PACKAGE, resolvePluginOptions, WHEEL_PROJECT_TAG } from '../../plugin/options';
 import { DEFAULT_RELEASE_PLATFORMS, parseToml, readPyProjectText } from '../../core/pyproject';
 import { gitDefaultBranchHints } from '../../runners/git-sync';
 import type { CiGeneratorSchema } from './schema';

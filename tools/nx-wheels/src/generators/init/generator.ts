@@ -16,7 +16,7 @@
  */
 import { formatFiles, GeneratorCallback, readNxJson, Tree, updateNxJson } from '@nx/devkit';
 import type { NxJsonConfiguration } from '@nx/devkit';
-import { PLUGIN_PACKAGE, resolvePluginOptions } from '../../core/inference';
+import { PLUGIN_PACKAGE, resolvePluginOptions } from '../../plugin/options';
 import { DEFAULT_FIXED_TAG_PATTERN, DEFAULT_INDEPENDENT_TAG_PATTERN } from '../../core/release-tag';
 import type { InitGeneratorSchema } from './schema';
 
