@@ -16,7 +16,7 @@ import { BuildKindDecision } from '../core/build-kind';
 import { resolveSourceDateEpoch, substitutePlaceholders, testCommand, testEnvironment, testExtras, testRequires, testSkipped } from '../core/cibw-options';
 import { QuiverError } from '../core/errors';
 import { Platform, PURE_IDENTIFIER } from '../core/identifiers';
-import { testPaths } from '../core/inference';
+import { testPaths } from '../core/test-paths';
 import { PythonProject } from '../core/pyproject';
 import { formatBytes } from '../core/staging';
 import { isPure } from '../core/validation/types';

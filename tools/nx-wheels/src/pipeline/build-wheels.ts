@@ -23,7 +23,7 @@ import { QuiverError } from '../core/errors';
 import { BuildIdentifier, identifierForWheel, Platform } from '../core/identifiers';
 import { formatPlan, HostInfo } from '../core/plan';
 import { buildWindowsCross } from './windows-cross';
-import { testPaths } from '../core/inference';
+import { testPaths } from '../core/test-paths';
 import { formatBytes } from '../core/staging';
 import { parseWheelFilename } from '../core/wheel-filename';
 import { isPure } from '../core/validation/types';

@@ -8,7 +8,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { isWheelProject } from '../core/build-kind';
-import { cmakeReferencedPaths } from '../core/inference';
+import { cmakeReferencedPaths } from '../core/cmake';
 import { PythonProject, readPyProjectText } from '../core/pyproject';
 
 /** A pyproject.toml as inference sees it (see {@link readForInference}). */

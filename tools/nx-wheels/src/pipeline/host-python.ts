@@ -4,8 +4,8 @@
  * Finding the host interpreter means running `python3 -c ...`; on pyenv hosts `python3` is a bash
  * shim that itself runs `pyenv`, about 0.3-0.4 s on our machines, paid by every validate-wheels,
  * publish and build-wheels run. The answer is kept in `.nx-wheels/cache/host-python.json`, keyed by
- * exactly the host facts the inferred targets' cache key already uses ({@link HOST_FINGERPRINT_SCRIPT},
- * evaluated here in this process instead of in `node -e`): the first `python3` / `python` on PATH
+ * exactly the host facts the inferred targets' cache key already uses (toolchain/host-fingerprint.js,
+ * called here in this process instead of in `node`): the first `python3` / `python` on PATH
  * resolved through symlinks with its size and mtime, the pyenv version a shim would pick
  * (PYENV_VERSION, `.python-version`, `$PYENV_ROOT/version`), platform, architecture and CIBW_*.
  * A hit is used only when the recorded interpreter's executable still has the same size and mtime.
@@ -16,17 +16,16 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { runInNewContext } from 'node:vm';
-import { HOST_FINGERPRINT_SCRIPT } from '../core/inference';
+import { HOST_FINGERPRINT_SCRIPT } from '../plugin/inputs';
 import { hostInterpreter, Interpreter } from '../runners/python';
 import { stateDir } from '../runners/toolchain';
 import { writeFileAtomic } from './files';
 
 /** The output {@link HOST_FINGERPRINT_SCRIPT} prints, computed in this process (lines joined by `\n`). */
 export function hostFingerprint(): string {
-  const out: string[] = [];
-  runInNewContext(HOST_FINGERPRINT_SCRIPT, { require, process, console: { log: (...a: unknown[]) => out.push(a.map(String).join(' ')) } });
-  return out.join('\n');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { hostFacts } = require(HOST_FINGERPRINT_SCRIPT) as { hostFacts: (env?: NodeJS.ProcessEnv) => string[] };
+  return hostFacts(process.env).join('\n');
 }
 
 /** Whether the facts pin the interpreter down: a python on PATH, and no pyenv `system` / `a:b` selection. */

@@ -29,7 +29,7 @@ import { loadBuildKind, loadPythonProject } from './project';
 import { loadToolchain, Toolchain } from './toolchain';
 import { readProjectVersion, versionSourceOf } from './project-version';
 import { readProjectTagPattern } from './release-tag';
-import { WHEEL_PROJECT_TAG } from '../core/inference';
+import { WHEEL_PROJECT_TAG } from '../plugin/options';
 import { normalizeOptions } from '../executors/validate-wheels/options';
 import type { ValidateWheelsExecutorSchema } from '../executors/validate-wheels/schema';
 import type { TokenProject } from '../core/schema-options';

@@ -10,7 +10,7 @@
  */
 import { findChangelogSection } from '../core/changelog';
 import { QuiverError } from '../core/errors';
-import { nxInternals } from './nx-internals';
+import { nxInternals } from '../compat/nx-internals';
 
 /** Nx's reader of existing changelog entries (the function Nx's changelog step calls). */
 function nxReleases(text: string): Array<{ version: string; body: string }> {

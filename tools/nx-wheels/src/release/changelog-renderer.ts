@@ -10,7 +10,7 @@
  * The date is written when `renderOptions.versionTitleDate` is true (Nx's default). Keep a
  * Changelog (https://keepachangelog.com/) and the validate-release executor read these headings.
  *
- * Which commits are listed is decided in nx-hooks.ts (commits touching the project's files or its
+ * Which commits are listed is decided in compat/nx-release.ts (commits touching the project's files or its
  * dependencies'; a final release lists everything since the previous final release). A version whose
  * range lists nothing gets a section that says why (release-notes.ts: first release, pre-releases
  * promoted, only commits of hidden types) instead of Nx's "This was a version bump only"; a
@@ -21,7 +21,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isPrerelease, isValidVersion, normalizeVersion } from '../core/pep440';
 import { tagPrefixFor } from '../core/release-tag';
-import { installReleaseHooks, releaseState } from './nx-hooks';
+import * as nxReleaseCompat from '../compat/nx-release';
+import { releaseState } from './release-state';
 import { collectReleaseNotesFacts, describeEmptySection } from './release-notes';
 
 /** Options of {@link versionTitle} (from `renderOptions` in nx.json). */
@@ -61,7 +62,7 @@ function tagPrefix(project: string): string {
 export default class Pep440ChangelogRenderer extends DefaultChangelogRenderer {
   constructor(config: ConstructorParameters<typeof DefaultChangelogRenderer>[0]) {
     super(config);
-    installReleaseHooks();
+    nxReleaseCompat.install();
   }
 
   /** `## <version>`, see the module comment. */

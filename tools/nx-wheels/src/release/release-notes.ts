@@ -4,7 +4,7 @@
  * Nx writes "This was a version bump only for <project> to align it with other projects, there were
  * no code changes." for such a version, which is wrong for quiverdb (a single project): the release
  * was asked for, so the section says why nothing is listed instead. The range is the one Nx's
- * changelog step uses (nx-hooks.ts): since the previous *final* release tag for a final version, since
+ * changelog step uses (compat/nx-release.ts): since the previous *final* release tag for a final version, since
  * the previous release tag for a pre-release, from the first commit when there is none. Cases:
  *
  * - no earlier release tag: "First release of python (no earlier release tag v…). None of the N
@@ -20,8 +20,8 @@
  */
 import { compareVersions, isPrerelease } from '../core/pep440';
 import { latestReleaseTag, releaseTags } from '../core/release-check';
-import { projectsOfCommit } from './nx-hooks';
-import { nxInternals } from './nx-internals';
+import { nxInternals } from '../compat/nx-internals';
+import { projectsOfCommit } from '../core/commit-projects';
 
 /** The commits and tags a section's explanation is made of. */
 export interface ReleaseNotesFacts {
@@ -70,7 +70,7 @@ export interface ReleaseNotesQuery {
 
 /**
  * The facts of `version`'s section: the start tag of its range, the pre-releases it promotes and the
- * types of the commits in the range that belong to the project (nx-hooks.ts's rule).
+ * types of the commits in the range that belong to the project (compat/nx-release.ts's rule).
  */
 export async function collectReleaseNotesFacts(q: ReleaseNotesQuery): Promise<ReleaseNotesFacts> {
   const nx = nxInternals();

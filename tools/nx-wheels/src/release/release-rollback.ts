@@ -122,7 +122,7 @@ export function rollBack(start: ReleaseStart): string | null {
   return `nx-wheels: nx release failed; ${restored}${left}.`;
 }
 
-/** Armed once per process (on `globalThis`: this module can have two instances, see nx-hooks.ts). */
+/** Armed once per process (on `globalThis`: this module can have two instances, see release-state.ts). */
 const arming = ((globalThis as unknown as Record<symbol, { armed: boolean }>)[Symbol.for('@quiver/nx-wheels/release-rollback')] ??= { armed: false });
 
 /**

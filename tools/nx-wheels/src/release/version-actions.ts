@@ -21,7 +21,7 @@
  *   (`currentVersionResolverMetadata.registry`, default https://pypi.org/pypi);
  * - with `currentVersionResolver: "git-tag"`, only release tags count: `v` + a PEP 440 version, in
  *   PEP 440 order (stray `vendor-import`, `vNext` are ignored), the rule validate-release uses
- *   (see nx-hooks.ts, installed by {@link PyprojectVersionActions.init} after nx-internals.ts checked
+ *   (see compat/nx-release.ts, installed by {@link PyprojectVersionActions.init} after compat/nx-internals.ts checked
  *   the workspace's Nx: an untested Nx stops the release with `NX_RELEASE_UNSUPPORTED`);
  * - 0.x policy (https://peps.python.org/pep-0440/ says nothing; this follows python-semantic-release's
  *   `major_on_zero = false` and commitizen's `major_version_zero`): a relative specifier typed on the
@@ -51,7 +51,8 @@ import { tagPrefixFor } from '../core/release-tag';
 import { readProjectVersion } from '../pipeline/project-version';
 import { assertChangelogSectionWillExist } from './changelog-guard';
 import { versionTitle, VersionTitleOptions } from './changelog-renderer';
-import { installReleaseHooks, ReleaseProjectState, releaseState, tagPrefixOf } from './nx-hooks';
+import * as nxReleaseCompat from '../compat/nx-release';
+import { ReleaseProjectState, releaseState, tagPrefixOf } from './release-state';
 import { setProjectVersion } from './pyproject-version';
 import { armReleaseRollback } from './release-rollback';
 import { DEFAULT_JSON_API, latestIndexVersion } from './registry';
@@ -99,7 +100,7 @@ export default class PyprojectVersionActions extends VersionActions {
   private vcs: VcsVersionSource | null = null;
 
   /**
-   * Nx hook: check the workspace's Nx and install the release hooks ({@link installReleaseHooks}),
+   * Nx hook: check the workspace's Nx and install the release hooks (compat/nx-release.ts `install()`),
    * record the tree's state for a rollback on failure ({@link armReleaseRollback}), resolve manifest
    * paths, then fail early (with our one-line message, before Nx's
    * generic "does not have a pyproject.toml" wrapper could hide it) when the version is missing or
@@ -108,7 +109,7 @@ export default class PyprojectVersionActions extends VersionActions {
    * @throws QuiverError from {@link readPyProjectText} / {@link requireStaticVersion} / {@link readProjectVersion}
    */
   override async init(tree: Tree): Promise<void> {
-    installReleaseHooks();
+    nxReleaseCompat.install();
     armReleaseRollback(tree.root);
     await super.init(tree);
     const pattern = this.releaseGroup.releaseTag?.pattern ?? '';

@@ -2,6 +2,7 @@
  * Running the pinned twine: `twine check --strict` on one distribution file (the validate-wheels
  * external check) and `twine upload` (publish).
  */
+import { TWINE_UPLOAD_SCRIPT, twinePatchEnv, TWINE_UNSUPPORTED_MARKER, twineUnsupportedError } from '../compat/twine';
 import { capture, consoleSink, LineSink, RunResult, stream } from './process';
 
 /** Environment that keeps twine's rich output plain and unwrapped, so it can be parsed. */
@@ -55,60 +56,8 @@ export function tracebackFilter(sink: LineSink): LineSink {
 }
 
 /**
- * Python run instead of `twine` itself so that publish has exactly one retry policy (its own):
- * twine 7 retries a 5xx answer to an upload up to 5 times inside `Repository.upload` and lets
- * urllib3 retry failed connections (`make_requests_session`), with no option to turn either off.
- * This wrapper makes `Repository.upload` send each file once, mounts adapters without retries,
- * gives every request the per-request timeout (`QUIVER_REQUEST_TIMEOUT` seconds: connecting, and
- * each wait for bytes of the answer), and prints `QUIVER_ATTEMPT {"file"}` before and
- * `QUIVER_RESPONSE {"file", "status", "reason", "retryAfter", "body"}` after each upload (body cut
- * at 2000 characters; redacted like every line), so the caller knows which files were tried and
- * sees Retry-After and the index's reason. Everything else is twine's own `main()`: it uploads the
- * files in order and stops at the first failure.
- */
-export const TWINE_NO_RETRIES = `
-import json, os, sys
-import twine.repository as repository
-from requests.adapters import HTTPAdapter
-
-TIMEOUT = float(os.environ.get("QUIVER_REQUEST_TIMEOUT", "300"))
-_make_session = repository.make_requests_session
-
-def _emit(kind, data):
-    sys.stderr.write(kind + " " + json.dumps(data) + "\\n")
-    sys.stderr.flush()
-
-def _session():
-    s = _make_session()
-    for scheme in ("http://", "https://"):
-        s.mount(scheme, HTTPAdapter(max_retries=0))
-    request = s.request
-    def timed(method, url, **kw):
-        kw.setdefault("timeout", TIMEOUT)
-        return request(method, url, **kw)
-    s.request = timed
-    return s
-
-def _upload(self, package, max_redirects=5):
-    _emit("QUIVER_ATTEMPT", {"file": package.basefilename})
-    resp = self._upload(package)
-    try:
-        body = resp.text[:2000]
-    except Exception:
-        body = ""
-    _emit("QUIVER_RESPONSE", {"file": package.basefilename, "status": resp.status_code, "reason": resp.reason or "", "retryAfter": resp.headers.get("Retry-After"), "body": body})
-    return resp
-
-repository.make_requests_session = _session
-repository.Repository.upload = _upload
-from twine.__main__ import main
-sys.argv[0] = "twine"
-sys.exit(main())
-`;
-
-/**
- * One twine run over `files`, in order, each sent once (see {@link TWINE_NO_RETRIES}):
- * `python -c <TWINE_NO_RETRIES> upload --non-interactive --disable-progress-bar --repository-url
+ * One twine run over `files`, in order, each sent once (the patch of compat/twine.ts):
+ * `python toolchain/twine_upload.py upload --non-interactive --disable-progress-bar --repository-url
  * <url> <files...>` with the pinned twine, the credentials in TWINE_USERNAME/TWINE_PASSWORD (never
  * on the command line), every output line redacted (every form of the secrets) and prefixed. Read
  * the result with core/publish/twine-outcome's `readTwineRun`; whether a file is on the index is
@@ -117,12 +66,23 @@ sys.exit(main())
  * @param files absolute paths (with `attestations`, each `<file>.publish.attestation` beside it)
  * @param o.timeoutMs kill twine after this long (the run's deadline; exitCode null)
  * @param o.requestTimeoutSeconds the per-request timeout inside twine
- * @throws QuiverError `TOOL_NOT_FOUND` when python does not exist
+ * @throws QuiverError `TOOL_NOT_FOUND` when python does not exist; `TWINE_UNSUPPORTED` when the
+ *   patch's guard refuses the installed twine (nothing uploaded)
  */
-export function twineUploadRun(python: string, files: readonly string[], o: TwineUploadOptions, sink: LineSink = consoleSink, prefix = '[twine] '): Promise<RunResult> {
-  const args = ['-c', TWINE_NO_RETRIES, 'upload', '--non-interactive', '--disable-progress-bar', '--repository-url', o.repositoryUrl];
+export async function twineUploadRun(python: string, files: readonly string[], o: TwineUploadOptions, sink: LineSink = consoleSink, prefix = '[twine] '): Promise<RunResult> {
+  const args = [TWINE_UPLOAD_SCRIPT, 'upload', '--non-interactive', '--disable-progress-bar', '--repository-url', o.repositoryUrl];
   if (o.attestations) args.push('--attestations');
-  return stream(
+  let unsupported: string | undefined;
+  const filtered = tracebackFilter(sink);
+  const guarded: LineSink = {
+    out: filtered.out,
+    err: (l) => {
+      const at = l.indexOf(TWINE_UNSUPPORTED_MARKER);
+      if (at >= 0) unsupported = l.slice(at + TWINE_UNSUPPORTED_MARKER.length);
+      filtered.err(l);
+    },
+  };
+  const result = await stream(
     python,
     [...args, ...files],
     prefix,
@@ -133,6 +93,7 @@ export function twineUploadRun(python: string, files: readonly string[], o: Twin
         TWINE_PASSWORD: o.password,
         TWINE_NON_INTERACTIVE: '1',
         QUIVER_REQUEST_TIMEOUT: String(o.requestTimeoutSeconds ?? 300),
+        ...twinePatchEnv(),
         // Our options decide where the files go, not a stray twine configuration.
         TWINE_REPOSITORY: undefined,
         TWINE_REPOSITORY_URL: undefined,
@@ -140,6 +101,9 @@ export function twineUploadRun(python: string, files: readonly string[], o: Twin
       secrets: [o.password, ...(o.secrets ?? [])],
       timeoutMs: o.timeoutMs,
     },
-    tracebackFilter(sink),
+    guarded,
   );
+  const refused = twineUnsupportedError(result.exitCode, unsupported);
+  if (refused) throw refused;
+  return result;
 }

@@ -7,7 +7,8 @@ import { addProjectConfiguration, readNxJson, type Tree, updateNxJson } from '@n
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { parse } from 'smol-toml';
 import bindingGenerator, { BindingGeneratorError, libraryCmakeTarget } from '../../src/generators/binding/generator';
-import { cmakeReferencedPaths, testPaths } from '../../src/core/inference';
+import { cmakeReferencedPaths } from '../../src/core/cmake';
+import { testPaths } from '../../src/core/test-paths';
 
 const LIB_CMAKE = [
   'cmake_minimum_required(VERSION 3.15)',

@@ -13,7 +13,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { findChangelogSection } from '../../src/core/changelog';
-import { TESTED_NX_VERSIONS } from '../../src/release/nx-internals';
+import { TESTED_NX_VERSIONS } from '../../src/compat/nx-internals';
 import { commitAll, git, GIT_ENV, PYPROJECT, write } from './git-fixture';
 
 const MAIN = resolve(__dirname, '../../../..');

@@ -7,8 +7,9 @@
 import { execSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { HOST_FINGERPRINT_COMMAND } from '../../src/core/inference';
+import { join, resolve } from 'node:path';
+import { pluginLocation } from '../../src/plugin/nodes';
+import { hostFingerprintCommand } from '../../src/plugin/inputs';
 import { cachedHostInterpreter, hostFingerprint } from '../../src/pipeline/host-python';
 
 // The real interpreter binary behind python3 (on pyenv hosts python3 is a shim: exec'ing it from a
@@ -44,7 +45,9 @@ describe('cached host interpreter', () => {
 
   it('the facts computed in process are exactly what the runtime input command prints', () => {
     // FORCE_COLOR as Nx sets it for tasks: the facts must not depend on it (console.log colours numbers).
-    const printed = execSync(HOST_FINGERPRINT_COMMAND, { encoding: 'utf8', env: { ...process.env, CIBW_BUILD: 'cp313-*', FORCE_COLOR: '1' } }).trimEnd();
+    // Run as Nx runs a runtime input: through a shell, from the workspace root.
+    const workspaceRoot = resolve(__dirname, '../../../..');
+    const printed = execSync(hostFingerprintCommand(pluginLocation(workspaceRoot)), { cwd: workspaceRoot, encoding: 'utf8', env: { ...process.env, CIBW_BUILD: 'cp313-*', FORCE_COLOR: '1' } }).trimEnd();
     process.env['CIBW_BUILD'] = 'cp313-*';
     expect(hostFingerprint()).toBe(printed);
     expect(printed).toContain(`python3 ${join(dir, 'bin', 'python3')}`);

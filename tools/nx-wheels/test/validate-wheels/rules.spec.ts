@@ -1,7 +1,7 @@
 /** Pure parts of validate-wheels: parsers, platform tags, options, codes and their documentation, the inferred target. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { inferTargets } from '../../src/core/inference';
+import { inferTargets } from '../../src/plugin/targets';
 import { ALL_CODES } from '../../src/core/validation/codes';
 import { auditwheelFindings, twineFindings } from '../../src/core/validation/external';
 import { isCanonicalRecordDigest, parseHeaders, parseRecord } from '../../src/core/validation/formats';

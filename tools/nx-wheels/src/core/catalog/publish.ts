@@ -9,6 +9,11 @@ export const PUBLISH_ERRORS = {
     'A wheel of the release (every identifier of the release platforms) is missing, or fewer platforms were asked for; nothing is uploaded.',
     'Build the missing wheels on their hosts and put them in the wheel directory, or --allowPartial for a test index.',
   ),
+  TWINE_UNSUPPORTED: e(
+    P,
+    "The toolchain's twine is not the version publish's upload patch (toolchain/twine_upload.py) is tested with; nothing is uploaded.",
+    'Install the pinned toolchain (nx run <project>:python-toolchain) or update the patch and its TESTED_TWINE pin.',
+  ),
   NO_CREDENTIALS: e(
     P,
     'No trusted publishing and no token in the environment.',

@@ -13,7 +13,7 @@ import { posix } from 'node:path';
 import picomatch from 'picomatch';
 import type { ErrorCode } from '../../core/error-catalog';
 import { isQuiverError, QuiverError } from '../../core/errors';
-import { PLUGIN_PACKAGE, resolvePluginOptions, WHEEL_PROJECT_TAG } from '../../core/inference';
+import { PLUGIN_PACKAGE, resolvePluginOptions, WHEEL_PROJECT_TAG } from '../../plugin/options';
 import { DEFAULT_RELEASE_PLATFORMS, parseToml, readPyProjectText } from '../../core/pyproject';
 import { gitDefaultBranchHints } from '../../runners/git-sync';
 import { runGenerator } from '../run';

@@ -18,7 +18,7 @@ import { formatFiles, GeneratorCallback, readNxJson, Tree, updateNxJson } from '
 import type { NxJsonConfiguration } from '@nx/devkit';
 import type { ErrorCode } from '../../core/error-catalog';
 import { isQuiverError, QuiverError } from '../../core/errors';
-import { PLUGIN_PACKAGE, resolvePluginOptions } from '../../core/inference';
+import { PLUGIN_PACKAGE, resolvePluginOptions } from '../../plugin/options';
 import { DEFAULT_FIXED_TAG_PATTERN, DEFAULT_INDEPENDENT_TAG_PATTERN } from '../../core/release-tag';
 import { runGenerator } from '../run';
 import type { InitGeneratorSchema } from './schema';

@@ -1,5 +1,5 @@
 /**
- * The check that guards nx-hooks.ts: against the workspace's real Nx, and against stand-in module
+ * The check that guards nx-release.ts: against the workspace's real Nx, and against stand-in module
  * sets (named as such) that drop, re-shape or freeze one export, or carry another version.
  */
 import { satisfies } from 'semver';

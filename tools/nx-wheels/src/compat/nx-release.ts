@@ -7,7 +7,7 @@
  * tag matching `^v(.+)`. A stray `vendor-import` sorts first and Nx reads the version
  * `endor-import`. The current version (`currentVersionResolver: "git-tag"`), the commit range of
  * conventional-commit bumps and the changelog's start all come from that function, and Nx offers
- * no hook for it, so {@link installReleaseHooks} (called explicitly, after nx-internals.ts checked
+ * no hook for it, so {@link install} (called explicitly, after nx-internals.ts checked
  * that this Nx is in the tested range and has these exports with the expected arity) replaces the
  * module exports Nx calls through:
  *
@@ -29,105 +29,25 @@
  * Each replacement delegates to Nx's own function for cases it does not handle. Exports are
  * replaced on the module objects Nx itself loaded (same resolved files), once per process.
  */
+import { GraphLike, projectsOfCommit } from '../core/commit-projects';
 import { isPrerelease, normalizeVersion } from '../core/pep440';
 import { latestReleaseTag } from '../core/release-check';
 import { tagPrefixFor, TagPatternValues } from '../core/release-tag';
+import { releasingVersionOf } from '../release/release-state';
 import { nxInternals } from './nx-internals';
 
-/** What the running `nx release` shares between the VersionActions, the hooks and the renderer. */
-interface SharedReleaseState {
-  release: ReleaseState;
-  installed: boolean;
-  lastGraph: GraphLike | null;
-}
-
-/** Per project of the running release: its group, and its versions. */
-export interface ReleaseProjectState {
-  /** Release group name (`__default__` for top-level `release.projects`). */
-  group: string;
-  /** The group is fixed (one version for all its members). */
-  fixed: boolean;
-  /** The version on disk (static, or computed through PEP 517); `null` for a VCS version (the tag is the version). */
-  disk: string | null;
-  /** The version being released, once computed. */
-  next: string | null;
-  /** The project's release tag prefix (its group's pattern, `{projectName}` resolved), `null` when not `<prefix>{version}`. */
-  prefix: string | null;
-}
-
-/** What the VersionActions record for the hooks and the renderer. */
-export interface ReleaseState {
-  /** Version being produced by the last project computed (single-project workspaces). */
-  newVersion: string | null;
-  /** Version on disk of the last project initialised (single-project workspaces). */
-  diskVersion: string | null;
-  manifests: string[];
-  /** Tag prefix of `<prefix>{version}` patterns without placeholders, else `null`. */
-  tagPrefix: string | null;
-  /** The release tag pattern as configured (`{projectName}-v{version}`), once known. */
-  tagPattern: string | null;
-  /** Per Nx project name. */
-  projects: Record<string, ReleaseProjectState>;
-}
-
 /**
- * One state per process, kept on `globalThis`: Nx loads the VersionActions and the changelog renderer
- * through different loaders (require, its TypeScript registration), which can give this module two
- * instances in one process; the hooks must be installed once and the version seen by both.
+ * Per process, on `globalThis` (Nx can load this module twice through different loaders): whether
+ * the hooks are in, and the project graph the changelog step last built.
  */
-const shared: SharedReleaseState = ((globalThis as unknown as Record<symbol, SharedReleaseState>)[Symbol.for('@quiver/nx-wheels/release-state')] ??= {
-  release: { newVersion: null, diskVersion: null, manifests: [], tagPrefix: null, tagPattern: null, projects: {} },
+const shared = ((globalThis as unknown as Record<symbol, { installed: boolean; lastGraph: GraphLike | null }>)[Symbol.for('@quiver/nx-wheels/compat/nx-release')] ??= {
   installed: false,
   lastGraph: null,
 });
 
-/** The version the running `nx release` is producing and its tag prefix, recorded by the VersionActions. */
-export const releaseState: ReleaseState = Object.assign(shared.release, { tagPattern: shared.release.tagPattern ?? null, projects: shared.release.projects ?? {} });
-
-/**
- * The literal prefix of a tag pattern `<prefix>{version}` (`v{version}` -> `v`), or `null` for
- * patterns with other placeholders or text after `{version}`.
- */
-export function tagPrefixOf(pattern: string): string | null {
-  return tagPrefixFor(pattern);
-}
-
-/** The version a project's release is about (being released, else on disk), else the single-project values. */
-function releasingVersionOf(projectName: string | undefined): string | null {
-  const p = projectName ? releaseState.projects[projectName] : undefined;
-  return p ? (p.next ?? p.disk) : (releaseState.newVersion ?? releaseState.diskVersion);
-}
-
 interface Commit {
   shortHash: string;
   affectedFiles: string[];
-}
-interface GraphLike {
-  nodes: Record<string, unknown>;
-  dependencies: Record<string, Array<{ target: string }>>;
-}
-
-/**
- * The projects a commit belongs to: owners of the touched files (`fileToProject`) and every
- * project depending on an owner, directly or transitively (`graph`). Pure.
- */
-export function projectsOfCommit(files: readonly string[], fileToProject: Record<string, string>, graph: GraphLike): string[] {
-  const dependents = new Map<string, string[]>();
-  for (const [source, deps] of Object.entries(graph.dependencies)) {
-    for (const d of deps) {
-      if (!dependents.has(d.target)) dependents.set(d.target, []);
-      dependents.get(d.target)!.push(source);
-    }
-  }
-  const out = new Set<string>();
-  const queue = files.map((f) => fileToProject[f]).filter((p): p is string => !!p);
-  while (queue.length) {
-    const p = queue.pop()!;
-    if (out.has(p)) continue;
-    out.add(p);
-    queue.push(...(dependents.get(p) ?? []));
-  }
-  return [...out].sort();
 }
 
 type AnyFn = (...args: any[]) => any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -139,7 +59,7 @@ type AnyFn = (...args: any[]) => any; // eslint-disable-line @typescript-eslint/
  * @throws QuiverError `NX_RELEASE_UNSUPPORTED` when the workspace's Nx is outside the tested range
  *   or an export is missing or re-shaped ({@link nxInternals}); nothing is replaced then
  */
-export function installReleaseHooks(): void {
+export function install(): void {
   if (shared.installed) return;
   const nx = nxInternals();
   shared.installed = true;

@@ -1,7 +1,7 @@
 /**
  * The Nx internals quiver's release integration calls or replaces, checked before use.
  *
- * nx-hooks.ts replaces four functions inside Nx's own modules and the release modules call a few
+ * nx-release.ts replaces four functions inside Nx's own modules and the release modules call a few
  * more; none of them is public API, so an Nx release may rename, drop or re-shape them. Before
  * anything is installed or called, {@link nxInternals} checks that
  * - the workspace's Nx (`nx/package.json`, resolved from this plugin as Nx's modules are) is in
@@ -36,7 +36,7 @@ export interface NxExportSpec {
   name: string;
   /** `fn.length` in the tested versions; `null` for a non-function export (checked to be an object). */
   arity: number | null;
-  /** True for the exports nx-hooks.ts replaces (they must also be writable). */
+  /** True for the exports nx-release.ts replaces (they must also be writable). */
   replaced?: boolean;
 }
 
@@ -127,7 +127,7 @@ function requireNx(module: string): NxModule | null {
   }
 }
 
-/** Checked once per process (on `globalThis`: this module can have two instances, see nx-hooks.ts), before any export is replaced. */
+/** Checked once per process (on `globalThis`: this module can have two instances, see nx-release.ts), before any export is replaced. */
 const cache = ((globalThis as unknown as Record<symbol, { checked: NxInternals | null }>)[Symbol.for('@quiver/nx-wheels/nx-internals')] ??= { checked: null });
 
 /**

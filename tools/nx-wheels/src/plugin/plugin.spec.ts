@@ -1,16 +1,25 @@
-import { QuiverError } from './errors';
-import { cmakeReferencedPaths, DEFAULT_TARGET_NAMES, HOST_FINGERPRINT_COMMAND, inferNamedInputs, inferTargets, pluginInputs, resolvePluginOptions, testPaths, WHEEL_PIPELINE_INPUT } from './inference';
+import { execSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { QuiverError } from '../core/errors';
+import { cmakeReferencedPaths } from '../core/cmake';
+import { testPaths } from '../core/test-paths';
+import { HOST_FINGERPRINT_SCRIPT, hostFingerprintCommand, inferNamedInputs, pluginInputs, WHEEL_PIPELINE_INPUT } from './inputs';
+import { DEFAULT_TARGET_NAMES, resolvePluginOptions } from './options';
+import { inferTargets } from './targets';
 
 const cibw = { build: ['cp313-manylinux_x86_64'], 'test-command': 'pytest {project}/bindings/python/tests -p no:cacheprovider' };
 
 describe('testPaths', () => {
   it('reads {project}/… and {package}/… paths from test-command (string, list, platform tables)', () => {
     expect(testPaths('bindings/python', cibw)).toEqual(['bindings/python/tests']);
-    expect(testPaths('pkg', { 'test-command': ['pytest {package}/t1', 'python {project}/scripts/smoke.py'], windows: { 'test-command': 'pytest {package}\\t2' } })).toEqual([
-      'pkg/t1',
-      'pkg/t2',
-      'scripts/smoke.py',
-    ]);
+    expect(
+      testPaths('pkg', {
+        'test-command': ['pytest {package}/t1', 'python {project}/scripts/smoke.py'],
+        windows: { 'test-command': 'pytest {package}\\t2' },
+      }),
+    ).toEqual(['pkg/t1', 'pkg/t2', 'scripts/smoke.py']);
   });
   it('falls back to <root>/tests', () => {
     expect(testPaths('pkg', { 'test-command': 'python -c "import x"' })).toEqual(['pkg/tests']);
@@ -18,7 +27,12 @@ describe('testPaths', () => {
 });
 
 describe('inferTargets', () => {
-  const targets = inferTargets({ projectRoot: 'bindings/python', cibuildwheel: cibw, plugin: { kind: 'workspace', root: 'tools/nx-wheels' }, dependencyInput: 'production' });
+  const targets = inferTargets({
+    projectRoot: 'bindings/python',
+    cibuildwheel: cibw,
+    plugin: { kind: 'workspace', root: 'tools/nx-wheels' },
+    dependencyInput: 'production',
+  });
 
   it('infers build-wheels, build-wheels-untested, test and python-toolchain', () => {
     expect(Object.keys(targets)).toEqual(expect.arrayContaining(['build-wheels', 'build-wheels-untested', 'python-toolchain', 'test']));
@@ -38,7 +52,7 @@ describe('inferTargets', () => {
     for (const t of ['build-wheels', 'build-wheels-untested', 'test']) {
       expect(targets[t].cache).toBe(true);
       expect(targets[t].inputs).toContain('{workspaceRoot}/tools/nx-wheels/src/**/*.ts');
-      expect(targets[t].inputs).toContainEqual({ runtime: expect.stringContaining('CIBW_') });
+      expect(targets[t].inputs).toContainEqual({ runtime: 'node "tools/nx-wheels/toolchain/host-fingerprint.js"' });
     }
     expect(targets['build-wheels'].inputs).toContain('^production');
     expect(targets['build-wheels'].outputs).toEqual(['{projectRoot}/wheelhouse']);
@@ -51,17 +65,22 @@ describe('inferTargets', () => {
 
   it('wheelPipeline: workflows, the given lockfiles, package.json, toolchain pins (an installed plugin: its package)', () => {
     expect(inferNamedInputs({ plugin: { kind: 'workspace', root: 'tools/nx-wheels' }, lockfiles: ['pnpm-lock.yaml'] })).toEqual({
-      wheelPipeline: ['{workspaceRoot}/.github/workflows/**/*', '{workspaceRoot}/pnpm-lock.yaml', '{workspaceRoot}/package.json', '{workspaceRoot}/tools/nx-wheels/toolchain/requirements.txt'],
+      wheelPipeline: [
+        '{workspaceRoot}/.github/workflows/**/*',
+        '{workspaceRoot}/pnpm-lock.yaml',
+        '{workspaceRoot}/package.json',
+        '{workspaceRoot}/tools/nx-wheels/toolchain/requirements.txt',
+      ],
     });
-    expect(inferNamedInputs({ plugin: { kind: 'package', name: '@quiver/nx-wheels' } }).wheelPipeline).toEqual([
-      '{workspaceRoot}/.github/workflows/**/*',
-      '{workspaceRoot}/package.json',
-      { externalDependencies: ['@quiver/nx-wheels'] },
-    ]);
+    expect(
+      inferNamedInputs({ plugin: { kind: 'package', name: '@quiver/nx-wheels', root: 'node_modules/@quiver/nx-wheels' } }).wheelPipeline,
+    ).toEqual(['{workspaceRoot}/.github/workflows/**/*', '{workspaceRoot}/package.json', { externalDependencies: ['@quiver/nx-wheels'] }]);
   });
 
   it('an installed plugin is an external dependency input', () => {
-    expect(pluginInputs({ kind: 'package', name: '@quiver/nx-wheels' })).toEqual([{ externalDependencies: ['@quiver/nx-wheels'] }]);
+    expect(pluginInputs({ kind: 'package', name: '@quiver/nx-wheels', root: 'node_modules/@quiver/nx-wheels' })).toEqual([
+      { externalDependencies: ['@quiver/nx-wheels'] },
+    ]);
   });
 });
 
@@ -76,15 +95,17 @@ describe('cmakeReferencedPaths', () => {
   });
 });
 
-describe('HOST_FINGERPRINT_COMMAND (the one runtime input)', () => {
-  // Runs the real command through a shell, as Nx does, with PATHs made of real interpreters.
-  const { execSync } = require('node:child_process') as typeof import('node:child_process');
-  const fs = require('node:fs') as typeof import('node:fs');
-  const os = require('node:os') as typeof import('node:os');
-  const path = require('node:path') as typeof import('node:path');
+describe('hostFingerprintCommand (the one runtime input)', () => {
+  // Runs the real command through a shell from the workspace root, as Nx does, with PATHs made of real interpreters.
   const nodeDir = path.dirname(process.execPath);
+  const workspaceRoot = path.resolve(__dirname, '../../../..');
+  const command = hostFingerprintCommand({ kind: 'workspace', root: 'tools/nx-wheels' });
   const run = (dirs: string[], env: Record<string, string> = {}) =>
-    execSync(HOST_FINGERPRINT_COMMAND, { env: { PATH: [...dirs, nodeDir].join(path.delimiter), HOME: os.homedir(), ...env }, encoding: 'utf8' });
+    execSync(command, {
+      cwd: workspaceRoot,
+      env: { PATH: [...dirs, nodeDir].join(path.delimiter), HOME: os.homedir(), ...env },
+      encoding: 'utf8',
+    });
   let tmp: string;
   beforeAll(() => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'quiver-fp-'));
@@ -97,13 +118,28 @@ describe('HOST_FINGERPRINT_COMMAND (the one runtime input)', () => {
   afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
   it('is one node process (no python, no shim is run)', () => {
-    const targets = inferTargets({ projectRoot: 'bindings/python', cibuildwheel: cibw, plugin: { kind: 'workspace', root: 'tools/nx-wheels' }, dependencyInput: 'production' });
-    expect(HOST_FINGERPRINT_COMMAND.startsWith('node -e ')).toBe(true);
-    expect(HOST_FINGERPRINT_COMMAND).not.toMatch(/python3? --version|execSync|spawn/);
+    const targets = inferTargets({
+      projectRoot: 'bindings/python',
+      cibuildwheel: cibw,
+      plugin: { kind: 'workspace', root: 'tools/nx-wheels' },
+      dependencyInput: 'production',
+    });
+    expect(command).toBe('node "tools/nx-wheels/toolchain/host-fingerprint.js"');
+    expect(path.join(workspaceRoot, 'tools/nx-wheels/toolchain/host-fingerprint.js')).toBe(HOST_FINGERPRINT_SCRIPT);
+    expect(fs.readFileSync(HOST_FINGERPRINT_SCRIPT, 'utf8')).not.toMatch(/child_process|execSync|spawn/);
     for (const t of ['build-wheels', 'build-wheels-untested', 'test', 'python-toolchain', 'validate-wheels']) {
       const runtimes = (targets[t].inputs ?? []).filter((x) => typeof x === 'object' && 'runtime' in x);
-      expect([t, runtimes]).toEqual([t, [{ runtime: HOST_FINGERPRINT_COMMAND }]]);
+      expect([t, runtimes]).toEqual([t, [{ runtime: command }]]);
     }
+  });
+
+  it("names the installed package's copy of the script, workspace-relative, for a plugin from node_modules", () => {
+    const plugin = { kind: 'package', name: '@quiver/nx-wheels', root: 'node_modules/@quiver/nx-wheels' } as const;
+    expect(hostFingerprintCommand(plugin)).toBe('node "node_modules/@quiver/nx-wheels/toolchain/host-fingerprint.js"');
+    const runtimes = (
+      inferTargets({ projectRoot: 'p', cibuildwheel: cibw, plugin, dependencyInput: 'default' })['build-wheels'].inputs ?? []
+    ).filter((x) => typeof x === 'object' && 'runtime' in x);
+    expect(runtimes).toEqual([{ runtime: hostFingerprintCommand(plugin) }]);
   });
 
   it('changes when the host interpreter changes, when the pyenv version a shim would pick changes, and with CIBW_*', () => {
@@ -138,7 +174,12 @@ describe('HOST_FINGERPRINT_COMMAND (the one runtime input)', () => {
 });
 
 describe('plugin options (nx.json)', () => {
-  const base = { projectRoot: 'bindings/python', cibuildwheel: cibw, plugin: { kind: 'workspace', root: 'tools/nx-wheels' } as const, dependencyInput: 'production' };
+  const base = {
+    projectRoot: 'bindings/python',
+    cibuildwheel: cibw,
+    plugin: { kind: 'workspace', root: 'tools/nx-wheels' } as const,
+    dependencyInput: 'production',
+  };
 
   it('no options: the default target names and wheelhouse, exactly as without options', () => {
     expect(resolvePluginOptions(undefined)).toEqual({ targetNames: DEFAULT_TARGET_NAMES, wheelDir: 'wheelhouse' });
@@ -149,9 +190,24 @@ describe('plugin options (nx.json)', () => {
   it('renamed targets are inferred under their names, and dependsOn follows the renames', () => {
     const t = inferTargets({
       ...base,
-      options: resolvePluginOptions({ testTargetName: 'wheel-test', pythonToolchainTargetName: 'py-tools', buildWheelsUntestedTargetName: 'wheels-raw', buildWheelsTargetName: 'wheels' }),
+      options: resolvePluginOptions({
+        testTargetName: 'wheel-test',
+        pythonToolchainTargetName: 'py-tools',
+        buildWheelsUntestedTargetName: 'wheels-raw',
+        buildWheelsTargetName: 'wheels',
+      }),
     });
-    expect(Object.keys(t).sort()).toEqual(['nx-release-publish', 'publish', 'py-tools', 'rehearse-release', 'validate-release', 'validate-wheels', 'wheel-test', 'wheels', 'wheels-raw']);
+    expect(Object.keys(t).sort()).toEqual([
+      'nx-release-publish',
+      'publish',
+      'py-tools',
+      'rehearse-release',
+      'validate-release',
+      'validate-wheels',
+      'wheel-test',
+      'wheels',
+      'wheels-raw',
+    ]);
     expect(t['wheels'].dependsOn).toEqual(['py-tools']);
     expect(t['wheels-raw'].dependsOn).toEqual(['py-tools']);
     expect(t['wheel-test'].dependsOn).toEqual(['wheels-raw', 'py-tools']);
@@ -174,7 +230,10 @@ describe('plugin options (nx.json)', () => {
   });
 
   it.each([
-    [{ buildTargetName: 'b' }, 'nx.json plugins["@quiver/nx-wheels"].options.buildTargetName is not an option of @quiver/nx-wheels; remove it'],
+    [
+      { buildTargetName: 'b' },
+      'nx.json plugins["@quiver/nx-wheels"].options.buildTargetName is not an option of @quiver/nx-wheels; remove it',
+    ],
     [{ testTargetName: 'py:test' }, 'options.testTargetName is "py:test"; give a target name'],
     [{ testTargetName: 3 }, 'options.testTargetName is 3;'],
     [{ testTargetName: '' }, 'options.testTargetName is "";'],
