@@ -93,6 +93,29 @@ describe('independent releases (init default)', () => {
     });
   });
 
+  it('a package whose version is dynamic and not from tags (hatchling reads it from its module) stops only its own bump', () => {
+    const dir = threePackages(defaultReleaseConfig('independent'), (p, v) => `${p}-v${v}`);
+    dirs.push(dir);
+    const gamma = 'packages/gamma/pyproject.toml';
+    write(dir, gamma, readFileSync(join(dir, gamma), 'utf8').replace('version = "3.0.2"', 'dynamic = ["version"]') + '\n[tool.hatch.version]\npath = "src/gamma/__init__.py"\n');
+    write(dir, 'packages/gamma/src/gamma/__init__.py', '__version__ = "3.0.2"\n');
+    commitAll(dir, 'chore(gamma): version from the module');
+    write(dir, 'packages/beta/src/beta/__init__.py', 'x = 2\n');
+    commitAll(dir, 'fix(beta): off by one');
+    const r = nx(dir, 'release', '--skip-publish');
+    expect(r.text).not.toContain('PYPROJECT_DYNAMIC_VERSION');
+    expect(r.code).toBe(0);
+    expect(git(dir, 'tag', '--points-at', 'HEAD').trim()).toBe('beta-v5.3.2');
+    expect(pyVersion(dir, 'beta')).toBe('5.3.2');
+
+    const head = git(dir, 'rev-parse', 'HEAD');
+    const bump = nx(dir, 'release', 'patch', '--projects=gamma', '--skip-publish');
+    expect(bump.code).not.toBe(0);
+    expect(bump.text).toContain(`${gamma}: [project].version is dynamic and not from git tags, so nx release cannot write a new version;`);
+    expect(git(dir, 'rev-parse', 'HEAD')).toBe(head);
+    expect(git(dir, 'status', '--porcelain').trim()).toBe('');
+  });
+
   it('an explicit nx release patch moves each package from its own version (dry run)', () => {
     const dir = threePackages(defaultReleaseConfig('independent'), (p, v) => `${p}-v${v}`);
     dirs.push(dir);
