@@ -126,7 +126,7 @@ export async function buildWheels(o: BuildWheelsOptions, sink: LineSink = consol
   const mainPlatform = platforms.find((p) => !(p === 'windows' && crossWindows)) ?? null;
   const platform: Platform = mainPlatform ?? 'windows';
   // The staging has no .git: a VCS-derived version is computed on the real tree and handed over (pure and compiled builds alike).
-  const versionEnv = await stagingVersionEnv({ workspaceRoot: ws, projectRoot: normalizePath(relative(ws, packageDir)) || '.', distName: project.name, python: o.python, env, sink });
+  const versionEnv = await stagingVersionEnv({ workspaceRoot: ws, projectName: o.projectName, projectRoot: normalizePath(relative(ws, packageDir)) || '.', distName: project.name, python: o.python, env, sink });
   if (Object.keys(versionEnv).length) {
     env = withPassedEnv(env, versionEnv);
     sink.out(`version: ${Object.values(versionEnv)[0]} computed from git on the working tree, given to the build as ${Object.keys(versionEnv).join(', ')}`);

@@ -149,7 +149,7 @@ export default class PyprojectVersionActions extends VersionActions {
     if (text === null) throw new QuiverError('PYPROJECT_MISSING', `${path} not found; nx release needs a pyproject.toml with [project].version in ${this.projectGraphNode.data.root}.`);
     const project = readPyProjectText(text, path, { requireCibuildwheel: false });
     if (!project.dynamicVersion) return requireStaticVersion(project);
-    const v = await readProjectVersion({ workspaceRoot: tree.root, projectRoot: this.projectGraphNode.data.root });
+    const v = await readProjectVersion({ workspaceRoot: tree.root, projectRoot: this.projectGraphNode.data.root, projectName: this.projectGraphNode.name });
     return v.version;
   }
 
@@ -198,7 +198,7 @@ export default class PyprojectVersionActions extends VersionActions {
     // No release tag yet: nx release would need a version it cannot write back.
     this.refuseDynamicVersion();
     if (this.versionKind === 'vcs') {
-      const v = await readProjectVersion({ workspaceRoot: tree.root, projectRoot: this.projectGraphNode.data.root });
+      const v = await readProjectVersion({ workspaceRoot: tree.root, projectRoot: this.projectGraphNode.data.root, projectName: this.projectGraphNode.name });
       return { currentVersion: v.version.split('+')[0], manifestPath };
     }
     return { currentVersion: await this.readVersion(tree, manifestPath), manifestPath };

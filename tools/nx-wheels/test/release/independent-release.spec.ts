@@ -23,6 +23,7 @@ import { stageSources } from '../../src/pipeline/staging';
 import { loadToolchain } from '../../src/pipeline/toolchain';
 import { validateRelease } from '../../src/pipeline/validate-release';
 import { buildWheel } from '../../src/runners/native';
+import { cachedSdist, unpackSdist } from '../helpers/sdists';
 import { commitAll, git, GIT_ENV, write } from './git-fixture';
 
 const MAIN = resolve(__dirname, '../../../..');
@@ -196,5 +197,27 @@ describe('a VCS-versioned package (pluggy 1.6.0, setuptools-scm), unmodified fro
     const without = await buildWheel(toolchain.bin('python'), { workspaceRoot: staging.dir, packageDir: '.', outDir: join(root, 'w2'), identifier: 'py3-none-any', env: clean }, quiet);
     expect(readdirSync(join(root, 'w2'))).toEqual([expect.not.stringContaining('1.7.0')]);
     expect(without).toMatch(/pluggy-1\.6\.0-py3-none-any\.whl$/);
+  });
+  it('in a subdirectory of the repository, as in a monorepo, the release tag of the project at HEAD is its version', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'quiver-vcs-subdir-'));
+    dirs.push(dir);
+    const toolchain = await loadToolchain(MAIN, undefined, quiet);
+    unpackSdist(cachedSdist(toolchain.bin('python'), 'pluggy', '1.6.0'), join(dir, 'packages', 'pluggy'));
+    nxWorkspace(dir, defaultReleaseConfig('independent'));
+    symlinkSync(join(MAIN, '.nx-wheels'), join(dir, '.nx-wheels'));
+    commitAll(dir, 'chore: import pluggy 1.6.0 sdist');
+    // setuptools-scm reads git only at the project root (pluggy's config has no `root`): there it sees no repository and falls back to PKG-INFO.
+    git(dir, 'tag', 'other-v9.9.9');
+    const o = { workspaceRoot: dir, projectRoot: 'packages/pluggy', env: {} };
+    expect((await readProjectVersion(o)).version).toBe('1.6.0');
+
+    git(dir, 'tag', 'pluggy-v1.7.0');
+    expect(await readProjectVersion(o)).toMatchObject({ version: '1.7.0', source: 'pep517', vcs: 'setuptools-scm' });
+    // validate-release agrees with the tag (the changelog is nx release's part, not made here).
+    const ok = await validateRelease({ ...o, projectName: 'pluggy', mode: 'tag', tag: 'pluggy-v1.7.0' });
+    expect({ version: ok.result.version, failures: ok.result.failures.map((f) => f.code) }).toEqual({ version: '1.7.0', failures: ['CHANGELOG_MISSING'] });
+    expect(await stagingVersionEnv({ ...o, projectName: 'pluggy', distName: 'pluggy' })).toEqual({ SETUPTOOLS_SCM_PRETEND_VERSION_FOR_PLUGGY: '1.7.0', SETUPTOOLS_SCM_PRETEND_VERSION: '1.7.0' });
+    // A pretend variable set by the user still wins.
+    expect((await readProjectVersion({ ...o, env: { SETUPTOOLS_SCM_PRETEND_VERSION_FOR_PLUGGY: '1.7.0.post1' } })).version).toBe('1.7.0.post1');
   });
 });
