@@ -1,4 +1,4 @@
-import { pretendVersionEnv, scmDistSuffix, vcsVersionSourceOf, versionCacheKey } from './dynamic-version';
+import { pretendVersionEnv, scmDistSuffix, subdirectoryTagVersion, vcsVersionSourceOf, versionCacheKey } from './dynamic-version';
 
 const py = (body: string, requires = '"setuptools>=64"') => `[build-system]\nrequires = [${requires}]\nbuild-backend = "x"\n[project]\nname = "my.pkg"\ndynamic = ["version"]\n${body}`;
 
@@ -34,5 +34,21 @@ describe('versionCacheKey', () => {
     for (const change of [{ pyproject: 'b' }, { head: 'g' }, { describe: 'v1.1-0-gh' }, { dirty: ' M x abc' }, { python: '/py2' }, { env: { SETUPTOOLS_SCM_PRETEND_VERSION: '9' } }]) {
       expect(versionCacheKey({ ...base, ...change })).not.toBe(k);
     }
+  });
+});
+
+describe('subdirectoryTagVersion', () => {
+  it.each<[string, string[], string | null, string | null]>([
+    ['packages/pluggy/', ['markupsafe-v3.0.2', 'pluggy-v1.7.0', 'tomli-v2.0.2'], 'pluggy-v', '1.7.0'],
+    ['packages/pluggy', ['pluggy-v1.7.0', 'pluggy-v1.8.0rc1', 'pluggy-v1.7.1'], 'pluggy-v', '1.8.0rc1'],
+    ['packages/pluggy/', ['pluggy-v01.07.00'], 'pluggy-v', '1.7.0'],
+    // at the repository root the back-end reads git itself
+    ['', ['pluggy-v1.7.0'], 'pluggy-v', null],
+    // another project's tag, a prefix that only starts the same, a local label: not this project's release
+    ['packages/pluggy/', ['tomli-v2.0.2', 'pluggy-vx', 'pluggy-v1.7.0+local'], 'pluggy-v', null],
+    ['packages/pluggy/', ['pluggy-v1.7.0'], null, null],
+    ['packages/pluggy/', [], 'pluggy-v', null],
+  ])('%s %j %s -> %s', (subdir, tags, prefix, want) => {
+    expect(subdirectoryTagVersion(subdir, tags, prefix)).toBe(want);
   });
 });

@@ -17,7 +17,9 @@
  *   tag check refuses a wheel whose version is not the tag's.
  */
 import { createHash } from 'node:crypto';
+import { compareVersions } from './pep440';
 import { parseToml } from './pyproject';
+import { versionOfTag } from './release-tag';
 
 /** A back-end family whose version is the git tag. */
 export type VcsVersionSource = 'setuptools-scm' | 'hatch-vcs' | 'pdm-scm' | 'versioningit';
@@ -88,6 +90,22 @@ export function pretendVersionEnv(source: VcsVersionSource, distName: string, ve
     default:
       return {};
   }
+}
+
+/**
+ * The version of a VCS-versioned project in a subdirectory of its repository, where its back-end
+ * cannot tell it (setuptools-scm and hatch-vcs read git only at the project root unless configured
+ * with `root`, and `git describe` would name any project's tag): the highest version among the
+ * project's own release tags at HEAD (`pluggy-v1.7.0` with prefix `pluggy-v` -> `1.7.0`).
+ * @param subdir the project's path inside the repository (`git rev-parse --show-prefix`; empty at the root)
+ * @param tagsAtHead `git tag --points-at HEAD`
+ * @param prefix the project's release tag prefix, `null` when its pattern has none
+ * @returns `null` at the repository root (the back-end reads git itself), without a prefix, or without such a tag at HEAD
+ */
+export function subdirectoryTagVersion(subdir: string, tagsAtHead: readonly string[], prefix: string | null): string | null {
+  if (!subdir.replace(/\/+$/, '') || prefix === null) return null;
+  const versions = tagsAtHead.map((t) => versionOfTag(t, prefix)).filter((v): v is string => v !== null);
+  return versions.sort((a, b) => compareVersions(b, a))[0] ?? null;
 }
 
 /** Environment variables that change what a versioning back-end computes (they enter the cache key). */

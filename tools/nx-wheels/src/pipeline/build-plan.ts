@@ -68,7 +68,7 @@ export async function prepareBuild(o: BuildContext['o'], deps: BuildWheelsDeps, 
   // other platform. (--platform=windows keeps meaning cibuildwheel on a Windows host.)
   const crossWindows = o.platforms !== undefined && platforms.includes('windows') && baseHost.os === 'linux';
   const mainPlatform = platforms.find((p) => !(p === 'windows' && crossWindows)) ?? null;
-  const versionEnv = await stagingVersionEnv({ workspaceRoot: ws, projectRoot: rel, distName: project.name, python: o.python, env, sink });
+  const versionEnv = await stagingVersionEnv({ workspaceRoot: ws, projectName: o.projectName, projectRoot: rel, distName: project.name, python: o.python, env, sink });
   if (Object.keys(versionEnv).length) {
     env = withPassedEnv(env, versionEnv);
     sink.out(

@@ -6,19 +6,21 @@
  * sha256 of exactly what the answer depends on (core/dynamic-version.ts {@link versionCacheKey}: the
  * pyproject text, HEAD, `git describe`, the project's uncommitted changes and their bytes, the
  * interpreter, the back-end variables of the environment). A second read of an unchanged tree
- * spawns git only.
+ * spawns git only. A VCS-versioned project in a subdirectory of its repository at its own release
+ * tag reads as that tag's version (the back-end's pretend variables; see subdirectoryTagEnv).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { pretendVersionEnv, VcsVersionSource, vcsVersionSource, versionCacheKey } from '../core/dynamic-version';
+import { pretendVersionEnv, subdirectoryTagVersion, VcsVersionSource, vcsVersionSource, versionCacheKey } from '../core/dynamic-version';
 import { QuiverError } from '../core/errors';
 import { normalizeVersion } from '../core/pep440';
 import { parseToml, readPyProjectText, requireStaticVersion } from '../core/pyproject';
-import { gitVersionFacts, readPep517Metadata } from '../runners/pep517';
+import { gitTagsAtHead, gitVersionFacts, readPep517Metadata } from '../runners/pep517';
 import { LineSink } from '../runners/process';
 import { stateDir } from '../runners/toolchain';
 import { writeFileAtomic } from './files';
+import { readProjectTagPattern } from './release-tag';
 import { loadToolchain } from './toolchain';
 
 /** A project's version and where it came from. */
@@ -38,6 +40,8 @@ export interface ReadVersionOptions {
   workspaceRoot: string;
   /** Workspace-relative project root. */
   projectRoot: string;
+  /** The Nx project, whose release tag (prefix from nx.json) gives a VCS version in a subdirectory; default the normalized distribution name (the inferred project's name). */
+  projectName?: string;
   /** Host interpreter option (`python`), for the toolchain. */
   python?: string;
   env?: Record<string, string | undefined>;
@@ -64,8 +68,8 @@ export async function readProjectVersion(o: ReadVersionOptions): Promise<Project
   if (!src.dynamic) {
     return { version: requireStaticVersion(readPyProjectText(src.text, src.file, { requireCibuildwheel: false })), source: 'static', vcs: null, cached: false };
   }
-  const env = o.env ?? process.env;
   const dir = join(o.workspaceRoot, o.projectRoot);
+  const env = { ...(o.env ?? process.env), ...(await subdirectoryTagEnv(o, src)) };
   const toolchain = await loadToolchain(o.workspaceRoot, o.python, o.sink);
   const python = toolchain.bin('python');
   const facts = await gitVersionFacts(dir);
@@ -98,6 +102,23 @@ export async function readProjectVersion(o: ReadVersionOptions): Promise<Project
     // a read-only state dir only costs the next read a PEP 517 call
   }
   return { version, source: 'pep517', vcs: src.vcs, cached: false };
+}
+
+/**
+ * For a VCS-versioned project in a subdirectory of its repository at one of its own release tags
+ * ({@link subdirectoryTagVersion}): the back-end's pretend variables set to the tag's version, so
+ * what it computes is the tag's version; empty otherwise, and when the environment sets one of them.
+ */
+async function subdirectoryTagEnv(o: ReadVersionOptions, src: ReturnType<typeof versionSourceOf>): Promise<Record<string, string>> {
+  if (!src.vcs) return {};
+  const env = o.env ?? process.env;
+  const distName = readPyProjectText(src.text, src.file, { requireCibuildwheel: false }).normalizedName;
+  if (Object.keys(pretendVersionEnv(src.vcs, distName, '0')).some((k) => env[k] !== undefined)) return {};
+  const { subdir, tags } = await gitTagsAtHead(join(o.workspaceRoot, o.projectRoot));
+  if (!subdir) return {};
+  const prefix = readProjectTagPattern(o.workspaceRoot, o.projectName ?? distName).prefix;
+  const version = subdirectoryTagVersion(subdir, tags, prefix);
+  return version ? pretendVersionEnv(src.vcs, distName, version) : {};
 }
 
 /**

@@ -128,7 +128,7 @@ export async function validateRelease(options: ValidateReleaseOptions): Promise<
     const src = versionSourceOf(o.workspaceRoot, o.projectRoot);
     vcs = src.vcs;
     // A VCS version has nothing to compare before its tag exists (branch mode).
-    if (src.dynamic && !(vcs && effective === 'branch')) computed = (await readProjectVersion({ workspaceRoot: o.workspaceRoot, projectRoot: o.projectRoot, python: o.python, env })).version;
+    if (src.dynamic && !(vcs && effective === 'branch')) computed = (await readProjectVersion({ workspaceRoot: o.workspaceRoot, projectRoot: o.projectRoot, projectName: o.projectName, python: o.python, env })).version;
   }
   const result = checkRelease({
     computed,

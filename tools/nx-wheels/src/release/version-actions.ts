@@ -135,11 +135,9 @@ export default class PyprojectVersionActions extends VersionActions {
       if (project.dynamicVersion) {
         this.vcs = vcsVersionSource(parseToml(text, m.manifestPath));
         this.versionKind = this.vcs ? 'vcs' : 'dynamic';
-        if (!this.vcs) {
-          throw new QuiverError('PYPROJECT_DYNAMIC_VERSION', `${m.manifestPath}: [project].version is dynamic and not from git tags, so nx release cannot write a new version; set version = "X.Y.Z" under [project] (and remove "version" from [project].dynamic), or let a VCS back-end (setuptools-scm, hatch-vcs) take the version from the release tag. Nothing was written, committed or tagged.`);
-        }
       }
-      if (this.versionKind !== 'vcs') state.disk = await this.readVersion(tree, m.manifestPath);
+      // A dynamic version is read (PEP 517) only when Nx asks for it: it stops the release only when this project is bumped.
+      if (this.versionKind === 'static') state.disk = await this.readVersion(tree, m.manifestPath);
       releaseState.diskVersion = state.disk;
       if (!releaseState.manifests.includes(m.manifestPath)) releaseState.manifests.push(m.manifestPath);
     }
@@ -152,8 +150,19 @@ export default class PyprojectVersionActions extends VersionActions {
     if (text === null) throw new QuiverError('PYPROJECT_MISSING', `${path} not found; nx release needs a pyproject.toml with [project].version in ${this.projectGraphNode.data.root}.`);
     const project = readPyProjectText(text, path, { requireCibuildwheel: false });
     if (!project.dynamicVersion) return requireStaticVersion(project);
-    const v = await readProjectVersion({ workspaceRoot: tree.root, projectRoot: this.projectGraphNode.data.root });
+    const v = await readProjectVersion({ workspaceRoot: tree.root, projectRoot: this.projectGraphNode.data.root, projectName: this.projectGraphNode.name });
     return v.version;
+  }
+
+  /**
+   * A version computed from a file nx release does not write (not from git tags) cannot be bumped;
+   * called for a project Nx bumps or has no release tag of, so such a project with a release tag
+   * never stops the release of the others.
+   * @throws QuiverError `PYPROJECT_DYNAMIC_VERSION`
+   */
+  private refuseDynamicVersion(): void {
+    if (this.versionKind !== 'dynamic') return;
+    throw new QuiverError('PYPROJECT_DYNAMIC_VERSION', `${this.manifestPath()}: [project].version is dynamic and not from git tags, so nx release cannot write a new version; set version = "X.Y.Z" under [project] (and remove "version" from [project].dynamic), or let a VCS back-end (setuptools-scm, hatch-vcs) take the version from the release tag. Nothing was written, committed or tagged.`);
   }
 
   /**
@@ -181,13 +190,16 @@ export default class PyprojectVersionActions extends VersionActions {
 
   /**
    * Nx hook for `currentVersionResolver: "disk"` (and the fallback when no release tag exists): the
-   * normalized `[project].version`, the back-end's version when dynamic; for a VCS version (no tag
-   * yet) the back-end's version without its local label (`0.1.dev3+gabc` -> `0.1.dev3`).
+   * normalized `[project].version`; for a VCS version (no tag yet) the back-end's version without its
+   * local label (`0.1.dev3+gabc` -> `0.1.dev3`).
+   * @throws QuiverError `PYPROJECT_DYNAMIC_VERSION` for a dynamic version not from git tags
    */
   async readCurrentVersionFromSourceManifest(tree: Tree): Promise<{ currentVersion: string; manifestPath: string } | null> {
     const manifestPath = this.manifestPath();
+    // No release tag yet: nx release would need a version it cannot write back.
+    this.refuseDynamicVersion();
     if (this.versionKind === 'vcs') {
-      const v = await readProjectVersion({ workspaceRoot: tree.root, projectRoot: this.projectGraphNode.data.root });
+      const v = await readProjectVersion({ workspaceRoot: tree.root, projectRoot: this.projectGraphNode.data.root, projectName: this.projectGraphNode.name });
       return { currentVersion: v.version.split('+')[0], manifestPath };
     }
     return { currentVersion: await this.readVersion(tree, manifestPath), manifestPath };
@@ -230,6 +242,7 @@ export default class PyprojectVersionActions extends VersionActions {
     _newVersionInputReasonData: Record<string, unknown>,
     preid: string,
   ): Promise<{ newVersion: string; logText: string }> {
+    this.refuseDynamicVersion();
     this.checkFixedGroup();
     const why = REASON_TEXT[newVersionInputReason] ?? '';
     const own = releaseState.projects[this.projectGraphNode.name];

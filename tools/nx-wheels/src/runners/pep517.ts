@@ -57,3 +57,9 @@ export async function gitVersionFacts(projectDir: string): Promise<{ head: strin
   ]);
   return { head, describe, status };
 }
+
+/** Where the project sits in its repository (`git rev-parse --show-prefix`, empty at the root or outside git) and the tags at HEAD. */
+export async function gitTagsAtHead(projectDir: string): Promise<{ subdir: string; tags: string[] }> {
+  const [subdir, tags] = await Promise.all([gitOut(projectDir, ['rev-parse', '--show-prefix']), gitOut(projectDir, ['tag', '--points-at', 'HEAD'])]);
+  return { subdir, tags: tags.split('\n').filter(Boolean) };
+}

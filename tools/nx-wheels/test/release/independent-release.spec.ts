@@ -23,6 +23,7 @@ import { stageSources } from '../../src/pipeline/staging';
 import { loadToolchain } from '../../src/pipeline/toolchain';
 import { validateRelease } from '../../src/pipeline/validate-release';
 import { buildWheel } from '../../src/runners/native';
+import { cachedSdist, unpackSdist } from '../helpers/sdists';
 import { commitAll, git, GIT_ENV, write } from './git-fixture';
 
 const MAIN = resolve(__dirname, '../../../..');
@@ -91,6 +92,29 @@ describe('independent releases (init default)', () => {
       expect(branch.result.latestTag).toBe('gamma-v3.0.2');
       expect(branch.result.failures.map((f) => f.code)).toContain('VERSION_NOT_NEWER');
     });
+  });
+
+  it('a package whose version is dynamic and not from tags (hatchling reads it from its module) stops only its own bump', () => {
+    const dir = threePackages(defaultReleaseConfig('independent'), (p, v) => `${p}-v${v}`);
+    dirs.push(dir);
+    const gamma = 'packages/gamma/pyproject.toml';
+    write(dir, gamma, readFileSync(join(dir, gamma), 'utf8').replace('version = "3.0.2"', 'dynamic = ["version"]') + '\n[tool.hatch.version]\npath = "src/gamma/__init__.py"\n');
+    write(dir, 'packages/gamma/src/gamma/__init__.py', '__version__ = "3.0.2"\n');
+    commitAll(dir, 'chore(gamma): version from the module');
+    write(dir, 'packages/beta/src/beta/__init__.py', 'x = 2\n');
+    commitAll(dir, 'fix(beta): off by one');
+    const r = nx(dir, 'release', '--skip-publish');
+    expect(r.text).not.toContain('PYPROJECT_DYNAMIC_VERSION');
+    expect(r.code).toBe(0);
+    expect(git(dir, 'tag', '--points-at', 'HEAD').trim()).toBe('beta-v5.3.2');
+    expect(pyVersion(dir, 'beta')).toBe('5.3.2');
+
+    const head = git(dir, 'rev-parse', 'HEAD');
+    const bump = nx(dir, 'release', 'patch', '--projects=gamma', '--skip-publish');
+    expect(bump.code).not.toBe(0);
+    expect(bump.text).toContain(`${gamma}: [project].version is dynamic and not from git tags, so nx release cannot write a new version;`);
+    expect(git(dir, 'rev-parse', 'HEAD')).toBe(head);
+    expect(git(dir, 'status', '--porcelain').trim()).toBe('');
   });
 
   it('an explicit nx release patch moves each package from its own version (dry run)', () => {
@@ -173,5 +197,27 @@ describe('a VCS-versioned package (pluggy 1.6.0, setuptools-scm), unmodified fro
     const without = await buildWheel(toolchain.bin('python'), { workspaceRoot: staging.dir, packageDir: '.', outDir: join(root, 'w2'), identifier: 'py3-none-any', env: clean }, quiet);
     expect(readdirSync(join(root, 'w2'))).toEqual([expect.not.stringContaining('1.7.0')]);
     expect(without).toMatch(/pluggy-1\.6\.0-py3-none-any\.whl$/);
+  });
+  it('in a subdirectory of the repository, as in a monorepo, the release tag of the project at HEAD is its version', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'quiver-vcs-subdir-'));
+    dirs.push(dir);
+    const toolchain = await loadToolchain(MAIN, undefined, quiet);
+    unpackSdist(cachedSdist(toolchain.bin('python'), 'pluggy', '1.6.0'), join(dir, 'packages', 'pluggy'));
+    nxWorkspace(dir, defaultReleaseConfig('independent'));
+    symlinkSync(join(MAIN, '.nx-wheels'), join(dir, '.nx-wheels'));
+    commitAll(dir, 'chore: import pluggy 1.6.0 sdist');
+    // setuptools-scm reads git only at the project root (pluggy's config has no `root`): there it sees no repository and falls back to PKG-INFO.
+    git(dir, 'tag', 'other-v9.9.9');
+    const o = { workspaceRoot: dir, projectRoot: 'packages/pluggy', env: {} };
+    expect((await readProjectVersion(o)).version).toBe('1.6.0');
+
+    git(dir, 'tag', 'pluggy-v1.7.0');
+    expect(await readProjectVersion(o)).toMatchObject({ version: '1.7.0', source: 'pep517', vcs: 'setuptools-scm' });
+    // validate-release agrees with the tag (the changelog is nx release's part, not made here).
+    const ok = await validateRelease({ ...o, projectName: 'pluggy', mode: 'tag', tag: 'pluggy-v1.7.0' });
+    expect({ version: ok.result.version, failures: ok.result.failures.map((f) => f.code) }).toEqual({ version: '1.7.0', failures: ['CHANGELOG_MISSING'] });
+    expect(await stagingVersionEnv({ ...o, projectName: 'pluggy', distName: 'pluggy' })).toEqual({ SETUPTOOLS_SCM_PRETEND_VERSION_FOR_PLUGGY: '1.7.0', SETUPTOOLS_SCM_PRETEND_VERSION: '1.7.0' });
+    // A pretend variable set by the user still wins.
+    expect((await readProjectVersion({ ...o, env: { SETUPTOOLS_SCM_PRETEND_VERSION_FOR_PLUGGY: '1.7.0.post1' } })).version).toBe('1.7.0.post1');
   });
 });
