@@ -29,7 +29,8 @@ export function normalizePath(p: string): string {
 const IGNORED = /(^|\/)(node_modules|\.nx-wheels|dist|build|\.venv|wheelhouse)\//;
 
 /** True when a pyproject.toml lies in a directory inference never looks into (also any project's wheel directory). */
-function ignored(rel: string, wheelDir: string): boolean {
+/** Paths the plugin never infers a project from (installed packages, build output, wheel directories). */
+export function ignoredByPlugin(rel: string, wheelDir: string): boolean {
   return IGNORED.test(rel) || rel.includes(`/${wheelDir}/`) || rel.startsWith(`${wheelDir}/`);
 }
 
@@ -53,7 +54,7 @@ function projectNameFor(root: string, p: PythonProject | null): string {
 /** The project of one pyproject.toml (`file`, workspace-relative), or nothing. */
 function nodesOf(file: string, resolved: ResolvedPluginOptions, ctx: CreateNodesContextV2): CreateNodesResult {
   const rel = normalizePath(file);
-  if (ignored(rel, resolved.wheelDir)) return {};
+  if (ignoredByPlugin(rel, resolved.wheelDir)) return {};
   const found = readForInference(join(ctx.workspaceRoot, rel), rel);
   if (!found) return {};
   const root = normalizePath(dirname(rel));

@@ -12,13 +12,47 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import bindingGenerator from '../../src/generators/binding/generator';
-import ciGenerator, { CiGeneratorError, ciWorkflows, WORKFLOW_FILES } from '../../src/generators/ci/generator';
+import ciGenerator, { CiGeneratorError, ciWorkflows, planCi, WORKFLOW_FILES } from '../../src/generators/ci/generator';
 import { envName, evaluate, type GithubContext, globMatches, type Job, needs, runStepScript, type Step, steps, uses, type Workflow } from '../workflows/load';
 import { WORKSPACE } from '../helpers/workspace';
 import { commitAll, git as fixtureGit, PYPROJECT, write as fixtureWrite } from '../release/git-fixture';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { FsTree } = require('nx/src/generators/tree') as typeof import('nx/src/generators/tree');
+
+describe('wheel projects as the plugin infers them (real third-party layouts, no [tool.cibuildwheel])', () => {
+  /** Three packages as their sdists ship them: a setuptools C extension, a flit pure package, a tool-only pyproject. */
+  function thirdParty(plugins: unknown[]): Tree {
+    const tree = createTreeWithEmptyWorkspace();
+    updateNxJson(tree, { ...readNxJson(tree)!, plugins: plugins as never, release: { projectsRelationship: 'independent', releaseTag: { pattern: '{projectName}-v{version}' } } });
+    tree.write('packages/markupsafe/pyproject.toml', '[build-system]\nrequires = ["setuptools>=70.1"]\nbuild-backend = "setuptools.build_meta"\n\n[project]\nname = "MarkupSafe"\nversion = "3.0.2"\n');
+    tree.write('packages/tomli/pyproject.toml', '[build-system]\nrequires = ["flit_core>=3.2.0,<4"]\nbuild-backend = "flit_core.buildapi"\n\n[project]\nname = "tomli"\nversion = "2.0.1"\n');
+    tree.write('packages/skipped/pyproject.toml', '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n\n[project]\nname = "skipped"\nversion = "1.0.0"\n\n[tool.nx-wheels]\nskip = true\n');
+    tree.write('tools/lint/pyproject.toml', '[tool.ruff]\nline-length = 100\n');
+    return tree;
+  }
+  const platforms = (tree: Tree) => Object.fromEntries(planCi(tree, { defaultBranch: 'master' }).projects.map((q) => [q.name, q.platforms]));
+
+  it('every pyproject.toml with a [build-system] is a project (skip = true and tool-only files are not); release platforms default to both', () => {
+    expect(platforms(thirdParty(['@quiver/nx-wheels']))).toEqual({ markupsafe: ['linux', 'windows'], tomli: ['linux', 'windows'] });
+  });
+
+  it("each nx.json entry's include/exclude select its projects and its releasePlatforms apply to them alone", () => {
+    const tree = thirdParty([
+      { plugin: '@quiver/nx-wheels', include: ['packages/markupsafe/**'], options: { releasePlatforms: ['linux'] } },
+      { plugin: '@quiver/nx-wheels', exclude: ['packages/markupsafe/**'] },
+    ]);
+    expect(platforms(tree)).toEqual({ markupsafe: ['linux'], tomli: ['linux', 'windows'] });
+    // The generated release workflow builds markupsafe on Linux only.
+    const release = ciWorkflows(tree)[WORKFLOW_FILES.release];
+    expect(release).toContain('markupsafe');
+    expect(planCi(tree, { defaultBranch: 'master' }).defaultBranch).toBe('master');
+  });
+
+  it('a file no entry selects is not a project', () => {
+    expect(platforms(thirdParty([{ plugin: '@quiver/nx-wheels', include: ['packages/tomli/**'] }]))).toEqual({ tomli: ['linux', 'windows'] });
+  });
+});
 
 describe('ci generator on this workspace', () => {
   it('reproduces .github/workflows/ci.yml, release.yml and release-readiness.yml byte for byte', () => {
@@ -586,7 +620,7 @@ describe('ci generator: bad input is one line, nothing written', () => {
   };
 
   it('no wheel project', () => {
-    expectFailure(createTreeWithEmptyWorkspace(), /^ci: CI_NO_WHEEL_PROJECT: no wheel project in this workspace \(no pyproject\.toml with a \[tool\.cibuildwheel\] table\); add one with nx g @quiver\/nx-wheels:binding/);
+    expectFailure(createTreeWithEmptyWorkspace(), /^ci: CI_NO_WHEEL_PROJECT: no wheel project in this workspace \(no pyproject\.toml with a \[build-system\] or \[tool\.cibuildwheel\] table that this plugin's nx\.json entries select\); add one with nx g @quiver\/nx-wheels:binding/);
   });
 
   it('a tag pattern the workflows cannot read (text after {version}, another placeholder)', () => {

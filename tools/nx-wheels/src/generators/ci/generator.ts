@@ -1,7 +1,7 @@
 /**
  * `nx g @quiver/nx-wheels:ci`: writes `.github/workflows/ci.yml`, `release.yml` and
- * `release-readiness.yml` for every wheel project of the workspace (every directory whose pyproject.toml has a
- * `[tool.cibuildwheel]` table, named as the plugin names it: `[tool.nx-wheels].project-name`, else
+ * `release-readiness.yml` for every wheel project of the workspace (found as the plugin infers them,
+ * {@link findWheelProjects}; named as the plugin names them: `[tool.nx-wheels].project-name`, else
  * the directory's name). The text comes from ./workflows.ts; this module only reads the
  * workspace: the projects, the plugin options in nx.json (target names, wheelDir),
  * `release.releaseTag.pattern` / `release.projectsRelationship`, and the repository's default
@@ -13,8 +13,10 @@ import { posix } from 'node:path';
 import picomatch from 'picomatch';
 import type { ErrorCode } from '../../core/error-catalog';
 import { isQuiverError, QuiverError } from '../../core/errors';
-import { PLUGIN_PACKAGE, resolvePluginOptions, WHEEL_PROJECT_TAG } from '../../plugin/options';
-import { DEFAULT_RELEASE_PLATFORMS, parseToml, readPyProjectText } from '../../core/pyproject';
+import { isWheelProject } from '../../core/build-kind';
+import { ignoredByPlugin } from '../../plugin/nodes';
+import { PLUGIN_PACKAGE, type ResolvedPluginOptions, resolvePluginOptions, WHEEL_PROJECT_TAG } from '../../plugin/options';
+import { DEFAULT_RELEASE_PLATFORMS, readPyProjectText } from '../../core/pyproject';
 import { gitDefaultBranchHints } from '../../runners/git-sync';
 import { runGenerator } from '../run';
 import type { CiGeneratorSchema } from './schema';
@@ -50,26 +52,62 @@ function oneLine<T>(fn: () => T): T {
   }
 }
 
-/** The wheel projects of the tree, sorted by Nx project name. */
+/** A `[build-system]` or `[tool.cibuildwheel]` table header, the tables that make a pyproject.toml a wheel project. */
+const BUILD_TABLE = /^\s*\[\s*(tool\s*\.\s*cibuildwheel|build-system)\s*[\].]/m;
+
+/** One nx.json entry of this plugin: the files it applies to (Nx's include/exclude globs) and its resolved options. */
+interface PluginEntry {
+  include?: string[];
+  exclude?: string[];
+  options: ResolvedPluginOptions;
+}
+
+/** This plugin's nx.json entries, in order; one entry without options when nx.json does not list the plugin. */
+function pluginEntries(tree: Tree): PluginEntry[] {
+  const raw = (readNxJson(tree)?.plugins ?? []).filter((x) => (typeof x === 'string' ? x : x.plugin) === PLUGIN_PACKAGE);
+  if (raw.length === 0) return [{ options: oneLine(() => resolvePluginOptions(undefined)) }];
+  return raw.map((x) =>
+    typeof x === 'string'
+      ? { options: oneLine(() => resolvePluginOptions(undefined)) }
+      : { include: x.include, exclude: x.exclude, options: oneLine(() => resolvePluginOptions(x.options)) },
+  );
+}
+
+/** The first entry whose include/exclude select the file (as Nx applies them to a plugin's files), or null. */
+function entryFor(entries: PluginEntry[], file: string): PluginEntry | null {
+  return (
+    entries.find((e) => (!e.include || e.include.some((g) => picomatch.isMatch(file, g))) && !(e.exclude ?? []).some((g) => picomatch.isMatch(file, g))) ?? null
+  );
+}
+
+/**
+ * The wheel projects of the tree, sorted by Nx project name: as the plugin infers them, every
+ * pyproject.toml with a `[build-system]` or `[tool.cibuildwheel]` table and no `[tool.nx-wheels] skip`,
+ * selected by one of this plugin's nx.json entries; release platforms from that entry's
+ * `releasePlatforms`, else `[tool.nx-wheels] release-platforms`, else linux and windows.
+ */
 export function findWheelProjects(tree: Tree): CiProject[] {
   const files: string[] = [];
   visitNotIgnoredFiles(tree, '', (f) => {
     if (posix.basename(f) === 'pyproject.toml') files.push(f.replace(/\\/g, '/'));
   });
+  const entries = pluginEntries(tree);
   const out: CiProject[] = [];
   for (const file of files.sort()) {
+    const entry = entryFor(entries, file);
+    if (!entry || ignoredByPlugin(file, entry.options.wheelDir)) continue;
     const text = tree.read(file, 'utf-8') ?? '';
-    const doc = oneLine(() => parseToml(text, file));
-    const tool = doc['tool'] as Record<string, unknown> | undefined;
-    if (!tool || typeof tool !== 'object' || !tool['cibuildwheel']) continue;
-    const p = oneLine(() => readPyProjectText(text, file, { requireCibuildwheel: true }));
+    // A pyproject.toml that only configures tools (ruff, black...) is not a project; a broken one that declares a build is an error.
+    if (!BUILD_TABLE.test(text)) continue;
+    const p = oneLine(() => readPyProjectText(text, file, { requireCibuildwheel: false }));
+    if (!isWheelProject(p)) continue;
     const root = posix.dirname(file);
     if (root === '.') fail(`${file}: a wheel project at the workspace root is not supported; move the binding into its own directory (e.g. bindings/<name>).`, 'CI_BAD_PROJECT');
     out.push({
       name: p.nxWheels.projectName ?? posix.basename(root),
       root,
       distribution: p.name,
-      platforms: [...(p.nxWheels.releasePlatforms ?? DEFAULT_RELEASE_PLATFORMS)],
+      platforms: [...(entry.options.projectConfig?.releasePlatforms ?? p.nxWheels.releasePlatforms ?? DEFAULT_RELEASE_PLATFORMS)],
       sdist: p.nxWheels.sdist ?? false,
     });
   }
@@ -125,12 +163,11 @@ export function releaseTagPrefix(tree: Tree, releasedCount: number): string {
 
 /** Everything the workflows depend on, from the tree and the options; throws {@link CiGeneratorError}. */
 export function planCi(tree: Tree, options: CiGeneratorSchema = {}): CiPlan {
-  const nxJson = readNxJson(tree) ?? {};
-  const entry = (nxJson.plugins ?? []).find((x) => (typeof x === 'string' ? x : x.plugin) === PLUGIN_PACKAGE);
-  const plugin = oneLine(() => resolvePluginOptions(entry && typeof entry !== 'string' ? entry.options : undefined));
+  // Target names and the wheel directory are workspace-wide in the workflows: the first entry's.
+  const plugin = pluginEntries(tree)[0].options;
   const projects = findWheelProjects(tree);
   if (projects.length === 0) {
-    fail('no wheel project in this workspace (no pyproject.toml with a [tool.cibuildwheel] table); add one with nx g @quiver/nx-wheels:binding, then run this generator.', 'CI_NO_WHEEL_PROJECT');
+    fail('no wheel project in this workspace (no pyproject.toml with a [build-system] or [tool.cibuildwheel] table that this plugin\'s nx.json entries select); add one with nx g @quiver/nx-wheels:binding, then run this generator.', 'CI_NO_WHEEL_PROJECT');
   }
   for (const q of projects) {
     // Names go into tag filters, bash words and workflow expressions as they are.
