@@ -37,23 +37,12 @@ import { loadPythonProject } from './project';
 import { loadToolchain } from './toolchain';
 import { installAndTest, publishTwice, validateRehearsal } from './rehearse-steps';
 import { normalizeOptions } from '../executors/rehearse-release/options';
+import type { RehearseReleaseExecutorSchema } from '../executors/rehearse-release/schema';
+import type { TokenProject } from '../core/schema-options';
 
-/** Inputs of {@link rehearseRelease}; mirrors the executor's schema.json. */
-export interface RehearseReleaseOptions {
+/** Inputs of {@link rehearseRelease}: the executor's options (schema.json) plus what Nx and tests supply. */
+export interface RehearseReleaseOptions extends RehearseReleaseExecutorSchema, TokenProject {
   workspaceRoot: string;
-  projectRoot: string;
-  projectName: string;
-  /** What `nx release` is given (its specifier): a PEP 440 or SemVer version, or major|minor|patch|prerelease...; default: none (conventional commits decide, as `nx release` would). */
-  specifier?: string;
-  /** `--preid` for prerelease specifiers. */
-  preid?: string;
-  /** Comma-separated subset of the release platforms; default all (`release`). */
-  platforms?: string;
-  /** Keep the scratch workspace (its path is printed and in the report). */
-  keep?: boolean;
-  /** Report file, workspace-relative or absolute; default `.nx-wheels/reports/rehearsal/<projectRoot>/rehearsal-report.json`. */
-  reportFile?: string;
-  python?: string;
   env?: Record<string, string | undefined>;
   /** Every project of the workspace (name -> root), as build-wheels takes it. */
   projects?: Record<string, { root: string }>;

@@ -19,51 +19,20 @@ import { DEFAULT_RELEASE_PLATFORMS, PythonProject } from '../../core/pyproject';
 import { resolvePlatforms } from '../../core/validation/options';
 import { HttpPolicy, releaseFirstUploadTime } from '../../runners/index-client';
 import { LineSink, redact } from '../../runners/process';
+import type { PublishExecutorSchema } from '../../executors/publish/schema';
+import type { TokenProject } from '../../core/schema-options';
 import { loadBuildKind, loadPythonProject } from '../project';
 import { PublishReportWriter } from './report';
 
-/** Inputs of {@link publish}; mirrors the executor's schema.json. */
-export interface PublishOptions {
+/**
+ * Inputs of {@link publish}: the executor's options (schema.json; `platforms`, `attestations` and
+ * `projectConfig` as the pipeline types them) plus what Nx, rehearse-release and tests supply.
+ */
+export interface PublishOptions extends Omit<PublishExecutorSchema, 'platforms' | 'attestations' | 'projectConfig'>, TokenProject {
   workspaceRoot: string;
-  /** Workspace-relative project root (where pyproject.toml is). */
-  projectRoot: string;
-  projectName: string;
-  /** Wheel directory, workspace-relative or absolute. Default `<projectRoot>/wheelhouse`. */
-  wheelDir?: string;
-  /** Upload URL (twine --repository-url). Default PyPI's. */
-  repositoryUrl?: string;
-  /** Simple index URL. Default: derived from repositoryUrl. */
-  indexUrl?: string;
-  /** Base URL of the index's `/_/oidc/*` endpoints. Default: derived from repositoryUrl. */
-  oidcUrl?: string;
-  /** Do everything but upload. Default: `NX_DRY_RUN=true` (as `nx release publish --dry-run` sets). */
-  dryRun?: boolean;
-  /**
-   * Decide without credentials and upload nothing: validate, read the index anonymously, plan,
-   * and write `uploadDir` (the files to upload, SHA256SUMS, publish-plan.json) for an upload-only job.
-   */
-  preflight?: boolean;
-  /** Preflight's output directory, workspace-relative or absolute; required with (and only with) `preflight`. */
-  uploadDir?: string;
-  /** Upload what is present of the requested platforms' identifiers when the release is incomplete (a partial release, for a test index). Default false. */
-  allowPartial?: boolean;
   attestations?: AttestationsOption;
-  /** true (default): run validate-wheels on the files; false: require `<wheelDir>/validation-report.json` whose sha256s match. */
-  validate?: boolean;
-  /** The platforms whose identifiers make the release: `release` (default: `[tool.nx-wheels] release-platforms`), `host`, `linux`, `windows`, as a list or comma-separated. */
+  /** The platforms whose identifiers make the release: `release` (default), `host`, `linux`, `windows`, as a list or comma-separated. */
   platforms?: string | string[];
-  tag?: string;
-  /** validate-wheels' twine/auditwheel checks (default true). */
-  externalChecks?: boolean;
-  python?: string;
-  /** Retries of one file (or one index request) after a failed attempt (network error, 5xx, 429, per-request timeout); default 3. */
-  retries?: number;
-  /** Per-request time limit in seconds (one upload attempt of one file, one index request); default 300. */
-  timeoutSeconds?: number;
-  /** Time limit of the whole exchange with the index (token, reads, uploads, retries and pauses), in seconds; default 1200. */
-  deadlineSeconds?: number;
-  /** Where publish-report.json goes. Default `<wheelDir>/publish-report.json` (validation ignores it). Not with `preflight`. */
-  reportFile?: string;
   env?: Record<string, string | undefined>;
   /** Build selection given as project configuration (plugin options); see core/project-config. */
   projectConfig?: ProjectConfig;
