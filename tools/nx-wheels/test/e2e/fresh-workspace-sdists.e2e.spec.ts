@@ -11,6 +11,7 @@
  * setuptools, scikit-build-core, CMake, flit-core, setuptools-scm, auditwheel, twine and pypiserver;
  * needs the npm registry and PyPI (rapidfuzz, Levenshtein's dependency, is installed from PyPI).
  */
+import { parse } from 'yaml';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -166,4 +167,22 @@ it('pip installs every package from the local index into a fresh venv; each impo
     'print(markupsafe.escape("<a>"), Levenshtein.distance("kitten", "sitting"), tomli.loads("x = 1"), pluggy.__version__, m.version("tomli"))';
   expect(execFileSync(py, ['-c', script], { encoding: 'utf8' }).trim()).toBe("&lt;a&gt; 3 {'x': 1} 1.7.0 2.0.2");
   expect(existsSync(join(ws, 'packages', 'pluggy', 'wheelhouse'))).toBe(true);
+});
+
+it("nx g @quiver/nx-wheels:ci writes workflows that build each package on its own release platforms, for the repository's default branch", () => {
+  // What a clone of a repository whose default branch is "trunk" records.
+  git(ws, 'update-ref', 'refs/remotes/origin/trunk', 'HEAD');
+  git(ws, 'symbolic-ref', 'refs/remotes/origin/HEAD', 'refs/remotes/origin/trunk');
+  const r = nx(ws, ['g', '@quiver/nx-wheels:ci']);
+  expect({ status: r.status, out: tail(r) }).toEqual({ status: 0, out: expect.any(String) });
+  const ci = parse(readFileSync(join(ws, '.github/workflows/ci.yml'), 'utf8')) as { on: { push: { branches: string[] } } };
+  expect(ci.on.push.branches).toEqual(['trunk']);
+  // The build legs' table: the compiled two (releasePlatforms: linux from their nx.json entry) on Linux only, the pure two on both.
+  const table = (project: string) => new RegExp(`\\[["']?${project}["']?\\]=["']?([a-z ,]+)["']?`).exec(readFileSync(join(ws, '.github/workflows/ci.yml'), 'utf8'))?.[1];
+  expect(Object.fromEntries(SDISTS.map((s) => [s.project, table(s.project)?.split(/[ ,]+/).sort()]))).toEqual({
+    markupsafe: ['linux'],
+    levenshtein: ['linux'],
+    tomli: ['linux', 'windows'],
+    pluggy: ['linux', 'windows'],
+  });
 });
