@@ -13,10 +13,10 @@ import { QuiverError } from '../core/errors';
 export const TWINE_UPLOAD_SCRIPT = resolve(__dirname, '..', '..', 'toolchain', 'twine_upload.py');
 
 /** twine versions the patch is tested with (PEP 440 specifier set): the pin in toolchain/requirements.txt. */
-export const TESTED_TWINE = '==7.0.*';
+const TESTED_TWINE = '==7.0.*';
 
 /** Exit status of the script when the guard refuses this twine. */
-export const TWINE_UNSUPPORTED_EXIT = 3;
+const TWINE_UNSUPPORTED_EXIT = 3;
 
 /** The line marker the guard prints on stderr, followed by `{"version", "problems"}` JSON. */
 export const TWINE_UNSUPPORTED_MARKER = 'QUIVER_TWINE_UNSUPPORTED ';

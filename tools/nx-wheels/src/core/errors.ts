@@ -30,7 +30,7 @@ export function isQuiverError(e: unknown): e is QuiverError {
 }
 
 /** Environment variables whose values are secrets: redacted from every failure line. */
-export const SECRET_ENV = ['PYPI_API_TOKEN', 'TWINE_PASSWORD', 'TWINE_USERNAME', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN', 'ACTIONS_ID_TOKEN_REQUEST_URL'] as const;
+const SECRET_ENV = ['PYPI_API_TOKEN', 'TWINE_PASSWORD', 'TWINE_USERNAME', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN', 'ACTIONS_ID_TOKEN_REQUEST_URL'] as const;
 
 /** The values of {@link SECRET_ENV} set in `env`. */
 export function secretsFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {

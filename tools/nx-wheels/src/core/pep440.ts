@@ -198,7 +198,7 @@ export function parseExplicitVersion(input: string): string {
  * segments zero-padded, so the version is the same one. Longer segments (`1.2.3.4`) are kept.
  * @param version a normalized PEP 440 version
  */
-export function padRelease(version: string): string {
+function padRelease(version: string): string {
   const m = /^(\d+!)?(\d+(?:\.\d+)*)(.*)$/s.exec(version);
   if (!m) return version;
   const parts = m[2].split('.');

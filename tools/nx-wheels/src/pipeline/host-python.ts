@@ -44,7 +44,7 @@ interface Entry {
 }
 
 /** The cache file (one entry: the last host seen). */
-export function hostPythonCacheFile(workspaceRoot: string): string {
+function hostPythonCacheFile(workspaceRoot: string): string {
   return join(stateDir(workspaceRoot), 'cache', 'host-python.json');
 }
 

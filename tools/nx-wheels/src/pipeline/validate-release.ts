@@ -49,7 +49,7 @@ export interface ValidateReleaseOutcome {
  * Which tag to check, and from where: `--tag`, then `GITHUB_REF_NAME` when `GITHUB_REF_TYPE` is
  * `tag` (or unset), then `GITHUB_REF` when it is `refs/tags/...`.
  */
-export function resolveTag(opt: string | undefined, env: Record<string, string | undefined>): { tag: string; source: string } | null {
+function resolveTag(opt: string | undefined, env: Record<string, string | undefined>): { tag: string; source: string } | null {
   if (opt && opt.trim()) return { tag: opt.trim(), source: '--tag' };
   const refType = env['GITHUB_REF_TYPE'];
   if (env['GITHUB_REF_NAME'] && (refType === 'tag' || (!refType && env['GITHUB_REF']?.startsWith('refs/tags/')))) {
@@ -66,7 +66,7 @@ export function resolveTag(opt: string | undefined, env: Record<string, string |
  * section was written, `notes-file` (absolute path). A workflow's verdict reads `codes` to tell an
  * expected finding from a real one.
  */
-export function githubOutputLines(result: ReleaseCheckResult, tagPrefix: string, notesFile: string | null): string[] {
+function githubOutputLines(result: ReleaseCheckResult, tagPrefix: string, notesFile: string | null): string[] {
   const out = [`codes=${result.failures.map((f) => f.code).join(',')}`];
   if (result.version) {
     out.push(`version=${result.version}`, `prerelease=${result.prerelease}`, `tag=${tagPrefix}${result.version}`);

@@ -26,7 +26,7 @@ export const DEFAULT_TARGET_NAMES = {
 } as const;
 
 /** One of the inferred targets (see {@link DEFAULT_TARGET_NAMES}). */
-export type TargetKey = keyof typeof DEFAULT_TARGET_NAMES;
+type TargetKey = keyof typeof DEFAULT_TARGET_NAMES;
 
 /**
  * The plugin's options in nx.json: `{ "plugin": "@quiver/nx-wheels", "options": { ... } }`.

@@ -3,7 +3,6 @@
  * test, validate-wheels, publish, nx-release-publish, validate-release and rehearse-release, with
  * their cache inputs and outputs. Pure: configuration in, configuration out.
  */
-import { posix } from 'node:path';
 import type { TargetConfiguration } from '@nx/devkit';
 import { BuildKindDecision } from '../core/build-kind';
 import { CibuildwheelConfig } from '../core/pyproject';
@@ -40,7 +39,7 @@ interface Ctx {
   cfg: { projectConfig?: NonNullable<ResolvedPluginOptions['projectConfig']> };
   /** `{projectRoot}/<wheelDir>` */
   wheels: string;
-  /** `{ wheelDir: <root>/<wheelDir> }` when the wheel directory is not the default, else `{}`. */
+  /** `{ wheelDir: {projectRoot}/<wheelDir> }` when the wheel directory is not the default, else `{}`. */
   wheelDirOption: { wheelDir?: string };
   testGlobs: string[];
   sources: string[];
@@ -72,7 +71,7 @@ function context(i: InferenceInput): Ctx {
 
 /** python-toolchain, build-wheels, build-wheels-untested and test. */
 function buildTargets(c: Ctx): Targets {
-  const { n, wheels, wheelDir, root, cfg, pure } = c;
+  const { n, wheels, wheelDir, cfg, pure } = c;
   return {
     [n.pythonToolchain]: {
       executor: `${PLUGIN_PACKAGE}:python-toolchain`,

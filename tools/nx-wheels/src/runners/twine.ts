@@ -38,7 +38,7 @@ export interface TwineUploadOptions {
  * A sink that drops Python traceback frames (twine prints one on network errors) and keeps the
  * final exception line, so output stays short; everything else passes through.
  */
-export function tracebackFilter(sink: LineSink): LineSink {
+function tracebackFilter(sink: LineSink): LineSink {
   let inTb = false;
   const f = (write: (l: string) => void) => (line: string) => {
     const body = line.replace(/^\[[^\]]*\]\s?/, '');

@@ -12,7 +12,7 @@ export const PLATFORM_IDENTIFIERS = {
 export type Platform = keyof typeof PLATFORM_IDENTIFIERS;
 
 /** Exact build-system pins (the wheel build is reproducible and Nx caches on pyproject.toml). */
-export const PINS = {
+const PINS = {
   scikitBuildCore: 'scikit-build-core==1.1.2',
   nanobind: 'nanobind==3.1.0',
   pybind11: 'pybind11==3.1.0',

@@ -219,7 +219,7 @@ in branch protection. Release readiness has its own workflow (release-readiness.
 notes: docs/release-guide.md.`;
 
 /** ci.yml for the plan, as a {@link Workflow}. */
-export function ciWorkflow(plan: CiPlan): Workflow {
+function ciWorkflow(plan: CiPlan): Workflow {
   const p = context(plan);
   const e2e =
     "The end-to-end suites (the e2e target; for this workspace's plugin: real Nx, real builds in\ncopies of the workspace). A change to a workflow makes the plugin affected too (its test and\ne2e inputs include .github/workflows), so the workflow tests run on such a pull request.";

@@ -5,7 +5,7 @@
 
 /** A platform the workflows build on, with its GitHub-hosted runner. */
 export const RUNNERS = { linux: 'ubuntu-latest', windows: 'windows-latest', macos: 'macos-latest' } as const;
-export type CiPlatform = keyof typeof RUNNERS;
+type CiPlatform = keyof typeof RUNNERS;
 
 /** One wheel project (a pyproject.toml with [tool.cibuildwheel]). */
 export interface CiProject {

@@ -93,7 +93,7 @@ platform, validate in tag mode, publish to a throwaway index, install and test f
 ubuntu runner and uploads its report. See docs/release-guide.md.`;
 
 /** release-readiness.yml for the plan, as a {@link Workflow}. */
-export function releaseReadinessWorkflow(plan: CiPlan): Workflow {
+function releaseReadinessWorkflow(plan: CiPlan): Workflow {
   const p = context(plan);
   const id = (base: string, q: CiProject) => (p.multi ? `${base}-${slug(q.name)}` : base);
   const jobs: Workflow['jobs'] = {};

@@ -14,7 +14,7 @@ export const artifactOf = (p: Ctx, q: CiProject, base: string) => (p.multi ? `${
 export const idOf = (p: Ctx, q: CiProject, base: string) => (p.multi ? `${base}-${slug(q.name)}` : base);
 
 /** The jobs a job after `validate` needs (`resolve` too with per-project tags). */
-export const afterValidate = (p: Ctx) => (p.perProject ? needsOf('validate', 'resolve') : 'validate');
+const afterValidate = (p: Ctx) => (p.perProject ? needsOf('validate', 'resolve') : 'validate');
 
 /** `download-artifact by run id` permission, with its reason. */
 export const READ_ACTIONS = trailing('read', 'download-artifact by run id (a re-run of this job alone)');

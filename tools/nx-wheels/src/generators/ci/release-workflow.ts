@@ -244,7 +244,7 @@ validate only (no GitHub Release, no publish). workflow_dispatch: re-run a relea
 }
 
 /** release.yml for the plan, as a {@link Workflow}. */
-export function releaseWorkflow(plan: CiPlan): Workflow {
+function releaseWorkflow(plan: CiPlan): Workflow {
   const p = context(plan);
   const tags = (p.perProject ? p.projects.map((q) => tagPrefixOf(p, q)) : [p.tagPrefix]).map((x) => `${x}*.*.*`);
   const jobs: Workflow['jobs'] = p.perProject ? { resolve: resolveJob(p) } : {};

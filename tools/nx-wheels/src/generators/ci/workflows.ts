@@ -21,8 +21,7 @@
  * projects that release on it) instead of a fixed matrix.
  */
 
-export { ACTION } from './steps';
-export { type CiPlan, type CiPlatform, type CiProject, PEP440_ERE, RUNNERS, tagPrefixOf } from './plan';
-export { CI_JOBS, CI_RESULT_JOB, ciWorkflow, renderCiWorkflow } from './ci-workflow';
-export { releaseWorkflow, renderReleaseWorkflow } from './release-workflow';
-export { releaseReadinessWorkflow, renderReleaseReadinessWorkflow } from './readiness-workflow';
+export { type CiPlan, type CiProject } from './plan';
+export { CI_JOBS, CI_RESULT_JOB, renderCiWorkflow } from './ci-workflow';
+export { renderReleaseWorkflow } from './release-workflow';
+export { renderReleaseReadinessWorkflow } from './readiness-workflow';

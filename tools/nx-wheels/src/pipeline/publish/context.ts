@@ -63,9 +63,9 @@ function resolveRetries(v: number | string | undefined): number {
 }
 
 /** Default per-request time limit (s): a 100 MB wheel at 1 MB/s, with room to spare. */
-export const DEFAULT_TIMEOUT_SECONDS = 300;
+const DEFAULT_TIMEOUT_SECONDS = 300;
 /** Default deadline of the whole exchange with the index (s). */
-export const DEFAULT_DEADLINE_SECONDS = 1200;
+const DEFAULT_DEADLINE_SECONDS = 1200;
 
 function resolveSeconds(v: number | string | undefined, option: 'timeoutSeconds' | 'deadlineSeconds', dflt: number): number {
   if (v === undefined) return dflt;

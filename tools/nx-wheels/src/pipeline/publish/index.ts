@@ -35,9 +35,8 @@ import { PublishReportWriter, withCode } from './report';
 import { checkUploadDir, PUBLISH_PLAN_FILE, writeUploadDir } from './upload-dir';
 import { runPublish } from './upload';
 
-export { DEFAULT_DEADLINE_SECONDS, DEFAULT_TIMEOUT_SECONDS, resolveDryRun } from './context';
+export { resolveDryRun } from './context';
 export type { PublishOptions } from './context';
-export { PublishFailed } from './report';
 
 /** Environment variables that hold publishing secrets; a preflight passes none of them on. */
 const SECRET_ENV = ['PYPI_API_TOKEN', 'TWINE_PASSWORD', 'TWINE_USERNAME', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN', 'ACTIONS_ID_TOKEN_REQUEST_URL'];

@@ -13,7 +13,7 @@ import { LineSink, redact } from '../../runners/process';
 import { writeFileAtomic } from '../files';
 
 /** Thrown when the run failed after a report was written; carries the report. */
-export class PublishFailed extends QuiverError {
+class PublishFailed extends QuiverError {
   constructor(
     code: ErrorCode,
     message: string,

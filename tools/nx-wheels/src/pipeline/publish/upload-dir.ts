@@ -41,7 +41,7 @@ export function checkUploadDir(dir: string, o: { workspaceRoot: string; wheelDir
  * The SHA256SUMS text: one `<hex>  <filename>` line per file, sorted by name; empty for no files
  * (`sha256sum -c` has nothing to check then: the upload job uploads only when there are files).
  */
-export function formatUploadSums(files: ReadonlyArray<{ file: string; sha256: string }>): string {
+function formatUploadSums(files: ReadonlyArray<{ file: string; sha256: string }>): string {
   return [...files]
     .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))
     .map((f) => `${f.sha256}  ${f.file}\n`)

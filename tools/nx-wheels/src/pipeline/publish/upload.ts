@@ -211,7 +211,7 @@ function readBack(listing: Listing, file: string, sha: string): ReadBack {
 }
 
 /** What an {@link UploadSession} uploads with. */
-export interface SessionSetup {
+interface SessionSetup {
   creds: Credentials;
   auth: HttpAuth | null;
   /** The policy of index requests (runs under the deadline). */
@@ -232,7 +232,7 @@ export interface SessionSetup {
  * sha256 makes a file uploaded. The file twine stopped at is retried by our policy, files it never
  * reached go into the next run. A fatal outcome is thrown; failed files end the session with one error.
  */
-export class UploadSession {
+class UploadSession {
   private readonly failures: FileFailure[] = [];
   private readonly twineSink: LineSink;
 
