@@ -9,39 +9,13 @@
  * repository is linked into the new workspace's .nx-wheels/ (as copyWorkspace does) rather than
  * installed again. Real npm, Nx, git, CMake, scikit-build-core, pip and pytest (slow: e2e).
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { gt as pep440Gt, valid as pep440Valid } from '@renovatebot/pep440';
+import { emptyNxWorkspace, nx, packPlugin, PKG, readJson, write } from '../helpers/packed-workspace';
 import { ensureWorkspaceToolchain } from '../helpers/toolchain';
-import { git, WORKSPACE } from '../helpers/workspace';
-
-const PKG = join(WORKSPACE, 'tools', 'nx-wheels');
-const readJson = (file: string) => JSON.parse(readFileSync(file, 'utf8'));
-
-/** Environment for npm and node children: no npm per-run variables, no Jest markers. */
-function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const out: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!/^(npm_|JEST_)/i.test(k)) out[k] = v;
-  return { ...out, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', FORCE_COLOR: '0', CI: 'true', ...extra };
-}
-
-function run(cmd: string, args: string[], cwd: string, extra: Record<string, string> = {}) {
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: env(extra), maxBuffer: 256 * 1024 * 1024 });
-  return { status: r.status, out: `${r.stdout}\n${r.stderr}` };
-}
-
-/** `nx <args>` in `cwd` with the workspace's own nx binary; stdout/stderr kept apart. */
-function nx(cwd: string, args: string[], extra: Record<string, string> = {}) {
-  const r = spawnSync(join(cwd, 'node_modules', '.bin', 'nx'), args, { cwd, encoding: 'utf8', env: env(extra), maxBuffer: 256 * 1024 * 1024 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function write(root: string, rel: string, text: string): void {
-  mkdirSync(dirname(join(root, rel)), { recursive: true });
-  writeFileSync(join(root, rel), text);
-}
+import { git } from '../helpers/workspace';
 
 describe('@quiver/nx-wheels from its tarball in a fresh Nx workspace', () => {
   let tmp: string;
@@ -53,33 +27,9 @@ describe('@quiver/nx-wheels from its tarball in a fresh Nx workspace', () => {
     await ensureWorkspaceToolchain();
     tmp = mkdtempSync(join(tmpdir(), 'nxw-fresh-'));
     // The package as published: built (only when dist/ does not match the sources), then packed.
-    const { staleReason } = require(join(PKG, 'loader.js')) as { staleReason(): string | null };
-    if (staleReason() !== null) {
-      const b = run(process.execPath, [join(PKG, 'build.js')], WORKSPACE);
-      if (b.status !== 0) throw new Error(b.out);
-    }
-    const pack = spawnSync('npm', ['pack', '--json', '--pack-destination', tmp], { cwd: PKG, encoding: 'utf8', env: env() });
-    if (pack.status !== 0) throw new Error(pack.stderr);
-    const info = JSON.parse(pack.stdout)[0] as { filename: string; files: { path: string }[] };
-    tarball = join(tmp, info.filename);
-    packed = info.files.map((f) => f.path);
-
+    ({ tarball, files: packed } = packPlugin(tmp));
     ws = join(tmp, 'ws');
-    const nxVersion = readJson(join(WORKSPACE, 'node_modules', 'nx', 'package.json')).version as string;
-    const devkitVersion = readJson(join(WORKSPACE, 'node_modules', '@nx', 'devkit', 'package.json')).version as string;
-    write(ws, 'package.json', `${JSON.stringify({ name: 'fresh', version: '0.0.0', private: true, devDependencies: { nx: nxVersion, '@nx/devkit': devkitVersion } }, null, 2)}\n`);
-    write(ws, 'nx.json', `${JSON.stringify({ $schema: './node_modules/nx/schemas/nx-schema.json', analytics: false }, null, 2)}\n`);
-    write(ws, '.gitignore', 'node_modules/\n.nx/\n');
-    const install = run('npm', ['install', '--no-audit', '--no-fund'], ws);
-    if (install.status !== 0) throw new Error(install.out);
-    mkdirSync(join(ws, '.nx-wheels'), { recursive: true });
-    for (const d of ['toolchain', 'build-env']) {
-      const from = join(WORKSPACE, '.nx-wheels', d);
-      if (existsSync(from)) symlinkSync(from, join(ws, '.nx-wheels', d), 'dir');
-    }
-    git(ws, 'init', '-q', '-b', 'main');
-    git(ws, 'add', '-A');
-    git(ws, 'commit', '-q', '-m', 'chore: empty nx workspace');
+    emptyNxWorkspace(ws);
   }, 900_000);
 
   afterAll(() => {
